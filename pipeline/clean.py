@@ -1,0 +1,48 @@
+"""The cleaning core: one raw article in, one clean article out (or Rejected).
+
+Order matters: normalise first so rules see tidy text; take the headline out
+before the rules so they run on the body only; drop repeats of the headline
+after the rules, because widget lines (a read time) often sit between repeats.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Sequence
+
+from pipeline.headline import drop_leading_repeats, split_headline
+from pipeline.normalize import NormalizeOptions, ftfy_config, normalize, tidy_layout
+from pipeline.records import Article, CleanArticle, Rejected
+from pipeline.rules import DEFAULT_TIMEOUT_SECONDS, CompiledRule, Rule, apply_rules
+
+
+@dataclass(frozen=True)
+class CleanOptions:
+    normalize: NormalizeOptions = field(default_factory=NormalizeOptions)
+    rule_timeout: float = DEFAULT_TIMEOUT_SECONDS
+
+
+class Cleaner:
+    """Compiles rules and settings once; then cleans any number of articles."""
+
+    def __init__(self, rules: Sequence[Rule], options: CleanOptions = CleanOptions()):
+        self.rules = [CompiledRule(rule) for rule in rules]
+        self.ftfy = ftfy_config(options.normalize)
+        self.rule_timeout = options.rule_timeout
+
+    def clean(self, article: Article) -> CleanArticle:
+        text = normalize(article.text, self.ftfy)
+        if not text:
+            raise Rejected("normalize", "empty_text", "the article has no text (empty, or only whitespace and control characters)")
+        given_title = normalize(article.title, self.ftfy) if article.title else None
+        title, body = split_headline(text, given_title)
+        body, hits = apply_rules(body, self.rules, article.url, article.source, self.rule_timeout)
+        body, repeats = drop_leading_repeats(tidy_layout(body), title)
+        if not body:
+            raise Rejected("clean", "empty_after_cleaning",
+                           "nothing but the headline and cruft was left; check the rules listed in the summary if this is wrong")
+        return CleanArticle(
+            id=article.id, title=title, text=body, source=article.source, line=article.line, url=article.url,
+            stats={"chars_in": len(article.text), "chars_out": len(title) + len(body),
+                   "headline_repeats": repeats, "rules": hits},
+        )

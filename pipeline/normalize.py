@@ -1,0 +1,116 @@
+"""Unicode repair and whitespace normalisation: plain functions, no Beam.
+
+Every ftfy flag is set explicitly below with the reason for its value, so an
+ftfy upgrade that changes a default cannot change our output unnoticed.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Literal
+
+import ftfy
+
+UnicodeForm = Literal["NFC", "NFKC"]
+
+# Spaces that render like U+0020 but break search and tokenisation: no-break,
+# ogham, en/em/thin/hair spaces, narrow no-break, medium mathematical, ideographic.
+# Tab, vertical tab and form feed inside a paragraph are layout, not content.
+_SPACE_LIKE = "\t\v\f\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u205f\u3000"
+# Invisible characters scrapers leave inside words: zero-width space,
+# non-joiner, joiner, word joiner, byte-order mark, soft hyphen, Mongolian vowel separator.
+ZERO_WIDTH = "\u200b\u200c\u200d\u2060\ufeff\u00ad\u180e"
+_SPACE_TABLE = str.maketrans({**{c: " " for c in _SPACE_LIKE}, **{c: None for c in ZERO_WIDTH}})
+
+_SPACE_RUN = re.compile(r" {2,}")
+_SPACES_AROUND_NEWLINE = re.compile(r" *\n *")
+_BLANK_LINE_RUN = re.compile(r"\n{3,}")
+
+
+@dataclass(frozen=True)
+class NormalizeOptions:
+    """Choices users disagree on; the defaults keep the text as published."""
+
+    straight_quotes: bool = False
+    unicode_form: UnicodeForm = "NFC"
+
+    def __post_init__(self):
+        if self.unicode_form not in ("NFC", "NFKC"):
+            raise ValueError(f"unicode_form must be NFC or NFKC, not {self.unicode_form!r}")
+
+
+def ftfy_config(options: NormalizeOptions) -> ftfy.TextFixerConfig:
+    return ftfy.TextFixerConfig(
+        # Scrapers leave entities such as &amp; and &#8217; in plain text; 'auto'
+        # would skip them whenever the text also contains a '<' and a '>'.
+        unescape_html=True,
+        # ANSI colour codes come from console logs, never from articles.
+        remove_terminal_escapes=True,
+        # The main reason to run ftfy: UTF-8 read as Windows-1252 (â€™) and worse.
+        fix_encoding=True,
+        restore_byte_a0=True,
+        replace_lossy_sequences=True,
+        decode_inconsistent_utf8=True,
+        fix_c1_controls=True,
+        # "ﬁ" is "fi" to every reader and to search.
+        fix_latin_ligatures=True,
+        # Full-width Latin letters in news are a layout artefact.
+        fix_character_width=True,
+        # Curly quotes are what the publisher printed; straightening them is an option.
+        uncurl_quotes=options.straight_quotes,
+        # \r\n, \r, U+2028, U+2029 and NEL all become \n.
+        fix_line_breaks=True,
+        fix_surrogates=True,
+        # NUL, DEL and other C0/C1 controls carry no text.
+        remove_control_chars=True,
+        normalization=options.unicode_form,
+        # Documents longer than this are fixed segment by segment; ftfy's default.
+        max_decode_length=1_000_000,
+        # The explanation is thrown away; computing it costs time.
+        explain=False,
+    )
+
+
+def fix_unicode(text: str, config: ftfy.TextFixerConfig) -> str:
+    """Repair mojibake, entities, control characters and line breaks with ftfy.
+
+    >>> fix_unicode("The Mayorâ€™s office &amp; council", ftfy_config(NormalizeOptions()))
+    'The Mayor’s office & council'
+    >>> fix_unicode("Plain ASCII stays as it is.", ftfy_config(NormalizeOptions()))
+    'Plain ASCII stays as it is.'
+    """
+    return ftfy.fix_text(text, config)
+
+
+def normalize_spaces(text: str) -> str:
+    """Turn space-like characters into a plain space and drop zero-width ones.
+
+    >>> normalize_spaces("10\u00a0km\u200b away")
+    '10 km away'
+    >>> normalize_spaces("no change here")
+    'no change here'
+    """
+    return text.translate(_SPACE_TABLE)
+
+
+def tidy_layout(text: str) -> str:
+    """Trim lines, collapse space runs and separate paragraphs by one blank line.
+
+    Single line breaks inside a paragraph are kept: they can be content (a list,
+    a poem, an address).
+
+    >>> tidy_layout("  First  line \\n\\n\\n\\nSecond\\n")
+    'First line\\n\\nSecond'
+    >>> tidy_layout("One\\nTwo\\n\\nThree")
+    'One\\nTwo\\n\\nThree'
+    """
+    text = _SPACE_RUN.sub(" ", text)
+    text = _SPACES_AROUND_NEWLINE.sub("\n", text)
+    text = _BLANK_LINE_RUN.sub("\n\n", text)
+    return text.strip(" \n")
+
+
+def normalize(text: str, config: ftfy.TextFixerConfig) -> str:
+    """The whole normalisation step: ftfy, then spaces, then layout."""
+    return tidy_layout(normalize_spaces(fix_unicode(text, config)))

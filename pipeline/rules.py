@@ -1,0 +1,264 @@
+"""Cleanup rules: TOML files users write, loaded, checked and applied here.
+
+A rule file holds one or more ``[[rules]]`` tables::
+
+    [[rules]]
+    name = "comment-widget"
+    description = "The comment counter and loader line a widget leaves at the end."
+    pattern = '''(?m)^• Comments$'''
+    replacement = ""                  # optional; default removes the match
+    flags = ["IGNORECASE"]            # optional: IGNORECASE, MULTILINE, DOTALL, VERBOSE
+    scope = { sites = ["thehill.com"], urls = ['/opinion/'] }   # optional
+    keep = ["Comments were closed."]  # look-alikes that must come out unchanged
+
+    [[rules.examples]]                # inputs that must change, and how
+    input = "Body.\\n\\n• Comments"
+    output = "Body."
+
+Rules run in file-name order, then in the order they stand in their file.
+Loading fails on the first problem, naming the file and the rule; a rule's
+examples and look-alikes are checked by :func:`check_examples`.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterable, Sequence
+from urllib.parse import urlsplit
+
+import regex
+
+from pipeline.normalize import tidy_layout
+from pipeline.records import Rejected
+
+FLAGS = {
+    "IGNORECASE": regex.IGNORECASE,
+    "MULTILINE": regex.MULTILINE,
+    "DOTALL": regex.DOTALL,
+    "VERBOSE": regex.VERBOSE,
+}
+_RULE_KEYS = {"name", "description", "pattern", "replacement", "flags", "scope", "examples", "keep"}
+_REQUIRED_KEYS = ("name", "description", "pattern", "examples", "keep")
+_SCOPE_KEYS = {"sites", "urls"}
+_EXAMPLE_KEYS = {"input", "output"}
+_NAME = regex.compile(r"[a-z0-9][a-z0-9._-]*")
+
+DEFAULT_TIMEOUT_SECONDS = 2.0
+
+
+class RuleError(ValueError):
+    """A rule file that cannot be used; the message names the file and rule."""
+
+    def __init__(self, file: str, problem: str, rule: str | None = None):
+        where = f"{file}: rule '{rule}'" if rule else file
+        super().__init__(f"{where}: {problem}")
+
+
+@dataclass(frozen=True)
+class Example:
+    input: str
+    output: str
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A rule as written in its file: plain data, cheap to pickle to workers."""
+
+    name: str
+    description: str
+    pattern: str
+    file: str
+    replacement: str = ""
+    flags: tuple[str, ...] = ()
+    sites: tuple[str, ...] = ()
+    urls: tuple[str, ...] = ()
+    examples: tuple[Example, ...] = ()
+    keep: tuple[str, ...] = ()
+
+
+class CompiledRule:
+    """A rule ready to run: its pattern and scope compiled once per process."""
+
+    def __init__(self, rule: Rule):
+        self.rule = rule
+        self.name = rule.name
+        try:
+            flags = 0
+            for flag in rule.flags:
+                flags |= FLAGS[flag]
+            self.pattern = regex.compile(rule.pattern, flags)
+            self.url_patterns = tuple(regex.compile(url) for url in rule.urls)
+        except regex.error as error:
+            raise RuleError(rule.file, f"pattern does not compile: {error}", rule.name) from None
+
+    def applies_to(self, url: str | None, source: str) -> bool:
+        if not (self.rule.sites or self.url_patterns):
+            return True
+        host = (urlsplit(url).hostname or "") if url else ""
+        if any(host == site or host.endswith("." + site) for site in self.rule.sites):
+            return True
+        return any(p.search(url or source) for p in self.url_patterns)
+
+    def apply(self, text: str, timeout: float) -> tuple[str, int]:
+        """Return the text with every match replaced, and the number of matches."""
+        try:
+            return self.pattern.subn(self.rule.replacement, text, timeout=timeout)
+        except TimeoutError:
+            raise Rejected(
+                "rules", "rule_timeout",
+                f"rule '{self.name}' ({self.rule.file}) ran longer than {timeout:g} s on this "
+                "document; simplify its pattern or raise --rule_timeout",
+            ) from None
+
+
+def apply_rules(text: str, rules: Sequence[CompiledRule], url: str | None, source: str,
+                timeout: float = DEFAULT_TIMEOUT_SECONDS) -> tuple[str, dict[str, int]]:
+    """Run every rule in scope over ``text``; return it and the hits per rule that fired."""
+    hits: dict[str, int] = {}
+    for rule in rules:
+        if not rule.applies_to(url, source):
+            continue
+        text, count = rule.apply(text, timeout)
+        if count:
+            hits[rule.name] = count
+    return text, hits
+
+
+def _string_list(value, file: str, rule: str, key: str) -> tuple[str, ...]:
+    if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+        raise RuleError(file, f"'{key}' must be a list of strings", rule)
+    return tuple(value)
+
+
+def _parse_example(value, file: str, rule: str, index: int) -> Example:
+    if not isinstance(value, dict):
+        raise RuleError(file, f"example {index} must be a table with 'input' and 'output'", rule)
+    unknown = set(value) - _EXAMPLE_KEYS
+    if unknown:
+        raise RuleError(file, f"example {index} has unknown key(s) {sorted(unknown)}; allowed: input, output", rule)
+    for key in ("input", "output"):
+        if not isinstance(value.get(key), str):
+            raise RuleError(file, f"example {index} needs a string '{key}'", rule)
+    if value["input"] == value["output"]:
+        raise RuleError(file, f"example {index} does not change its input; put look-alikes under 'keep'", rule)
+    return Example(value["input"], value["output"])
+
+
+def _parse_rule(table, file: str, index: int) -> Rule:
+    if not isinstance(table, dict):
+        raise RuleError(file, f"rules[{index}] must be a table")
+    name = table.get("name")
+    if not isinstance(name, str) or not _NAME.fullmatch(name):
+        raise RuleError(file, f"rules[{index}] needs a 'name' of lower-case letters, digits, '.', '_' or '-' (got {name!r})")
+    unknown = set(table) - _RULE_KEYS
+    if unknown:
+        raise RuleError(file, f"unknown key(s) {sorted(unknown)}; allowed: {', '.join(sorted(_RULE_KEYS))}", name)
+    missing = [key for key in _REQUIRED_KEYS if key not in table]
+    if missing:
+        raise RuleError(file, f"missing required key(s) {missing}", name)
+    for key in ("description", "pattern", "replacement"):
+        if key in table and not isinstance(table[key], str):
+            raise RuleError(file, f"'{key}' must be a string", name)
+    if not table["pattern"]:
+        raise RuleError(file, "'pattern' is empty", name)
+    flags = _string_list(table.get("flags", []), file, name, "flags")
+    bad_flags = [flag for flag in flags if flag not in FLAGS]
+    if bad_flags:
+        raise RuleError(file, f"unknown flag(s) {bad_flags}; allowed: {', '.join(FLAGS)}", name)
+    scope = table.get("scope", {})
+    if not isinstance(scope, dict) or set(scope) - _SCOPE_KEYS:
+        raise RuleError(file, "'scope' must be a table with 'sites' and/or 'urls'", name)
+    examples = table["examples"]
+    if not isinstance(examples, list) or not examples:
+        raise RuleError(file, "'examples' must list at least one input that the rule changes", name)
+    keep = _string_list(table["keep"], file, name, "keep")
+    if not keep:
+        raise RuleError(file, "'keep' must list at least one look-alike the rule must leave alone", name)
+    return Rule(
+        name=name,
+        description=table["description"],
+        pattern=table["pattern"],
+        file=file,
+        replacement=table.get("replacement", ""),
+        flags=flags,
+        sites=tuple(site.lower() for site in _string_list(scope.get("sites", []), file, name, "scope.sites")),
+        urls=_string_list(scope.get("urls", []), file, name, "scope.urls"),
+        examples=tuple(_parse_example(example, file, name, i + 1) for i, example in enumerate(examples)),
+        keep=keep,
+    )
+
+
+def parse_rule_file(file: str, content: bytes) -> list[Rule]:
+    """Parse one rule file; ``file`` is the name used in error messages."""
+    try:
+        document = tomllib.loads(content.decode("utf-8"))
+    except UnicodeDecodeError as error:
+        raise RuleError(file, f"not UTF-8: {error}") from None
+    except tomllib.TOMLDecodeError as error:
+        raise RuleError(file, f"not valid TOML: {error}") from None
+    unknown = set(document) - {"rules"}
+    if unknown:
+        raise RuleError(file, f"unknown top-level key(s) {sorted(unknown)}; rules go in [[rules]] tables")
+    tables = document.get("rules")
+    if not isinstance(tables, list) or not tables:
+        raise RuleError(file, "no [[rules]] tables")
+    return [_parse_rule(table, file, i) for i, table in enumerate(tables)]
+
+
+def rule_files(paths: Iterable[str | Path]) -> list[Path]:
+    """Expand folders into their ``*.toml`` files, sorted by name; keep files as given."""
+    files: list[Path] = []
+    for path in map(Path, paths):
+        if path.is_dir():
+            files.extend(sorted(path.glob("*.toml"), key=lambda p: p.name))
+        elif path.is_file():
+            files.append(path)
+        else:
+            raise RuleError(str(path), "no such rule file or folder")
+    return files
+
+
+def load_rules(paths: Iterable[str | Path]) -> list[Rule]:
+    """Read, parse and compile every rule under ``paths``; raise RuleError on the first problem."""
+    rules: list[Rule] = []
+    seen: dict[str, str] = {}
+    for path in rule_files(paths):
+        for rule in parse_rule_file(str(path), path.read_bytes()):
+            if rule.name in seen:
+                raise RuleError(str(path), f"name already used in {seen[rule.name]}", rule.name)
+            seen[rule.name] = rule.file
+            CompiledRule(rule)
+            rules.append(rule)
+    return rules
+
+
+def example_failures(rules: Iterable[Rule], timeout: float = DEFAULT_TIMEOUT_SECONDS) -> list[str]:
+    """Every failing example and look-alike of every rule, one message each."""
+    return [failure for rule in rules for failure in check_examples(rule, timeout)]
+
+
+def check_examples(rule: Rule, timeout: float = DEFAULT_TIMEOUT_SECONDS) -> list[str]:
+    """Run a rule's examples and look-alikes; return one message per failure.
+
+    The rule's result goes through the same layout tidying as the pipeline's
+    output, so examples are written as a user would see the cleaned text.
+    """
+    compiled = CompiledRule(rule)
+    where = f"{rule.file}: rule '{rule.name}'"
+    failures = []
+    cases = [(f"example {i}", e.input, e.output) for i, e in enumerate(rule.examples, 1)]
+    cases += [(f"look-alike {i}", text, text) for i, text in enumerate(rule.keep, 1)]
+    for label, given, expected in cases:
+        try:
+            actual = tidy_layout(compiled.apply(given, timeout)[0])
+        except Rejected as error:
+            failures.append(f"{where}: {label}: {error.detail}")
+            continue
+        except regex.error as error:
+            failures.append(f"{where}: {label}: replacement does not work: {error}")
+            continue
+        if actual != tidy_layout(expected):
+            failures.append(f"{where}: {label}: expected {tidy_layout(expected)!r}, got {actual!r}")
+    return failures
