@@ -91,7 +91,8 @@ class CompiledRule:
             self.pattern = regex.compile(rule.pattern, flags)
             self.url_patterns = tuple(regex.compile(url) for url in rule.urls)
         except regex.error as error:
-            raise RuleError(rule.file, f"pattern does not compile: {error}", rule.name) from None
+            hint = r" (the regex module writes \u00A0, not \x{00A0})" if r"\x{" in rule.pattern else ""
+            raise RuleError(rule.file, f"pattern does not compile: {error}{hint}", rule.name) from None
 
     def applies_to(self, url: str | None, source: str) -> bool:
         if not (self.rule.sites or self.url_patterns):
@@ -256,7 +257,7 @@ def check_examples(rule: Rule, timeout: float = DEFAULT_TIMEOUT_SECONDS) -> list
         except Rejected as error:
             failures.append(f"{where}: {label}: {error.detail}")
             continue
-        except regex.error as error:
+        except (regex.error, IndexError) as error:  # IndexError: a group name the pattern lacks
             failures.append(f"{where}: {label}: replacement does not work: {error}")
             continue
         if actual != tidy_layout(expected):

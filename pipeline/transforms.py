@@ -7,16 +7,19 @@ rejections that say which stage failed and why. Counters (namespace
 
 from __future__ import annotations
 
-from typing import Sequence
+import bz2
+import gzip
+from typing import BinaryIO, Sequence
 
 import apache_beam as beam
 from apache_beam.io import fileio
+from apache_beam.io.filesystem import CompressionTypes
 from apache_beam.io.filesystems import FileSystems
 from apache_beam.metrics import Metrics
 
 from pipeline.clean import Cleaner, CleanOptions
 from pipeline.readers import JsonlFields, article_from_file, article_from_json_line, detect_format
-from pipeline.records import Article, CleanArticle, Rejected, Rejection
+from pipeline.records import RAW_PREVIEW_CHARS, Article, Rejected, Rejection
 from pipeline.rules import Rule
 
 NAMESPACE = "newsclean"
@@ -43,6 +46,19 @@ def rule_docs_counter(rule_name: str) -> str:
 
 def rejected_counter(reason: str) -> str:
     return f"{DOCS_REJECTED}.{reason}"
+
+
+def _open(readable_file: fileio.ReadableFile) -> BinaryIO:
+    """Open a matched file, decompressing by extension.
+
+    Beam's own gzip and bzip2 readers stop quietly at a truncated end; Python's
+    raise EOFError, so a cut-off archive becomes a rejection instead of a silent loss.
+    """
+    path = readable_file.metadata.path.lower()
+    for suffix, module in ((".gz", gzip), (".bz2", bz2)):
+        if path.endswith(suffix):
+            return module.open(readable_file.open(compression_type=CompressionTypes.UNCOMPRESSED))
+    return readable_file.open()
 
 
 def _count_rejection(rejection: Rejection) -> Rejection:
@@ -73,7 +89,8 @@ class ReadArticlesFn(beam.DoFn):
 
     def _whole_file(self, readable_file, path: str, fmt: str):
         try:
-            data = readable_file.read()
+            with _open(readable_file) as stream:
+                data = stream.read()
         except Exception as error:  # a corrupt archive or a vanished file rejects that file only
             yield Rejection("read", "unreadable", f"could not read the file: {error!r}", source=path)
             return
@@ -86,8 +103,9 @@ class ReadArticlesFn(beam.DoFn):
     def _json_lines(self, readable_file, path: str):
         line_no = 0
         try:
-            with readable_file.open() as lines:
-                for line_no, line in enumerate(lines, 1):
+            with _open(readable_file) as stream:
+                # Beam's CompressedFile is not iterable; readline() works on every stream.
+                for line_no, line in enumerate(iter(stream.readline, b""), 1):
                     if not line.strip():
                         continue
                     self.bytes_in.inc(len(line))
@@ -133,9 +151,10 @@ class CleanArticleFn(beam.DoFn):
 
 def _unexpected_failure(failure) -> Rejection:
     article, (error_type, error_repr, _traceback) = failure
+    text = article.text if isinstance(article.text, str) else repr(article.text)
     return _count_rejection(Rejection(
         "clean", "internal_error", f"unexpected {error_type.__name__} while cleaning: {error_repr}; please report it",
-        source=article.source, id=article.id, line=article.line, raw_start=article.text[:300]))
+        source=article.source, id=article.id, line=article.line, raw_start=text[:RAW_PREVIEW_CHARS]))
 
 
 class ReadArticles(beam.PTransform):

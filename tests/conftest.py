@@ -1,0 +1,51 @@
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+FIXTURES = REPO / "fixtures"
+RAW = FIXTURES / "raw"
+EXPECTED = FIXTURES / "expected"
+BUNDLED_RULES = REPO / "rules"
+# Pinned so a machine with a cached Prism binary runs the same engine as offline CI.
+IN_PROCESS = ["--runner=FnApiRunner"]
+PORTABLE_SUBPROCESS_WORKERS = [
+    "--runner=PortableRunner",
+    "--job_endpoint=embed",
+    "--environment_type=beam:env:harness_subprocess_python:v1",
+    f"--environment_config={sys.executable} -m apache_beam.runners.worker.sdk_worker_main",
+]
+
+
+def read_jsonl(path: Path) -> list[dict]:
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def sort_records(records: list[dict]) -> list[dict]:
+    """Beam's order is undefined: compare by id, then by line for records without one."""
+    return sorted(records, key=lambda r: (r.get("id") is None, r.get("id") or "", r.get("line") or 0))
+
+
+def read_output(output_dir: Path, kind: str) -> list[dict]:
+    return sort_records([r for shard in sorted(output_dir.glob(f"{kind}-*.jsonl")) for r in read_jsonl(shard)])
+
+
+def run_cli(*args: str, cwd: Path = REPO, timeout: float = 300) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "pipeline", *args], cwd=cwd, capture_output=True,
+                          text=True, timeout=timeout)
+
+
+@pytest.fixture
+def write_rule_file(tmp_path):
+    """Write TOML text into a fresh rules folder and return the folder."""
+    folder = tmp_path / "rules"
+    folder.mkdir()
+
+    def write(name: str, text: str) -> Path:
+        (folder / name).write_text(text, encoding="utf-8")
+        return folder
+
+    return write

@@ -1,0 +1,114 @@
+import pytest
+
+from pipeline.clean import Cleaner, CleanOptions
+from pipeline.normalize import NormalizeOptions
+from pipeline.readers import article_from_file
+from pipeline.records import Article, Rejected
+from pipeline.rules import Example, Rule, load_rules
+from tests.conftest import BUNDLED_RULES, EXPECTED, RAW, read_jsonl
+
+SEED_IDS = ["000_82a298d765422ea0", "002_fb6e392a3bbb2a7b"]
+
+
+@pytest.fixture(scope="module")
+def cleaner():
+    return Cleaner(load_rules([BUNDLED_RULES]))
+
+
+def seed(seed_id: str) -> Article:
+    path = RAW / f"{seed_id}.txt"
+    return article_from_file(str(path), path.read_bytes(), "text")
+
+
+def paragraphs(text: str) -> list[str]:
+    return [p.strip() for p in text.split("\n\n") if p.strip()]
+
+
+@pytest.mark.parametrize("seed_id", SEED_IDS)
+def test_seeds_clean_to_their_expected_records(cleaner, seed_id):
+    expected = next(r for r in read_jsonl(EXPECTED / "clean.jsonl") if r["id"] == seed_id)
+    clean = cleaner.clean(seed(seed_id))
+    assert (clean.id, clean.title, clean.text, clean.stats) == \
+        (expected["id"], expected["title"], expected["text"], expected["stats"])
+
+
+def test_first_seed_loses_only_its_headline_repeat_read_time_and_comment_widget(cleaner):
+    raw = seed(SEED_IDS[0]).text
+    title = "State Secretary Blinken offers U.S. full support to Ukraine"
+    cruft = {title, "2 minutes", "• Comments", "Loading comments..."}
+    kept = [line.strip() for line in raw.splitlines() if line.strip() and line.strip() not in cruft]
+    clean = cleaner.clean(seed(SEED_IDS[0]))
+    assert clean.title == title
+    assert paragraphs(clean.text) == kept
+    assert clean.stats["rules"] == {"read-time-line": 1, "comment-widget": 2}
+    assert clean.stats["headline_repeats"] == 1
+
+
+def test_second_seed_keeps_every_sentence_and_only_loses_hover_cards(cleaner):
+    raw = seed(SEED_IDS[1]).text
+    hover_cards = {
+        "BlinkenAntony BlinkenPelosi signals no further action against Omar US drops sanctions on Iranian officials "
+        "as nuclear talks stall Senior Chinese diplomat talks with Blinken amid debate over competitiveness bill MORE":
+            "Blinken",
+        "BidenJoe BidenPutin says he's optimistic about working with Biden ahead of planned meeting How the "
+        "infrastructure bill can help close the digital divide Biden meets Queen Elizabeth for first time as "
+        "president MORE": "Biden",
+        "PutinVladimir Vladimirovich PutinPutin says he's optimistic about working with Biden ahead of planned "
+        "meeting Biden, Macron huddle on sidelines of G7 summit Biden must up the ante to get what he wants from "
+        "Putin MORE": "Putin",
+    }
+    for card, name in hover_cards.items():
+        assert card in raw
+        raw = raw.replace(card, name)
+    title = "Blinken: US stands with Ukraine in face of Russian aggression"
+    expected = [" ".join(p.split()) for p in paragraphs(raw) if p != title]
+    clean = cleaner.clean(seed(SEED_IDS[1]))
+    assert clean.title == title
+    assert paragraphs(clean.text) == expected
+    assert clean.stats["rules"] == {"hover-card-glued": 3}
+
+
+def test_given_title_is_used_and_its_repeat_in_the_text_removed():
+    clean = Cleaner([]).clean(Article(id="a", text="Storm hits\n\nWinds rose.", source="f", title="Storm hits"))
+    assert (clean.title, clean.text, clean.stats["headline_repeats"]) == ("Storm hits", "Winds rose.", 1)
+
+
+def test_repeat_after_a_widget_line_is_removed_once_the_rule_took_the_widget(cleaner):
+    clean = cleaner.clean(Article(id="a", text="Storm\n\n3 min read\nStorm\n\nWinds rose.", source="f"))
+    assert (clean.title, clean.text) == ("Storm", "Winds rose.")
+
+
+def test_rules_do_not_touch_the_title():
+    shout = Rule(name="no-storm", description="d", pattern="Storm", file="t.toml",
+                 examples=(Example("Storm", ""),), keep=("calm",))
+    clean = Cleaner([shout]).clean(Article(id="a", text="Storm\n\nStorm clouds gathered.", source="f"))
+    assert (clean.title, clean.text) == ("Storm", "clouds gathered.")
+
+
+def test_straight_quotes_option_reaches_the_output():
+    straight = CleanOptions(normalize=NormalizeOptions(straight_quotes=True))
+    article = Article(id="a", text="Title\n\n“Yes,” he said.", source="f")
+    assert Cleaner([]).clean(article).text == "“Yes,” he said."
+    assert Cleaner([], straight).clean(article).text == '"Yes," he said.'
+
+
+@pytest.mark.parametrize("text, stage, reason", [
+    ("", "normalize", "empty_text"),
+    (" \n\u200b\x00\n\t", "normalize", "empty_text"),
+    ("Only a headline", "clean", "empty_after_cleaning"),
+    ("Storm\n\n2 minutes\n\n• Comments", "clean", "empty_after_cleaning"),
+])
+def test_articles_with_nothing_left_are_rejected(cleaner, text, stage, reason):
+    with pytest.raises(Rejected) as error:
+        cleaner.clean(Article(id="a", text=text, source="f"))
+    assert (error.value.stage, error.value.reason) == (stage, reason)
+
+
+def test_a_hanging_rule_rejects_the_article_naming_the_rule():
+    hanging = Rule(name="hangs", description="d", pattern=r"(a|aa)+$", file="user.toml",
+                   examples=(Example("a", ""),), keep=("b",))
+    cleaner = Cleaner([hanging], CleanOptions(rule_timeout=0.1))
+    with pytest.raises(Rejected) as error:
+        cleaner.clean(Article(id="a", text="Title\n\n" + "a" * 60 + "b", source="f"))
+    assert error.value.reason == "rule_timeout"
+    assert "rule 'hangs' (user.toml)" in error.value.detail

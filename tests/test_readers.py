@@ -1,0 +1,91 @@
+import codecs
+
+import pytest
+
+from pipeline.readers import (
+    JsonlFields, article_from_file, article_from_json_line, decode_bytes, detect_format, file_stem,
+)
+from pipeline.records import Article, Rejected
+
+FIELDS = JsonlFields()
+
+
+@pytest.mark.parametrize("path, fmt", [
+    ("a/b.jsonl", "jsonl"), ("b.ndjson", "jsonl"), ("b.json.gz", "jsonl"), ("gs://x/page.HTML", "html"),
+    ("page.htm.bz2", "html"), ("000_82a2.txt", "text"), ("README", "text"),
+])
+def test_detect_format_by_extension(path, fmt):
+    assert detect_format(path) == fmt
+
+
+def test_file_stem_drops_folders_compression_and_extension():
+    assert file_stem("s3://bucket/deep/000_82a2.txt.gz") == "000_82a2"
+    assert file_stem("C:\\data\\story.html") == "story"
+
+
+@pytest.mark.parametrize("data, text", [
+    ("naïve “quote”".encode("utf-8"), "naïve “quote”"),
+    (codecs.BOM_UTF8 + b"hello", "hello"),
+    ("hello ’".encode("utf-16"), "hello ’"),
+    (b"caf\xe9 \x93quoted\x94 \x81", "café “quoted” \x81"),  # Windows-1252 bytes, one it leaves undefined
+    ("mixed é ".encode("utf-8") + b"and \xe9", "mixed é and é"),
+])
+def test_decode_bytes(data, text):
+    assert decode_bytes(data) == text
+
+
+def test_text_file_is_one_article_named_after_the_file():
+    assert article_from_file("in/000_ab.txt.gz", b"Title\n\nBody", "text") == \
+        Article(id="000_ab", text="Title\n\nBody", source="in/000_ab.txt.gz")
+
+
+def test_html_file_takes_title_and_url_from_the_page():
+    page = (b'<html><head><meta property="og:title" content="Storm"><link rel="canonical" href="https://h.example/s">'
+            b"</head><body><h1>Storm</h1><p>Winds.</p></body></html>")
+    assert article_from_file("p/storm.html", page, "html") == \
+        Article(id="storm", text="Storm\n\nWinds.", source="p/storm.html", url="https://h.example/s", title="Storm")
+
+
+def test_json_line_with_every_field():
+    line = b'{"id": "a1", "url": "https://x.org/1", "title": "T", "text": "Body", "extra": 1}'
+    assert article_from_json_line(line, "d/f.jsonl", 3, FIELDS) == \
+        Article(id="a1", text="Body", source="d/f.jsonl", line=3, url="https://x.org/1", title="T")
+
+
+def test_json_line_without_id_gets_file_and_line():
+    article = article_from_json_line(b'{"text": "Body"}', "gs://b/d/f.jsonl", 12, FIELDS)
+    assert article.id == "f.jsonl:12"
+    assert article_from_json_line(b'{"id": "  ", "text": "Body"}', "f.jsonl", 4, FIELDS).id == "f.jsonl:4"
+
+
+def test_integer_ids_become_strings():
+    assert article_from_json_line(b'{"id": 17, "text": "Body"}', "f.jsonl", 1, FIELDS).id == "17"
+
+
+def test_field_names_are_configurable():
+    fields = JsonlFields(text="body", id="uuid", url="link", title="headline")
+    line = b'{"uuid": "u", "body": "B", "link": "https://x.org", "headline": "H"}'
+    assert article_from_json_line(line, "f.jsonl", 1, fields) == \
+        Article(id="u", text="B", source="f.jsonl", line=1, url="https://x.org", title="H")
+
+
+@pytest.mark.parametrize("line, reason, detail, record_id", [
+    (b'{"id": "a", "text": "cut', "invalid_json", "line is not valid JSON", None),
+    (b'["a list"]', "not_an_object", "line holds a JSON list, not an object", None),
+    (b'{"id": "a"}', "missing_text", "no 'text' field", "a"),
+    (b'{"id": "a", "text": null}', "missing_text", "no 'text' field", "a"),
+    (b'{"id": "a", "text": 42}', "bad_field", "field 'text' must be a string, got int", "a"),
+    (b'{"id": "a", "text": {"p": 1}}', "bad_field", "field 'text' must be a string, got dict", "a"),
+    (b'{"id": true, "text": "B"}', "bad_field", "field 'id' must be a string or integer, got bool", None),
+    (b'{"id": "a", "text": "B", "title": ["T"]}', "bad_field", "field 'title' must be a string, got list", "a"),
+])
+def test_bad_json_lines_are_rejected_with_a_reason(line, reason, detail, record_id):
+    with pytest.raises(Rejected) as error:
+        article_from_json_line(line, "f.jsonl", 1, FIELDS)
+    assert (error.value.stage, error.value.reason, error.value.record_id) == ("parse", reason, record_id)
+    assert error.value.detail.startswith(detail)
+
+
+def test_deeply_nested_json_is_rejected_not_a_crash():
+    with pytest.raises(Rejected, match="invalid_json"):
+        article_from_json_line(b"[" * 100_000 + b"]" * 100_000, "f.jsonl", 1, FIELDS)
