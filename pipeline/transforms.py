@@ -19,7 +19,7 @@ from apache_beam.metrics import Metrics
 
 from pipeline.clean import Cleaner, CleanOptions
 from pipeline.readers import JsonlFields, article_from_file, article_from_json_line, detect_format
-from pipeline.records import RAW_PREVIEW_CHARS, Article, Rejected, Rejection
+from pipeline.records import RAW_PREVIEW_CHARS, Article, CleanArticle, Rejected, Rejection
 from pipeline.rules import Rule
 
 NAMESPACE = "newsclean"
@@ -193,6 +193,7 @@ class CleanArticles(beam.PTransform):
             articles
             | "SpreadOverWorkers" >> beam.Reshuffle()
             | "Clean" >> beam.ParDo(CleanArticleFn(self.rules, self.options))
+                .with_output_types(CleanArticle, **{REJECTED: Rejection})
                 .with_outputs(REJECTED, main=CLEAN)
                 .with_exception_handling(dead_letter_tag=FAILED)
         )

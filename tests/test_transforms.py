@@ -4,7 +4,7 @@ import zlib
 import apache_beam as beam
 from apache_beam.metrics.metric import MetricsFilter
 from apache_beam.options.pipeline_options import PipelineOptions
-from apache_beam.testing.test_pipeline import TestPipeline
+from apache_beam.testing.test_pipeline import TestPipeline as BeamTestPipeline
 from apache_beam.testing.util import assert_that, equal_to
 
 from pipeline.records import Article
@@ -14,7 +14,7 @@ from tests.conftest import BUNDLED_RULES, IN_PROCESS, RAW
 
 
 def beam_pipeline():
-    return TestPipeline(options=PipelineOptions(IN_PROCESS))
+    return BeamTestPipeline(options=PipelineOptions(IN_PROCESS))
 
 
 def counters(result) -> dict[str, int]:

@@ -1,0 +1,130 @@
+"""End-to-end: the command line as a user runs it, on the bundled fixtures."""
+
+import json
+import shutil
+import subprocess
+
+import pytest
+
+from tests.conftest import (
+    EXPECTED, FIXTURES, IN_PROCESS, PORTABLE_SUBPROCESS_WORKERS, REPO, read_jsonl, read_output, run_cli,
+)
+
+EXPECTED_CLEAN = read_jsonl(EXPECTED / "clean.jsonl")
+EXPECTED_REJECTED = read_jsonl(EXPECTED / "rejected.jsonl")
+
+CATASTROPHIC_RULE = '''
+[[rules]]
+name = "user-backtracker"
+description = "A careless user rule with nested alternation that backtracks for ever on long runs."
+pattern = '(a|aa)+$'
+keep = ["b"]
+
+[[rules.examples]]
+input = "aaa"
+output = ""
+'''
+
+
+def run_fixtures(output, *extra: str) -> subprocess.CompletedProcess:
+    # Relative input glob, as in run_local.sh, so 'source' matches the expected records.
+    return run_cli("run", "--input", "fixtures/raw/*", "--output", str(output), *extra)
+
+
+def test_run_cleans_the_fixtures_to_their_expected_records(tmp_path):
+    done = run_fixtures(tmp_path, *IN_PROCESS)
+    assert done.returncode == 0, done.stderr
+    assert read_output(tmp_path, "clean") == EXPECTED_CLEAN
+    assert read_output(tmp_path, "rejected") == EXPECTED_REJECTED
+    summary = json.loads((tmp_path / "summary.json").read_text())
+    assert summary["documents"] == {"read": 9, "clean": 7, "rejected": 2}
+    assert "documents: 9 read, 7 clean, 2 rejected" in done.stdout
+    assert "hover-card-glued: 3 hits in 1 documents" in done.stdout
+
+
+@pytest.mark.portable
+def test_portable_runner_with_dofns_in_worker_processes_gives_the_same_records(tmp_path):
+    done = run_fixtures(tmp_path, *PORTABLE_SUBPROCESS_WORKERS)
+    assert done.returncode == 0, done.stderr
+    assert read_output(tmp_path, "clean") == EXPECTED_CLEAN
+    assert read_output(tmp_path, "rejected") == EXPECTED_REJECTED
+    assert json.loads((tmp_path / "summary.json").read_text())["documents"] == {"read": 9, "clean": 7, "rejected": 2}
+
+
+def test_run_local_script_cleans_the_fixtures_on_the_direct_runner():
+    done = subprocess.run([str(REPO / "run_local.sh")], cwd=REPO, capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr
+    assert "documents: 9 read, 7 clean, 2 rejected" in done.stdout
+    assert read_output(REPO / "out" / "local", "clean") == EXPECTED_CLEAN
+
+
+def test_a_rules_folder_adds_to_the_bundled_rules_and_respects_its_scope(tmp_path):
+    done = run_fixtures(tmp_path, "--rules", str(FIXTURES / "rules"), *IN_PROCESS)
+    assert done.returncode == 0, done.stderr
+    clean = {r["id"]: r for r in read_output(tmp_path, "clean")}
+    promo = "Subscribe to Example News for daily updates"
+    assert promo not in clean["wire-001"]["text"]                       # example-news.com: rule in scope
+    assert clean["wire-001"]["stats"]["rules"] == {"example-news-subscribe": 1}
+    assert promo in clean["wire.jsonl:2"]["text"]                       # other-site.org: out of scope
+    assert clean["002_fb6e392a3bbb2a7b"] == next(r for r in EXPECTED_CLEAN if r["id"] == "002_fb6e392a3bbb2a7b")
+    assert "example-news-subscribe: 1 hits in 1 documents" in done.stdout
+
+
+def test_no_bundled_rules_leaves_the_cruft_that_only_rules_remove(tmp_path):
+    done = run_fixtures(tmp_path, "--no_bundled_rules", *IN_PROCESS)
+    assert done.returncode == 0, done.stderr
+    seed = next(r for r in read_output(tmp_path, "clean") if r["id"] == "000_82a298d765422ea0")
+    assert seed["text"].startswith("2 minutes\n")
+    assert seed["text"].endswith("• Comments\nLoading comments...")
+    assert "rules: 0 of 0 fired" in done.stdout
+
+
+def test_a_failing_example_fails_rules_test_and_stops_run_before_reading(tmp_path, write_rule_file):
+    rules = write_rule_file("90-site.toml", CATASTROPHIC_RULE.replace('output = ""', 'output = "a"'))
+    tested = run_cli("rules", "test", str(rules))
+    assert tested.returncode == 1
+    assert f"{rules / '90-site.toml'}: rule 'user-backtracker': example 1: expected 'a', got ''" in tested.stderr
+    assert "1 rules, 2 examples: 1 failed" in tested.stdout
+
+    ran = run_fixtures(tmp_path / "out", "--rules", str(rules), *IN_PROCESS)
+    assert ran.returncode == 2
+    assert "rule 'user-backtracker': example 1" in ran.stderr
+    assert "nothing was read" in ran.stderr
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_pattern_that_does_not_compile_stops_run_with_file_and_rule(tmp_path, write_rule_file):
+    rules = write_rule_file("50-nbsp.toml", CATASTROPHIC_RULE.replace("(a|aa)+$", r"\x{00A0}a"))
+    ran = run_fixtures(tmp_path / "out", "--rules", str(rules), *IN_PROCESS)
+    assert ran.returncode == 2
+    [message] = [line for line in ran.stderr.splitlines() if line.startswith("error:")]
+    assert message == (f"error: {rules / '50-nbsp.toml'}: rule 'user-backtracker': pattern does not compile: "
+                       r"incomplete escape \x at position 2 (the regex module writes \u00A0, not \x{00A0})")
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_rule_that_hangs_rejects_the_document_and_the_job_goes_on(tmp_path, write_rule_file):
+    rules = write_rule_file("90-user.toml", CATASTROPHIC_RULE)
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    (inputs / "slow.txt").write_text("Title\n\n" + "a" * 60 + "b\n", encoding="utf-8")
+    shutil.copy(FIXTURES / "raw" / "000_82a298d765422ea0.txt", inputs)
+    ran = run_cli("run", "--input", str(inputs / "*"), "--output", str(tmp_path / "out"), "--rules", str(rules),
+                  "--rule_timeout", "0.2", *IN_PROCESS)
+    assert ran.returncode == 0, ran.stderr
+    assert [r["id"] for r in read_output(tmp_path / "out", "clean")] == ["000_82a298d765422ea0"]
+    [rejected] = read_output(tmp_path / "out", "rejected")
+    assert (rejected["id"], rejected["stage"], rejected["reason"]) == ("slow", "rules", "rule_timeout")
+    assert "rule 'user-backtracker'" in rejected["detail"]
+
+
+def test_an_input_glob_that_matches_nothing_is_an_error(tmp_path):
+    ran = run_cli("run", "--input", str(tmp_path / "*.jsonl"), "--output", str(tmp_path / "out"), *IN_PROCESS)
+    assert ran.returncode == 2
+    assert f"--input {tmp_path / '*.jsonl'} matches no files" in ran.stderr
+
+
+def test_rules_test_passes_on_the_bundled_rules():
+    tested = run_cli("rules", "test")
+    assert tested.returncode == 0, tested.stderr
+    assert tested.stdout.strip().endswith("examples: 0 failed")
