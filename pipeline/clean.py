@@ -16,10 +16,19 @@ from pipeline.records import Article, CleanArticle, Rejected
 from pipeline.rules import DEFAULT_TIMEOUT_SECONDS, CompiledRule, Rule, apply_rules
 
 
+DEFAULT_MAX_REMOVED_SHARE = 0.5
+
+
 @dataclass(frozen=True)
 class CleanOptions:
     normalize: NormalizeOptions = field(default_factory=NormalizeOptions)
     rule_timeout: float = DEFAULT_TIMEOUT_SECONDS
+    # Rules that remove more than this share of a document's words flag it in its stats.
+    max_removed_share: float = DEFAULT_MAX_REMOVED_SHARE
+
+    def __post_init__(self):
+        if not 0 < self.max_removed_share <= 1:
+            raise ValueError(f"max_removed_share must be in (0, 1], not {self.max_removed_share}")
 
 
 class Cleaner:
@@ -29,6 +38,7 @@ class Cleaner:
         self.rules = [CompiledRule(rule) for rule in rules]
         self.ftfy = ftfy_config(options.normalize)
         self.rule_timeout = options.rule_timeout
+        self.max_removed_share = options.max_removed_share
 
     def clean(self, article: Article) -> CleanArticle:
         text = normalize(article.text, self.ftfy)
@@ -36,13 +46,16 @@ class Cleaner:
             raise Rejected("normalize", "empty_text", "the article has no text (empty, or only whitespace and control characters)")
         given_title = normalize(article.title, self.ftfy) if article.title else None
         title, body = split_headline(text, given_title)
+        words_before = len(body.split())
         body, hits = apply_rules(body, self.rules, article.url, article.source, self.rule_timeout)
-        body, repeats = drop_leading_repeats(tidy_layout(body), title)
+        removed_share = max(0.0, 1 - len(body.split()) / words_before) if words_before else 0.0
+        title, body, repeats = drop_leading_repeats(tidy_layout(body), title)
         if not body:
             raise Rejected("clean", "empty_after_cleaning",
                            "nothing but the headline and cruft was left; check the rules listed in the summary if this is wrong")
-        return CleanArticle(
-            id=article.id, title=title, text=body, source=article.source, line=article.line, url=article.url,
-            stats={"chars_in": len(article.text), "chars_out": len(title) + len(body),
-                   "headline_repeats": repeats, "rules": hits},
-        )
+        stats = {"chars_in": len(article.text), "chars_out": len(title) + len(body), "headline_repeats": repeats,
+                 "rules": hits, "words_removed_by_rules": round(removed_share, 4)}
+        if removed_share > self.max_removed_share:
+            stats["mass_removal"] = True
+        return CleanArticle(id=article.id, title=title, text=body, source=article.source, line=article.line,
+                            url=article.url, stats=stats)

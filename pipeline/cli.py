@@ -1,4 +1,4 @@
-"""Command line: ``python -m pipeline run ...`` and ``python -m pipeline rules test ...``.
+"""Command line: ``python -m pipeline run|eval|rules test``.
 
 Flags this parser does not know go to Beam's PipelineOptions, so any runner
 option (``--runner``, ``--direct_num_workers``, ``--project``...) passes through.
@@ -7,20 +7,28 @@ option (``--runner``, ``--direct_num_workers``, ``--project``...) passes through
 from __future__ import annotations
 
 import argparse
+import json
 import logging
 import sys
+import tempfile
 from pathlib import Path
 
 from apache_beam.io.filesystems import FileSystems
 from apache_beam.options.pipeline_options import PipelineOptions
 
-from pipeline.clean import CleanOptions
-from pipeline.job import JobConfig, format_summary, run_job
+from pipeline.clean import DEFAULT_MAX_REMOVED_SHARE, CleanOptions
+from pipeline.evaluate import format_report, score
+from pipeline.job import JobConfig, format_summary, read_clean_output, read_jsonl, run_job
 from pipeline.normalize import NormalizeOptions
 from pipeline.readers import FORMATS, JsonlFields
 from pipeline.rules import DEFAULT_TIMEOUT_SECONDS, RuleError, example_failures, load_rules
 
 BUNDLED_RULES = Path(__file__).resolve().parent.parent / "rules"
+EVAL_FILE = "eval.json"
+
+
+class ConfigError(Exception):
+    """A problem with the job's configuration, found before any data is read."""
 
 
 def _positive_float(value: str) -> float:
@@ -30,29 +38,51 @@ def _positive_float(value: str) -> float:
     return number
 
 
+def _share(value: str) -> float:
+    number = float(value)
+    if not 0 < number <= 1:
+        raise argparse.ArgumentTypeError(f"must be greater than 0 and at most 1, got {value}")
+    return number
+
+
+def _add_job_options(parser: argparse.ArgumentParser, output_help: str, output_required: bool) -> None:
+    parser.add_argument("--input", required=True, help="glob of input files on any Beam filesystem; .gz works")
+    parser.add_argument("--output", required=output_required, help=output_help)
+    parser.add_argument("--rules", action="append", default=[], metavar="PATH",
+                        help="rule file or folder, added after the bundled rules; repeatable")
+    parser.add_argument("--no_bundled_rules", action="store_true",
+                        help="use only the --rules given, not the bundled rules/ folder")
+    parser.add_argument("--input_format", choices=FORMATS, default="auto",
+                        help="auto picks by extension: .jsonl/.ndjson/.json, .html/.htm, anything else is text")
+    parser.add_argument("--text_field", default="text", help="JSONL key holding the article text")
+    parser.add_argument("--id_field", default="id", help="JSONL key holding the id (missing: FILE:LINE)")
+    parser.add_argument("--url_field", default="url", help="JSONL key holding the URL")
+    parser.add_argument("--title_field", default="title", help="JSONL key holding the headline")
+    parser.add_argument("--straight_quotes", action="store_true", help="turn curly quotes into straight ones")
+    parser.add_argument("--decode_html_entities", action="store_true",
+                        help="turn entities such as &amp; in text and JSONL input into characters (HTML input always)")
+    parser.add_argument("--unicode_form", choices=("NFC", "NFKC"), default="NFC",
+                        help="Unicode normalisation; NFKC also folds compatibility characters (default NFC)")
+    parser.add_argument("--rule_timeout", type=_positive_float, default=DEFAULT_TIMEOUT_SECONDS, metavar="SECONDS",
+                        help="time limit for one rule on one document; over it the document is rejected")
+    parser.add_argument("--max_removed_share", type=_share, default=DEFAULT_MAX_REMOVED_SHARE, metavar="SHARE",
+                        help="flag documents whose rules removed more than this share of their words (default 0.5)")
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m pipeline", allow_abbrev=False, description=__doc__.split("\n")[0])
     commands = parser.add_subparsers(dest="command", required=True)
+    beam_note = "Any other --flag is passed to Beam's PipelineOptions."
 
-    run = commands.add_parser("run", allow_abbrev=False, help="clean articles into JSONL",
-                              epilog="Any other --flag is passed to Beam's PipelineOptions.")
-    run.add_argument("--input", required=True, help="glob of input files on any Beam filesystem; .gz works")
-    run.add_argument("--output", required=True, help="output folder for clean-*.jsonl, rejected-*.jsonl, summary.json")
-    run.add_argument("--rules", action="append", default=[], metavar="PATH",
-                     help="rule file or folder, added after the bundled rules; repeatable")
-    run.add_argument("--no_bundled_rules", action="store_true",
-                     help="use only the --rules given, not the bundled rules/ folder")
-    run.add_argument("--input_format", choices=FORMATS, default="auto",
-                     help="auto picks by extension: .jsonl/.ndjson/.json, .html/.htm, anything else is text")
-    run.add_argument("--text_field", default="text", help="JSONL key holding the article text")
-    run.add_argument("--id_field", default="id", help="JSONL key holding the id (missing: FILE:LINE)")
-    run.add_argument("--url_field", default="url", help="JSONL key holding the URL")
-    run.add_argument("--title_field", default="title", help="JSONL key holding the headline")
-    run.add_argument("--straight_quotes", action="store_true", help="turn curly quotes into straight ones")
-    run.add_argument("--unicode_form", choices=("NFC", "NFKC"), default="NFC",
-                     help="Unicode normalisation; NFKC also folds compatibility characters (default NFC)")
-    run.add_argument("--rule_timeout", type=_positive_float, default=DEFAULT_TIMEOUT_SECONDS, metavar="SECONDS",
-                     help="time limit for one rule on one document; over it the document is rejected")
+    run = commands.add_parser("run", allow_abbrev=False, help="clean articles into JSONL", epilog=beam_note)
+    _add_job_options(run, "output folder for clean-*.jsonl, rejected-*.jsonl, summary.json", output_required=True)
+
+    evaluate = commands.add_parser("eval", allow_abbrev=False, epilog=beam_note,
+                                   help="run the job on raw articles and score it against gold answers")
+    _add_job_options(evaluate, f"where the job's outputs and {EVAL_FILE} go (default: a new temporary folder)",
+                     output_required=False)
+    evaluate.add_argument("--gold", required=True, help="JSONL of {id, title, text} answers")
+    evaluate.add_argument("--kinds", help="JSON {id: [cruft kinds]} to score per kind (default: kinds.json beside --gold)")
 
     rules = commands.add_parser("rules", help="work with rule files")
     rules_commands = rules.add_subparsers(dest="rules_command", required=True)
@@ -62,39 +92,61 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _rule_paths(args) -> list[str]:
-    return ([] if args.no_bundled_rules else [str(BUNDLED_RULES)]) + args.rules
-
-
 def _report(failures: list[str]) -> None:
     for failure in failures:
         print(failure, file=sys.stderr)
 
 
-def _run(args, beam_args: list[str]) -> int:
-    rules = load_rules(_rule_paths(args))
+def _job_config(args) -> JobConfig:
+    """Load and check everything the job needs; raise before any data is read."""
+    rules = load_rules(([] if args.no_bundled_rules else [str(BUNDLED_RULES)]) + args.rules)
     failures = example_failures(rules, args.rule_timeout)
     if failures:
         _report(failures)
-        print(f"error: {len(failures)} rule example(s) failed; nothing was read", file=sys.stderr)
-        return 2
+        raise ConfigError(f"{len(failures)} rule example(s) failed; nothing was read")
     if not FileSystems.match([args.input])[0].metadata_list:
-        print(f"error: --input {args.input} matches no files", file=sys.stderr)
-        return 2
-    config = JobConfig(
+        raise ConfigError(f"--input {args.input} matches no files")
+    return JobConfig(
         input_pattern=args.input,
         output_dir=args.output,
         rules=rules,
         input_format=args.input_format,
         fields=JsonlFields(text=args.text_field, id=args.id_field, url=args.url_field, title=args.title_field),
         clean=CleanOptions(
-            normalize=NormalizeOptions(straight_quotes=args.straight_quotes, unicode_form=args.unicode_form),
+            normalize=NormalizeOptions(straight_quotes=args.straight_quotes, unicode_form=args.unicode_form,
+                                       decode_html_entities=args.decode_html_entities),
             rule_timeout=args.rule_timeout,
+            max_removed_share=args.max_removed_share,
         ),
     )
-    summary = run_job(config, PipelineOptions(beam_args))
+
+
+def _run(args, beam_args: list[str]) -> int:
+    summary = run_job(_job_config(args), PipelineOptions(beam_args))
     print(format_summary(summary))
     print(f"output: {args.output}")
+    return 0
+
+
+def _kinds(args) -> dict:
+    path = Path(args.kinds) if args.kinds else Path(args.gold).with_name("kinds.json")
+    if args.kinds and not path.is_file():
+        raise ConfigError(f"--kinds {args.kinds} is not a file")
+    return json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
+
+
+def _eval(args, beam_args: list[str]) -> int:
+    if not FileSystems.match([args.gold])[0].metadata_list:
+        raise ConfigError(f"--gold {args.gold} matches no file")
+    gold, kinds = read_jsonl(args.gold), _kinds(args)
+    args.output = args.output or tempfile.mkdtemp(prefix="newsclean-eval-")
+    run_job(_job_config(args), PipelineOptions(beam_args))
+    report = score({record["id"]: record for record in read_clean_output(args.output)}, gold, kinds)
+    path = FileSystems.join(args.output, EVAL_FILE)
+    with FileSystems.create(path, mime_type="application/json") as out:
+        out.write(json.dumps(report, indent=2).encode("utf-8") + b"\n")
+    print(format_report(report))
+    print(f"report: {path}")
     return 0
 
 
@@ -110,11 +162,14 @@ def _rules_test(args) -> int:
 def main(argv: list[str] | None = None) -> int:
     parser = _parser()
     args, extra = parser.parse_known_args(argv)
-    if args.command != "run" and extra:
+    if args.command == "rules" and extra:
         parser.error(f"unrecognized arguments: {' '.join(extra)}")
     logging.basicConfig(level=logging.WARNING, force=True)
+    commands = {"run": _run, "eval": _eval}
     try:
-        return _run(args, extra) if args.command == "run" else _rules_test(args)
-    except RuleError as error:
+        if args.command == "rules":
+            return _rules_test(args)
+        return commands[args.command](args, extra)
+    except (RuleError, ConfigError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2

@@ -2,9 +2,20 @@
 
 from __future__ import annotations
 
+import regex
+
+# What a page appends to a headline: " | BBC News", " - Eagle Rising", " — The Hill".
+_SITE_SUFFIX = regex.compile(r"\s*[|–—•-]\s*\S[^|–—•\n]{0,39}")
+# A subtitle run onto the headline starts like a sentence: a capital, a digit or a quote.
+_DEK_START = regex.compile(r"\s*[\p{Lu}\d\"“‘']")
+
 
 def _fold(line: str) -> str:
     return " ".join(line.split()).casefold()
+
+
+def _is_site_suffix(rest: str) -> bool:
+    return bool(_SITE_SUFFIX.fullmatch(rest)) and len(rest.split()) <= 6
 
 
 def split_headline(text: str, title: str | None) -> tuple[str, str]:
@@ -21,28 +32,40 @@ def split_headline(text: str, title: str | None) -> tuple[str, str]:
     return head.strip(), body.lstrip("\n")
 
 
-def drop_leading_repeats(body: str, title: str) -> tuple[str, int]:
-    """Remove lines at the top of ``body`` that repeat ``title``.
+def drop_leading_repeats(body: str, title: str) -> tuple[str, str, int]:
+    """Remove repeats of ``title`` from the top of ``body``; return ``(title, body, repeats)``.
 
-    Blank lines between repeats are skipped; the first line that is neither
-    blank nor the title ends the search, so a repeat later in the article stays.
+    A repeat is the headline again (case and spacing aside), the headline with
+    a site name appended, or, when the title carries the site name, the
+    headline without it (the shorter form then becomes the title). A line that
+    runs a subtitle onto the exact headline keeps the subtitle. Blank lines
+    between repeats are skipped; the first other line ends the search, so a
+    repeat later in the article stays.
 
-    >>> drop_leading_repeats("Storm hits coast\\n\\nStorm hits coast\\n\\nWinds rose.", "Storm hits coast")
-    ('Winds rose.', 2)
-    >>> drop_leading_repeats("Winds rose.\\n\\nStorm hits coast", "Storm hits coast")
-    ('Winds rose.\\n\\nStorm hits coast', 0)
+    >>> drop_leading_repeats("Storm hits coast | Daily Post\\n\\nStorm hits coast\\n\\nWinds rose.", "Storm hits coast")
+    ('Storm hits coast', 'Winds rose.', 2)
+    >>> drop_leading_repeats("Storm hits coast Three towns lost power.\\n\\nWinds rose.", "Storm hits coast")
+    ('Storm hits coast', 'Three towns lost power.\\n\\nWinds rose.', 1)
+    >>> drop_leading_repeats("Storm hits coast of Kent, killing two.", "Storm hits coast")
+    ('Storm hits coast', 'Storm hits coast of Kent, killing two.', 0)
     """
-    key = _fold(title)
     lines = body.split("\n")
-    start = repeats = 0
-    for start, line in enumerate(lines):
-        if not line.strip():
+    key = _fold(title)
+    repeats = 0
+    for index, line in enumerate(lines):
+        folded = _fold(line)
+        if not folded:
             continue
-        if _fold(line) != key:
-            break
-        repeats += 1
-    else:
-        start = len(lines)
-    if not repeats:
-        return body, 0
-    return "\n".join(lines[start:]), repeats
+        if folded == key or (folded.startswith(key) and _is_site_suffix(folded[len(key):])):
+            repeats += 1
+            continue
+        if key.startswith(folded) and _is_site_suffix(key[len(folded):]):
+            title, key = line.strip(), folded
+            repeats += 1
+            continue
+        stripped = line.strip()
+        if stripped.startswith(title) and _DEK_START.match(stripped[len(title):]):
+            lines[index] = stripped[len(title):].strip()
+            repeats += 1
+        return title, "\n".join(lines[index:]), repeats
+    return title, "", repeats

@@ -15,7 +15,7 @@ from pipeline.clean import CleanOptions
 from pipeline.readers import JsonlFields
 from pipeline.rules import Rule
 from pipeline.transforms import (
-    ARTICLES, BYTES_IN, BYTES_OUT, CLEAN, DOCS_CLEAN, DOCS_READ, DOCS_REJECTED, HEADLINE_REPEATS, NAMESPACE, REJECTED,
+    ARTICLES, BYTES_IN, BYTES_OUT, CLEAN, DOCS_CLEAN, DOCS_READ, DOCS_REJECTED, HEADLINE_REPEATS, MASS_REMOVAL, NAMESPACE, REJECTED,
     CleanArticles, ReadArticles, WriteJsonl, rejected_counter, rule_docs_counter, rule_hits_counter,
 )
 
@@ -69,6 +69,7 @@ def summarize(counters: dict[str, int], rules: Sequence[Rule]) -> dict:
         },
         "bytes": {"in": counters.get(BYTES_IN, 0), "out": counters.get(BYTES_OUT, 0)},
         "headline_repeats_removed": counters.get(HEADLINE_REPEATS, 0),
+        "flagged_mass_removal": counters.get(MASS_REMOVAL, 0),
         "rules": {
             rule.name: {"hits": counters.get(rule_hits_counter(rule.name), 0),
                         "documents": counters.get(rule_docs_counter(rule.name), 0)}
@@ -90,12 +91,26 @@ def format_summary(summary: dict) -> str:
         f"documents: {docs['read']} read, {docs['clean']} clean, {docs['rejected']} rejected",
         f"bytes: {size['in']} in, {size['out']} out",
         f"headline repeats removed: {summary['headline_repeats_removed']}",
+        f"flagged for mass removal by rules: {summary['flagged_mass_removal']}",
     ]
     lines += [f"  rejected {reason}: {count}" for reason, count in summary["rejected_by_reason"].items()]
     fired = {name: hits for name, hits in summary["rules"].items() if hits["hits"]}
     lines.append(f"rules: {len(fired)} of {len(summary['rules'])} fired")
     lines += [f"  {name}: {hits['hits']} hits in {hits['documents']} documents" for name, hits in fired.items()]
     return "\n".join(lines)
+
+
+def read_jsonl(pattern: str) -> list[dict]:
+    """Every JSON record in the files matching ``pattern``, on any Beam filesystem."""
+    records = []
+    for metadata in sorted(FileSystems.match([pattern])[0].metadata_list, key=lambda m: m.path):
+        with FileSystems.open(metadata.path) as stream:
+            records.extend(json.loads(line) for line in stream.read().decode("utf-8").splitlines() if line.strip())
+    return records
+
+
+def read_clean_output(output_dir: str) -> list[dict]:
+    return read_jsonl(FileSystems.join(output_dir, f"{CLEAN}-*.jsonl"))
 
 
 def run_job(config: JobConfig, options: PipelineOptions) -> dict:

@@ -34,6 +34,7 @@ class NormalizeOptions:
 
     straight_quotes: bool = False
     unicode_form: UnicodeForm = "NFC"
+    decode_html_entities: bool = False
 
     def __post_init__(self):
         if self.unicode_form not in ("NFC", "NFKC"):
@@ -42,9 +43,10 @@ class NormalizeOptions:
 
 def ftfy_config(options: NormalizeOptions) -> ftfy.TextFixerConfig:
     return ftfy.TextFixerConfig(
-        # Scrapers leave entities such as &amp; and &#8217; in plain text; 'auto'
-        # would skip them whenever the text also contains a '<' and a '>'.
-        unescape_html=True,
+        # Off by default: an entity in plain text ("S&#227;o Paulo") is how the source
+        # published it, and the gold answers keep it; none of the 6,300 scraped
+        # articles in the corpus has one. HTML input is decoded by the HTML reader.
+        unescape_html=options.decode_html_entities,
         # ANSI colour codes come from console logs, never from articles.
         remove_terminal_escapes=True,
         # The main reason to run ftfy: UTF-8 read as Windows-1252 (â€™) and worse.
@@ -75,8 +77,8 @@ def ftfy_config(options: NormalizeOptions) -> ftfy.TextFixerConfig:
 def fix_unicode(text: str, config: ftfy.TextFixerConfig) -> str:
     """Repair mojibake, entities, control characters and line breaks with ftfy.
 
-    >>> fix_unicode("The Mayorâ€™s office &amp; council", ftfy_config(NormalizeOptions()))
-    'The Mayor’s office & council'
+    >>> fix_unicode("The Mayorâ€™s office\\x00 costs Â£5", ftfy_config(NormalizeOptions()))
+    'The Mayor’s office costs £5'
     >>> fix_unicode("Plain ASCII stays as it is.", ftfy_config(NormalizeOptions()))
     'Plain ASCII stays as it is.'
     """

@@ -34,6 +34,7 @@ DOCS_REJECTED = "docs.rejected"
 BYTES_IN = "bytes.in"
 BYTES_OUT = "bytes.out"
 HEADLINE_REPEATS = "headline.repeats_removed"
+MASS_REMOVAL = "docs.flagged.mass_removal"
 
 
 def rule_hits_counter(rule_name: str) -> str:
@@ -130,6 +131,7 @@ class CleanArticleFn(beam.DoFn):
         self.docs_clean = Metrics.counter(NAMESPACE, DOCS_CLEAN)
         self.bytes_out = Metrics.counter(NAMESPACE, BYTES_OUT)
         self.headline_repeats = Metrics.counter(NAMESPACE, HEADLINE_REPEATS)
+        self.mass_removal = Metrics.counter(NAMESPACE, MASS_REMOVAL)
         self.rule_hits = {r.name: Metrics.counter(NAMESPACE, rule_hits_counter(r.name)) for r in self.rules}
         self.rule_docs = {r.name: Metrics.counter(NAMESPACE, rule_docs_counter(r.name)) for r in self.rules}
 
@@ -143,6 +145,8 @@ class CleanArticleFn(beam.DoFn):
         self.docs_clean.inc()
         self.bytes_out.inc(len(clean.title.encode("utf-8")) + len(clean.text.encode("utf-8")))
         self.headline_repeats.inc(clean.stats["headline_repeats"])
+        if clean.stats.get("mass_removal"):
+            self.mass_removal.inc()
         for name, hits in clean.stats["rules"].items():
             self.rule_hits[name].inc(hits)
             self.rule_docs[name].inc()
