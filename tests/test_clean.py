@@ -65,7 +65,7 @@ def test_second_seed_keeps_every_sentence_and_only_loses_hover_cards(cleaner):
     clean = cleaner.clean(seed(SEED_IDS[1]))
     assert clean.title == title
     assert paragraphs(clean.text) == expected
-    assert clean.stats["rules"] == {"hover-card-glued": 3}
+    assert clean.stats["rules"] == {"hover-card": 3}
 
 
 def test_given_title_is_used_and_its_repeat_in_the_text_removed():
@@ -112,3 +112,20 @@ def test_a_hanging_rule_rejects_the_article_naming_the_rule():
         cleaner.clean(Article(id="a", text="Title\n\n" + "a" * 60 + "b", source="f"))
     assert error.value.reason == "rule_timeout"
     assert "rule 'hangs' (user.toml)" in error.value.detail
+
+
+def test_rules_that_remove_most_of_a_document_flag_it():
+    greedy = Rule(name="greedy", description="d", pattern=r"(?m)^Filler.*$", file="t.toml",
+                  examples=(Example("Filler x", ""),), keep=("Real",))
+    text = "Title\n\nReal news here.\n\n" + "\n\n".join(["Filler words of no value"] * 3)
+    clean = Cleaner([greedy], CleanOptions(max_removed_share=0.5)).clean(Article(id="a", text=text, source="f"))
+    assert clean.text == "Real news here."
+    assert clean.stats["words_removed_by_rules"] == round(15 / 18, 4)
+    assert clean.stats["mass_removal"] is True
+    relaxed = Cleaner([greedy], CleanOptions(max_removed_share=0.9)).clean(Article(id="a", text=text, source="f"))
+    assert "mass_removal" not in relaxed.stats
+
+
+def test_max_removed_share_must_be_a_share():
+    with pytest.raises(ValueError, match="max_removed_share"):
+        CleanOptions(max_removed_share=1.5)

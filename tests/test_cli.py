@@ -39,7 +39,7 @@ def test_run_cleans_the_fixtures_to_their_expected_records(tmp_path):
     summary = json.loads((tmp_path / "summary.json").read_text())
     assert summary["documents"] == {"read": 9, "clean": 7, "rejected": 2}
     assert "documents: 9 read, 7 clean, 2 rejected" in done.stdout
-    assert "hover-card-glued: 3 hits in 1 documents" in done.stdout
+    assert "hover-card: 3 hits in 1 documents" in done.stdout
 
 
 @pytest.mark.portable
@@ -128,3 +128,35 @@ def test_rules_test_passes_on_the_bundled_rules():
     tested = run_cli("rules", "test")
     assert tested.returncode == 0, tested.stderr
     assert tested.stdout.strip().endswith("examples: 0 failed")
+
+
+def test_eval_scores_the_bundled_rules_against_gold_per_kind(tmp_path):
+    done = run_cli("eval", "--input", str(FIXTURES / "eval" / "raw.jsonl"), "--gold", str(FIXTURES / "eval" / "gold.jsonl"),
+                   "--output", str(tmp_path), *IN_PROCESS)
+    assert done.returncode == 0, done.stderr
+    report = json.loads((tmp_path / "eval.json").read_text())
+    assert report["groups"]["all"] == {"documents": 8, "missing": 0, "exact_text": 1.0, "exact_title": 1.0,
+                                       "words_lost": 0.0, "words_extra": 0.0}
+    assert set(report["groups"]) == {"all", "ad", "comments", "hover", "mojibake", "readtime", "spacing",
+                                     "title-repeat", "trap"}
+    assert done.stdout.splitlines()[1].split() == ["all", "8", "0", "1.0000", "1.0000", "0.000000", "0.000000"]
+
+
+def test_eval_without_rules_shows_the_cruft_left(tmp_path):
+    done = run_cli("eval", "--input", str(FIXTURES / "eval" / "raw.jsonl"), "--gold", str(FIXTURES / "eval" / "gold.jsonl"),
+                   "--output", str(tmp_path), "--no_bundled_rules", *IN_PROCESS)
+    assert done.returncode == 0, done.stderr
+    report = json.loads((tmp_path / "eval.json").read_text())
+    assert report["groups"]["all"]["words_extra"] > 0.01
+    assert report["groups"]["hover"]["exact_text"] == 0.0
+    assert {"dev-business-489", "dev-tech-260"} <= {d["id"] for d in report["worst"]}
+    assert "worst documents" in done.stdout
+
+
+def test_html_entities_are_kept_by_default_and_decoded_on_request(tmp_path):
+    kept = run_fixtures(tmp_path / "kept", *IN_PROCESS)
+    decoded = run_fixtures(tmp_path / "decoded", "--decode_html_entities", *IN_PROCESS)
+    assert kept.returncode == decoded.returncode == 0
+    mayor = [next(r for r in read_output(tmp_path / run, "clean") if r["id"] == "1017") for run in ("kept", "decoded")]
+    assert "Tuesday &amp; staff" in mayor[0]["text"]
+    assert "Tuesday & staff" in mayor[1]["text"]

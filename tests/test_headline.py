@@ -20,12 +20,44 @@ def test_headline_only_leaves_empty_body():
 
 def test_repeats_at_the_top_are_dropped_ignoring_case_and_spacing():
     body = "Storm hits coast\nSTORM  HITS COAST\n\nWinds rose.\n\nStorm hits coast"
-    assert drop_leading_repeats(body, "Storm hits coast") == ("Winds rose.\n\nStorm hits coast", 2)
+    assert drop_leading_repeats(body, "Storm hits coast") == ("Storm hits coast", "Winds rose.\n\nStorm hits coast", 2)
+
+
+def test_a_repeat_with_the_site_name_appended_is_dropped():
+    body = "Storm hits coast | Coastal Herald\n\nWinds rose."
+    assert drop_leading_repeats(body, "Storm hits coast") == ("Storm hits coast", "Winds rose.", 1)
+    body = "Storm hits coast - BBC News\n\nWinds rose."
+    assert drop_leading_repeats(body, "Storm hits coast") == ("Storm hits coast", "Winds rose.", 1)
+
+
+def test_a_title_with_the_site_name_gives_way_to_the_plain_repeat():
+    body = "Is it the end for the mall?\n\nShoppers stayed away."
+    assert drop_leading_repeats(body, "Is it the end for the mall? – Eagle Rising") == \
+        ("Is it the end for the mall?", "Shoppers stayed away.", 1)
+
+
+def test_a_subtitle_run_onto_the_headline_is_kept():
+    body = "Washington Redskins to change name The team has not released the new name.\n\nThe club said..."
+    assert drop_leading_repeats(body, "Washington Redskins to change name") == \
+        ("Washington Redskins to change name", "The team has not released the new name.\n\nThe club said...", 1)
+
+
+def test_a_first_sentence_that_starts_with_the_headline_words_is_content():
+    body = "Free speech is a value, not a right. Understanding this distinction helps."
+    assert drop_leading_repeats(body, "Free Speech is a Value, not a Right") == \
+        ("Free Speech is a Value, not a Right", body, 0)
+    body = "Storm hits coast of Kent, killing two."
+    assert drop_leading_repeats(body, "Storm hits coast") == ("Storm hits coast", body, 0)
+
+
+def test_a_longer_line_after_a_dash_is_not_a_site_name():
+    body = "Brexit - what the deal means for fishing, farming, trade and travel after January\n\nText."
+    assert drop_leading_repeats(body, "Brexit") == ("Brexit", body, 0)
 
 
 def test_text_without_repeats_is_returned_unchanged():
-    assert drop_leading_repeats("Winds rose.", "Storm hits coast") == ("Winds rose.", 0)
+    assert drop_leading_repeats("Winds rose.", "Storm hits coast") == ("Storm hits coast", "Winds rose.", 0)
 
 
 def test_a_body_of_only_repeats_becomes_empty():
-    assert drop_leading_repeats("Storm\n\nStorm", "Storm") == ("", 2)
+    assert drop_leading_repeats("Storm\n\nStorm", "Storm") == ("Storm", "", 2)

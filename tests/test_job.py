@@ -13,7 +13,7 @@ def test_summarize_groups_counters_by_outcome_reason_and_rule():
     counters = {
         "docs.read": 5, "docs.clean": 3, "docs.rejected": 2, "docs.rejected.invalid_json": 1,
         "docs.rejected.empty_text": 1, "bytes.in": 900, "bytes.out": 700, "headline.repeats_removed": 2,
-        "rule.read-time-line.hits": 4, "rule.read-time-line.docs": 3,
+        "rule.read-time-line.hits": 4, "rule.read-time-line.docs": 3, "docs.flagged.mass_removal": 1,
     }
     summary = summarize(counters, RULES)
     assert summary == {
@@ -21,19 +21,18 @@ def test_summarize_groups_counters_by_outcome_reason_and_rule():
         "rejected_by_reason": {"empty_text": 1, "invalid_json": 1},
         "bytes": {"in": 900, "out": 700},
         "headline_repeats_removed": 2,
-        "rules": {
-            "read-time-line": {"hits": 4, "documents": 3},
-            "comment-widget": {"hits": 0, "documents": 0},
-            "hover-card-glued": {"hits": 0, "documents": 0},
-        },
+        "flagged_mass_removal": 1,
+        "rules": {rule.name: {"hits": 4, "documents": 3} if rule.name == "read-time-line" else {"hits": 0, "documents": 0}
+                  for rule in RULES},
     }
     assert format_summary(summary).splitlines() == [
         "documents: 5 read, 3 clean, 2 rejected",
         "bytes: 900 in, 700 out",
         "headline repeats removed: 2",
+        "flagged for mass removal by rules: 1",
         "  rejected empty_text: 1",
         "  rejected invalid_json: 1",
-        "rules: 1 of 3 fired",
+        f"rules: 1 of {len(RULES)} fired",
         "  read-time-line: 4 hits in 3 documents",
     ]
 
@@ -46,6 +45,6 @@ def test_run_job_writes_clean_rejected_and_a_summary_that_reconciles(tmp_path):
     assert summary["documents"] == {"read": 9, "clean": len(clean), "rejected": len(rejected)}
     assert summary["documents"]["read"] == len(clean) + len(rejected)
     assert summary["rejected_by_reason"] == {"invalid_json": 1, "missing_text": 1}
-    assert summary["rules"]["hover-card-glued"] == {"hits": 3, "documents": 1}
+    assert summary["rules"]["hover-card"] == {"hits": 3, "documents": 1}
     assert summary["bytes"]["out"] == sum(len((r["title"] + r["text"]).encode()) for r in clean)
     assert json.loads((tmp_path / "summary.json").read_text()) == summary

@@ -10,12 +10,17 @@ DEFAULT = ftfy_config(NormalizeOptions())
 @pytest.mark.parametrize("damaged, repaired", [
     ("The Mayorâ€™s office", "The Mayor’s office"),                    # UTF-8 read as Windows-1252
     ("itÃ¢Â\x80Â\x99s done", "it’s done"),                               # encoded twice
-    ("Fish &amp; chips &#8211; &quot;fresh&quot;", 'Fish & chips – "fresh"'),
     ("bell\x07 and null\x00 gone", "bell and null gone"),
     ("line one\r\nline two\rline three", "line one\nline two\nline three"),
 ])
 def test_fix_unicode_repairs_damage(damaged, repaired):
     assert fix_unicode(damaged, DEFAULT) == repaired
+
+
+def test_html_entities_are_content_unless_decoding_is_asked_for():
+    text = "S&#227;o Paulo &amp; &quot;Rio&quot;"
+    assert fix_unicode(text, DEFAULT) == text
+    assert fix_unicode(text, ftfy_config(NormalizeOptions(decode_html_entities=True))) == 'São Paulo & "Rio"'
 
 
 def test_fix_unicode_keeps_clean_text_and_curly_quotes_by_default():
@@ -48,7 +53,7 @@ def test_tidy_layout_trims_lines_and_keeps_one_blank_line_between_paragraphs():
 
 
 def test_normalize_runs_every_step():
-    assert normalize("  Donâ€™t\u00a0 stop\r\n\r\n\r\n\u200bNext &amp; last  ", DEFAULT) == "Don’t stop\n\nNext & last"
+    assert normalize("  Donâ€™t\u00a0 stop\r\n\r\n\r\n\u200bNext\x7f & last  ", DEFAULT) == "Don’t stop\n\nNext & last"
 
 
 def test_normalize_is_idempotent_on_its_output():
