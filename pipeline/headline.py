@@ -10,6 +10,10 @@ _SITE_SUFFIX = regex.compile(r"\s*[|–—•-]\s*\S[^|–—•\n]{0,39}")
 _DEK_START = regex.compile(r"\s*[\p{Lu}\d\"“‘']")
 
 
+# Longer than any headline seen in the corpus: a lone line this long is the article itself.
+HEADLINE_MAX_WORDS = 25
+
+
 def _fold(line: str) -> str:
     return " ".join(line.split()).casefold()
 
@@ -21,6 +25,9 @@ def _is_site_suffix(rest: str) -> bool:
 def split_headline(text: str, title: str | None) -> tuple[str, str]:
     """Return ``(title, body)``: the given title, else the first non-empty line.
 
+    A text that is a single line of more than HEADLINE_MAX_WORDS words has no
+    headline: it is all body (some archives keep headlines in other files).
+
     >>> split_headline("Storm hits coast\\n\\nWinds of 100 km/h.", None)
     ('Storm hits coast', 'Winds of 100 km/h.')
     >>> split_headline("Winds of 100 km/h.", "Storm hits coast")
@@ -29,6 +36,8 @@ def split_headline(text: str, title: str | None) -> tuple[str, str]:
     if title and title.strip():
         return title.strip(), text
     head, _, body = text.lstrip("\n").partition("\n")
+    if not body.strip() and len(head.split()) > HEADLINE_MAX_WORDS:
+        return "", head.strip()
     return head.strip(), body.lstrip("\n")
 
 
@@ -49,6 +58,8 @@ def drop_leading_repeats(body: str, title: str) -> tuple[str, str, int]:
     >>> drop_leading_repeats("Storm hits coast of Kent, killing two.", "Storm hits coast")
     ('Storm hits coast', 'Storm hits coast of Kent, killing two.', 0)
     """
+    if not title:
+        return title, body, 0
     lines = body.split("\n")
     key = _fold(title)
     repeats = 0

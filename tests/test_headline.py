@@ -61,3 +61,13 @@ def test_text_without_repeats_is_returned_unchanged():
 
 def test_a_body_of_only_repeats_becomes_empty():
     assert drop_leading_repeats("Storm\n\nStorm", "Storm") == ("Storm", "", 2)
+
+
+def test_a_single_long_line_is_the_article_not_a_headline():
+    text = "WASHINGTON—" + " ".join(["Encouraging the visitors he was showing around the Roosevelt Room"] * 3)
+    assert split_headline(text, None) == ("", text)
+    assert drop_leading_repeats(text, "") == ("", text, 0)
+
+
+def test_a_single_short_line_is_a_headline():
+    assert split_headline("Website is Down For Maintenance", None) == ("Website is Down For Maintenance", "")
