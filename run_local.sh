@@ -27,5 +27,4 @@ if [ "${1:-}" = "test" ]; then
   exec "$python" -m pytest "$@"
 fi
 
-rm -rf out/local
-exec "$python" -m pipeline run --input 'fixtures/raw/*' --output out/local --runner=DirectRunner "$@"
+exec "$python" -m pipeline run --input 'fixtures/raw/*' --output out/local --overwrite --runner=DirectRunner "$@"

@@ -49,7 +49,7 @@ class Cleaner:
         words_before = len(body.split())
         body, hits = apply_rules(body, self.rules, article.url, article.source, self.rule_timeout)
         removed_share = max(0.0, 1 - len(body.split()) / words_before) if words_before else 0.0
-        title, body, repeats = drop_leading_repeats(tidy_layout(body), title)
+        title, body, repeats = drop_leading_repeats(tidy_layout(body), title, article.url)
         if not body:
             raise Rejected("clean", "empty_after_cleaning",
                            "nothing but the headline and cruft was left; check the rules listed in the summary if this is wrong")

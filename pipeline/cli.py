@@ -18,13 +18,14 @@ from apache_beam.options.pipeline_options import PipelineOptions
 
 from pipeline.clean import DEFAULT_MAX_REMOVED_SHARE, CleanOptions
 from pipeline.evaluate import format_report, score
-from pipeline.job import JobConfig, format_summary, read_clean_output, read_jsonl, run_job
+from pipeline.job import (
+    EVAL_FILE, JobConfig, OutputError, format_summary, prepare_output_dir, read_clean_output, read_jsonl, run_job,
+)
 from pipeline.normalize import NormalizeOptions
-from pipeline.readers import FORMATS, JsonlFields
+from pipeline.readers import DEFAULT_MAX_DOC_BYTES, FORMATS, JsonlFields
 from pipeline.rules import DEFAULT_TIMEOUT_SECONDS, RuleError, example_failures, load_rules
 
 BUNDLED_RULES = Path(__file__).resolve().parent.parent / "rules"
-EVAL_FILE = "eval.json"
 
 
 class ConfigError(Exception):
@@ -33,6 +34,13 @@ class ConfigError(Exception):
 
 def _positive_float(value: str) -> float:
     number = float(value)
+    if number <= 0:
+        raise argparse.ArgumentTypeError(f"must be greater than 0, got {value}")
+    return number
+
+
+def _positive_int(value: str) -> int:
+    number = int(value)
     if number <= 0:
         raise argparse.ArgumentTypeError(f"must be greater than 0, got {value}")
     return number
@@ -65,6 +73,11 @@ def _add_job_options(parser: argparse.ArgumentParser, output_help: str, output_r
                         help="Unicode normalisation; NFKC also folds compatibility characters (default NFC)")
     parser.add_argument("--rule_timeout", type=_positive_float, default=DEFAULT_TIMEOUT_SECONDS, metavar="SECONDS",
                         help="time limit for one rule on one document; over it the document is rejected")
+    parser.add_argument("--max_doc_bytes", type=_positive_int, default=DEFAULT_MAX_DOC_BYTES, metavar="BYTES",
+                        help="larger files or JSONL lines are rejected as too_large without being loaded "
+                             f"(default {DEFAULT_MAX_DOC_BYTES:,})")
+    parser.add_argument("--overwrite", action="store_true",
+                        help="replace a previous run's files in --output (default: refuse to mix two runs)")
     parser.add_argument("--max_removed_share", type=_share, default=DEFAULT_MAX_REMOVED_SHARE, metavar="SHARE",
                         help="flag documents whose rules removed more than this share of their words (default 0.5)")
 
@@ -118,11 +131,14 @@ def _job_config(args) -> JobConfig:
             rule_timeout=args.rule_timeout,
             max_removed_share=args.max_removed_share,
         ),
+        max_doc_bytes=args.max_doc_bytes,
     )
 
 
 def _run(args, beam_args: list[str]) -> int:
-    summary = run_job(_job_config(args), PipelineOptions(beam_args))
+    config = _job_config(args)
+    prepare_output_dir(args.output, args.overwrite)
+    summary = run_job(config, PipelineOptions(beam_args))
     print(format_summary(summary))
     print(f"output: {args.output}")
     return 0
@@ -140,7 +156,9 @@ def _eval(args, beam_args: list[str]) -> int:
         raise ConfigError(f"--gold {args.gold} matches no file")
     gold, kinds = read_jsonl(args.gold), _kinds(args)
     args.output = args.output or tempfile.mkdtemp(prefix="newsclean-eval-")
-    run_job(_job_config(args), PipelineOptions(beam_args))
+    config = _job_config(args)
+    prepare_output_dir(args.output, args.overwrite)
+    run_job(config, PipelineOptions(beam_args))
     report = score({record["id"]: record for record in read_clean_output(args.output)}, gold, kinds)
     path = FileSystems.join(args.output, EVAL_FILE)
     with FileSystems.create(path, mime_type="application/json") as out:
@@ -170,6 +188,6 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "rules":
             return _rules_test(args)
         return commands[args.command](args, extra)
-    except (RuleError, ConfigError) as error:
+    except (RuleError, ConfigError, OutputError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2

@@ -2,10 +2,19 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 import regex
 
 # What a page appends to a headline: " | BBC News", " - Eagle Rising", " — The Hill".
 _SITE_SUFFIX = regex.compile(r"\s*[|–—•-]\s*\S[^|–—•\n]{0,39}")
+# Longer suffixes are taken for a site name only when a word of theirs is in the URL's host:
+# "Tech Now - High Tech Heart Surgery" names an episode, not a site.
+_SITE_SUFFIX_MAX_WORDS = 3
+_NOT_SITE_WORDS = {"the", "news", "and", "daily", "online", "com"}
+# Labels a page puts before a headline that its repeat may lack: "WATCH: Storm hits coast".
+_LABEL = regex.compile(r"^(?:watch|listen|video|live|breaking|exclusive|opinion|analysis|updated?)\s*[:|–—-]\s*")
+_QUOTES = str.maketrans({"‘": "'", "’": "'", "“": '"', "”": '"'})
 # A subtitle run onto the headline starts like a sentence: a capital, a digit or a quote.
 _DEK_START = regex.compile(r"\s*[\p{Lu}\d\"“‘']")
 
@@ -15,11 +24,16 @@ HEADLINE_MAX_WORDS = 25
 
 
 def _fold(line: str) -> str:
-    return " ".join(line.split()).casefold()
+    """The form in which two headlines compare: case, spacing, quote style and a leading label aside."""
+    return _LABEL.sub("", " ".join(line.split()).casefold().translate(_QUOTES))
 
 
-def _is_site_suffix(rest: str) -> bool:
-    return bool(_SITE_SUFFIX.fullmatch(rest)) and len(rest.split()) <= 6
+def _is_site_suffix(rest: str, host: str) -> bool:
+    if not _SITE_SUFFIX.fullmatch(rest):
+        return False
+    words = regex.findall(r"\w+", rest)
+    return len(words) <= _SITE_SUFFIX_MAX_WORDS or any(
+        len(word) > 2 and word not in _NOT_SITE_WORDS and word in host for word in words)
 
 
 def split_headline(text: str, title: str | None) -> tuple[str, str]:
@@ -41,11 +55,12 @@ def split_headline(text: str, title: str | None) -> tuple[str, str]:
     return head.strip(), body.lstrip("\n")
 
 
-def drop_leading_repeats(body: str, title: str) -> tuple[str, str, int]:
+def drop_leading_repeats(body: str, title: str, url: str | None = None) -> tuple[str, str, int]:
     """Remove repeats of ``title`` from the top of ``body``; return ``(title, body, repeats)``.
 
-    A repeat is the headline again (case and spacing aside), the headline with
-    a site name appended, or, when the title carries the site name, the
+    A repeat is the headline again (case, spacing, quote style and a label such
+    as "WATCH:" aside), the headline with a site name appended (up to three
+    words, or longer when a word of it is in the URL's host), or, when the title carries the site name, the
     headline without it (the shorter form then becomes the title). A line that
     runs a subtitle onto the exact headline keeps the subtitle. Blank lines
     between repeats are skipped; the first other line ends the search, so a
@@ -62,15 +77,16 @@ def drop_leading_repeats(body: str, title: str) -> tuple[str, str, int]:
         return title, body, 0
     lines = body.split("\n")
     key = _fold(title)
+    host = (urlsplit(url).hostname or "").replace(".", "") if url else ""
     repeats = 0
     for index, line in enumerate(lines):
         folded = _fold(line)
         if not folded:
             continue
-        if folded == key or (folded.startswith(key) and _is_site_suffix(folded[len(key):])):
+        if folded == key or (folded.startswith(key) and _is_site_suffix(folded[len(key):], host)):
             repeats += 1
             continue
-        if key.startswith(folded) and _is_site_suffix(key[len(folded):]):
+        if key.startswith(folded) and _is_site_suffix(key[len(folded):], host):
             title, key = line.strip(), folded
             repeats += 1
             continue

@@ -10,11 +10,14 @@ import codecs
 import json
 import posixpath
 from dataclasses import dataclass
+from typing import BinaryIO, Iterator
 
 from pipeline.html_text import html_to_text
-from pipeline.records import Article, Rejected
+from pipeline.records import RAW_PREVIEW_CHARS, Article, Rejected, Rejection
 
 FORMATS = ("auto", "text", "jsonl", "html")
+# About 180 times the longest article in the corpus (55 KB); anything larger is a scraping accident.
+DEFAULT_MAX_DOC_BYTES = 10_000_000
 _COMPRESSED = (".gz", ".bz2", ".zst", ".deflate", ".lzma")
 _EXTENSIONS = {".jsonl": "jsonl", ".ndjson": "jsonl", ".json": "jsonl", ".html": "html", ".htm": "html"}
 
@@ -92,8 +95,64 @@ def decode_bytes(data: bytes) -> str:
     return data.decode("utf-8-sig", errors="newsclean-cp1252")
 
 
+def check_not_binary(data: bytes) -> None:
+    """Refuse bytes that hold NUL in their first 8,000 bytes, as git does to call a file binary.
+
+    UTF-16 with a byte-order mark is text; without one it looks binary, and the
+    message says how to fix it.
+    """
+    if b"\x00" in data[:8000] and not data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        raise Rejected("read", "binary", "holds NUL bytes, so it is not text (if it is UTF-16 without a "
+                                         "byte-order mark, convert it to UTF-8)")
+
+
+def read_at_most(stream: BinaryIO, max_bytes: int) -> bytes:
+    """Read a whole stream, refusing one larger than ``max_bytes`` after reading one byte more."""
+    data = stream.read(max_bytes + 1)
+    if len(data) > max_bytes:
+        raise Rejected("read", "too_large", f"larger than --max_doc_bytes ({max_bytes:,} bytes)")
+    return data
+
+
+def bounded_lines(stream: BinaryIO, max_bytes: int, chunk: int = 1 << 16) -> Iterator[bytes | None]:
+    """Yield the stream's lines; a line longer than ``max_bytes`` yields None and is never held whole.
+
+    >>> import io
+    >>> list(bounded_lines(io.BytesIO(b"ab\\n" + b"x" * 10 + b"\\ncd"), max_bytes=5, chunk=4))
+    [b'ab\\n', None, b'cd']
+    >>> list(bounded_lines(io.BytesIO(b"one\\n\\ntwo\\n"), max_bytes=5))
+    [b'one\\n', b'\\n', b'two\\n']
+    """
+    # read1() hands over what one read decompressed, so lines before a truncated end are not lost with it.
+    read = getattr(stream, "read1", stream.read)
+    parts: list[bytes] = []
+    size, skipping = 0, False
+    while data := read(chunk):
+        start = 0
+        while (newline := data.find(b"\n", start)) >= 0:
+            piece = data[start:newline + 1]
+            if skipping or size + len(piece) > max_bytes:
+                yield None
+            else:
+                parts.append(piece)
+                yield b"".join(parts)
+            parts, size, skipping = [], 0, False
+            start = newline + 1
+        rest = data[start:]
+        if not skipping and size + len(rest) > max_bytes:
+            parts, size, skipping = [], 0, True
+        elif not skipping:
+            parts.append(rest)
+            size += len(rest)
+    if skipping:
+        yield None
+    elif size:
+        yield b"".join(parts)
+
+
 def article_from_file(path: str, data: bytes, fmt: str) -> Article:
     """One ``text`` or ``html`` file as one article; its id is the file stem."""
+    check_not_binary(data)
     text = decode_bytes(data)
     if fmt == "html":
         page = html_to_text(text)
@@ -131,3 +190,41 @@ def article_from_json_line(line: bytes, path: str, line_no: int, fields: JsonlFi
         id=article_id, text=text, source=path, line=line_no,
         url=_optional_string(record, fields.url, article_id), title=_optional_string(record, fields.title, article_id),
     )
+
+
+def _preview(data: bytes) -> str:
+    return data[:RAW_PREVIEW_CHARS * 4].decode("utf-8", "replace")
+
+
+def read_records(stream: BinaryIO, path: str, fmt: str, fields: JsonlFields,
+                 max_bytes: int) -> Iterator[tuple[Article | Rejection, int]]:
+    """Every record of one opened file, each with the number of bytes it came from.
+
+    Text and HTML files are one record; JSONL files one record per non-blank
+    line. Nothing larger than ``max_bytes`` is held in memory. An error while
+    reading (a truncated archive, a vanished file) keeps what was read and ends
+    with one ``unreadable`` rejection for the rest.
+    """
+    line_no = 0
+    try:
+        if fmt != "jsonl":
+            data = b""
+            try:
+                data = read_at_most(stream, max_bytes)
+                yield article_from_file(path, data, fmt), len(data)
+            except Rejected as error:
+                yield Rejection.of(error, path, _preview(data)), len(data)
+            return
+        for line_no, line in enumerate(bounded_lines(stream, max_bytes), 1):
+            if line is None:
+                too_large = Rejected("read", "too_large", f"line longer than --max_doc_bytes ({max_bytes:,} bytes)")
+                yield Rejection.of(too_large, path, "", line=line_no), 0
+            elif line.strip():
+                try:
+                    yield article_from_json_line(line, path, line_no, fields), len(line)
+                except Rejected as error:
+                    yield Rejection.of(error, path, _preview(line), line=line_no), len(line)
+    except Exception as error:  # the storage layer's errors are many types; each ends this file only
+        where = f"past line {line_no}" if fmt == "jsonl" else "the file"
+        unreadable = Rejected("read", "unreadable", f"could not read {where}: {error!r}")
+        yield Rejection.of(unreadable, path, "", line=line_no + 1 if fmt == "jsonl" else None), 0

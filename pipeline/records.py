@@ -41,6 +41,24 @@ class CleanArticle:
         return json.dumps(record, ensure_ascii=False)
 
 
+@dataclass(frozen=True)
+class FileTally:
+    """How many records one input file gave, and where they went."""
+
+    source: str
+    read: int
+    clean: int
+    rejected: int
+
+    @property
+    def reconciled(self) -> bool:
+        return self.read == self.clean + self.rejected
+
+    def to_json(self) -> str:
+        return json.dumps({"source": self.source, "read": self.read, "clean": self.clean,
+                           "rejected": self.rejected}, ensure_ascii=False)
+
+
 class Rejected(Exception):
     """Raised by the text core when a record cannot be cleaned.
 

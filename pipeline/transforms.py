@@ -18,8 +18,8 @@ from apache_beam.io.filesystems import FileSystems
 from apache_beam.metrics import Metrics
 
 from pipeline.clean import Cleaner, CleanOptions
-from pipeline.readers import JsonlFields, article_from_file, article_from_json_line, detect_format
-from pipeline.records import RAW_PREVIEW_CHARS, Article, CleanArticle, Rejected, Rejection
+from pipeline.readers import DEFAULT_MAX_DOC_BYTES, JsonlFields, detect_format, read_records
+from pipeline.records import RAW_PREVIEW_CHARS, Article, CleanArticle, FileTally, Rejected, Rejection
 from pipeline.rules import Rule
 
 NAMESPACE = "newsclean"
@@ -27,6 +27,7 @@ ARTICLES = "articles"
 CLEAN = "clean"
 REJECTED = "rejected"
 FAILED = "failed"
+FILE_COUNTS = "file_counts"
 
 DOCS_READ = "docs.read"
 DOCS_CLEAN = "docs.clean"
@@ -35,6 +36,7 @@ BYTES_IN = "bytes.in"
 BYTES_OUT = "bytes.out"
 HEADLINE_REPEATS = "headline.repeats_removed"
 MASS_REMOVAL = "docs.flagged.mass_removal"
+DUPLICATE_IDS = "docs.duplicate_id"
 
 
 def rule_hits_counter(rule_name: str) -> str:
@@ -69,54 +71,38 @@ def _count_rejection(rejection: Rejection) -> Rejection:
 
 
 class ReadArticlesFn(beam.DoFn):
-    """A matched file to articles: the whole file for text and HTML, a line for JSONL."""
+    """A matched file to articles: the whole file for text and HTML, a line for JSONL.
 
-    def __init__(self, input_format: str, fields: JsonlFields):
+    Also emits ``(file, records read)`` under ``FILE_COUNTS`` so the job can
+    reconcile every file's records with what came out.
+    """
+
+    def __init__(self, input_format: str, fields: JsonlFields, max_doc_bytes: int):
         self.input_format = input_format
         self.fields = fields
+        self.max_doc_bytes = max_doc_bytes
         self.docs_read = Metrics.counter(NAMESPACE, DOCS_READ)
         self.bytes_in = Metrics.counter(NAMESPACE, BYTES_IN)
 
     def process(self, readable_file: fileio.ReadableFile):
         path = readable_file.metadata.path
         fmt = detect_format(path) if self.input_format == "auto" else self.input_format
-        records = self._json_lines(readable_file, path) if fmt == "jsonl" else self._whole_file(readable_file, path, fmt)
-        for record in records:
-            self.docs_read.inc()
-            if isinstance(record, Rejection):
-                yield beam.pvalue.TaggedOutput(REJECTED, _count_rejection(record))
-            else:
-                yield record
-
-    def _whole_file(self, readable_file, path: str, fmt: str):
+        read = 0
         try:
             with _open(readable_file) as stream:
-                data = stream.read()
-        except Exception as error:  # a corrupt archive or a vanished file rejects that file only
-            yield Rejection("read", "unreadable", f"could not read the file: {error!r}", source=path)
-            return
-        self.bytes_in.inc(len(data))
-        try:
-            yield article_from_file(path, data, fmt)
-        except Rejected as error:
-            yield Rejection.of(error, path, data.decode("utf-8", "replace"))
-
-    def _json_lines(self, readable_file, path: str):
-        line_no = 0
-        try:
-            with _open(readable_file) as stream:
-                # Beam's CompressedFile is not iterable; readline() works on every stream.
-                for line_no, line in enumerate(iter(stream.readline, b""), 1):
-                    if not line.strip():
-                        continue
-                    self.bytes_in.inc(len(line))
-                    try:
-                        yield article_from_json_line(line, path, line_no, self.fields)
-                    except Rejected as error:
-                        yield Rejection.of(error, path, line.decode("utf-8", "replace"), line=line_no)
-        except Exception as error:  # e.g. a truncated .gz: what was read stays, the rest is one rejection
-            yield Rejection("read", "unreadable", f"could not read past line {line_no}: {error!r}",
-                            source=path, line=line_no + 1)
+                for record, size in read_records(stream, path, fmt, self.fields, self.max_doc_bytes):
+                    read += 1
+                    self.bytes_in.inc(size)
+                    if isinstance(record, Rejection):
+                        yield beam.pvalue.TaggedOutput(REJECTED, _count_rejection(record))
+                    else:
+                        yield record
+        except Exception as error:  # opening or closing the file failed; read_records handles the rest
+            read += 1
+            yield beam.pvalue.TaggedOutput(REJECTED, _count_rejection(
+                Rejection("read", "unreadable", f"could not open or close the file: {error!r}", source=path)))
+        self.docs_read.inc(read)
+        yield beam.pvalue.TaggedOutput(FILE_COUNTS, (path, read))
 
 
 class CleanArticleFn(beam.DoFn):
@@ -162,21 +148,23 @@ def _unexpected_failure(failure) -> Rejection:
 
 
 class ReadArticles(beam.PTransform):
-    """Files matching a glob to articles (main output) and rejections (``REJECTED``)."""
+    """Files matching a glob to articles (main output), rejections (``REJECTED``) and records per file (``FILE_COUNTS``)."""
 
-    def __init__(self, file_pattern: str, input_format: str = "auto", fields: JsonlFields = JsonlFields()):
+    def __init__(self, file_pattern: str, input_format: str = "auto", fields: JsonlFields = JsonlFields(),
+                 max_doc_bytes: int = DEFAULT_MAX_DOC_BYTES):
         super().__init__()
         self.file_pattern = file_pattern
         self.input_format = input_format
         self.fields = fields
+        self.max_doc_bytes = max_doc_bytes
 
     def expand(self, pipeline):
         return (
             pipeline
             | "MatchFiles" >> fileio.MatchFiles(self.file_pattern)
             | "OpenFiles" >> fileio.ReadMatches()
-            | "ParseRecords" >> beam.ParDo(ReadArticlesFn(self.input_format, self.fields))
-                .with_outputs(REJECTED, main=ARTICLES)
+            | "ParseRecords" >> beam.ParDo(ReadArticlesFn(self.input_format, self.fields, self.max_doc_bytes))
+                .with_outputs(REJECTED, FILE_COUNTS, main=ARTICLES)
         )
 
 
@@ -204,6 +192,51 @@ class CleanArticles(beam.PTransform):
         failures = results[FAILED] | "RejectFailures" >> beam.Map(_unexpected_failure)
         rejected = (results[REJECTED], failures) | "AllRejections" >> beam.Flatten()
         return {CLEAN: results[CLEAN], REJECTED: rejected}
+
+
+def _add_tallies(tallies):
+    return tuple(map(sum, zip(*tallies))) or (0, 0, 0)
+
+
+class ReconcileFiles(beam.PTransform):
+    """Records read, clean and rejected per input file, as ``FileTally`` records.
+
+    Takes a dict of PCollections: ``file_counts`` ((file, records read) pairs),
+    ``clean`` and ``rejected``.
+    """
+
+    def expand(self, outputs):
+        return (
+            (
+                outputs["file_counts"] | "ReadPerFile" >> beam.Map(lambda pair: (pair[0], (pair[1], 0, 0))),
+                outputs["clean"] | "CleanPerFile" >> beam.Map(lambda article: (article.source, (0, 1, 0))),
+                outputs["rejected"] | "RejectedPerFile" >> beam.Map(lambda rejection: (rejection.source, (0, 0, 1))),
+            )
+            | "AllTallies" >> beam.Flatten()
+            | "SumPerFile" >> beam.CombinePerKey(_add_tallies)
+            | "ToFileTally" >> beam.MapTuple(lambda source, counts: FileTally(source, *counts))
+        )
+
+
+class _CountRepeatedIds(beam.DoFn):
+    def __init__(self):
+        self.duplicates = Metrics.counter(NAMESPACE, DUPLICATE_IDS)
+
+    def process(self, id_and_count):
+        if id_and_count[1] > 1:
+            self.duplicates.inc(id_and_count[1] - 1)
+
+
+class CountDuplicateIds(beam.PTransform):
+    """Counts clean articles whose id another clean article already has; the records stay."""
+
+    def expand(self, clean):
+        return (
+            clean
+            | "KeyById" >> beam.Map(lambda article: (article.id, 1))
+            | "CountPerId" >> beam.CombinePerKey(sum)
+            | "CountRepeats" >> beam.ParDo(_CountRepeatedIds())
+        )
 
 
 class WriteJsonl(beam.PTransform):

@@ -71,3 +71,15 @@ def test_a_single_long_line_is_the_article_not_a_headline():
 
 def test_a_single_short_line_is_a_headline():
     assert split_headline("Website is Down For Maintenance", None) == ("Website is Down For Maintenance", "")
+
+
+def test_a_long_suffix_is_a_site_name_only_when_the_url_names_the_site():
+    body = "Tech Now - High Tech Heart Surgery\n\nThe team visits a hospital."
+    assert drop_leading_repeats(body, "Tech Now", "https://www.bbc.co.uk/tech") == ("Tech Now", body, 0)
+    body = "Is it over? - The Eagle Rising Daily\n\nText."
+    assert drop_leading_repeats(body, "Is it over?", "http://eaglerising.com/a") == ("Is it over?", "Text.", 1)
+
+
+def test_labels_and_quote_style_do_not_hide_a_repeat():
+    body = "Storm hits ‘coast’\n\nWinds rose."
+    assert drop_leading_repeats(body, "WATCH: Storm hits 'coast'") == ("WATCH: Storm hits 'coast'", "Winds rose.", 1)

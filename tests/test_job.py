@@ -15,23 +15,27 @@ def test_summarize_groups_counters_by_outcome_reason_and_rule():
         "docs.rejected.empty_text": 1, "bytes.in": 900, "bytes.out": 700, "headline.repeats_removed": 2,
         "rule.read-time-line.hits": 4, "rule.read-time-line.docs": 3, "docs.flagged.mass_removal": 1,
     }
-    summary = summarize(counters, RULES)
+    summary = summarize(counters, RULES, {"read": 2, "not_reconciled": []})
     assert summary == {
         "documents": {"read": 5, "clean": 3, "rejected": 2},
+        "files": {"read": 2, "not_reconciled": []},
         "rejected_by_reason": {"empty_text": 1, "invalid_json": 1},
         "bytes": {"in": 900, "out": 700},
         "headline_repeats_removed": 2,
         "flagged_mass_removal": 1,
+        "duplicate_ids": 0,
         "rules": {rule.name: {"hits": 4, "documents": 3} if rule.name == "read-time-line" else {"hits": 0, "documents": 0}
                   for rule in RULES},
     }
     assert format_summary(summary).splitlines() == [
         "documents: 5 read, 3 clean, 2 rejected",
+        "  rejected empty_text: 1",
+        "  rejected invalid_json: 1",
+        "files: 2 read, 0 where read != clean + rejected",
         "bytes: 900 in, 700 out",
         "headline repeats removed: 2",
         "flagged for mass removal by rules: 1",
-        "  rejected empty_text: 1",
-        "  rejected invalid_json: 1",
+        "ids used by more than one clean record: 0",
         f"rules: 1 of {len(RULES)} fired",
         "  read-time-line: 4 hits in 3 documents",
     ]
@@ -44,6 +48,7 @@ def test_run_job_writes_clean_rejected_and_a_summary_that_reconciles(tmp_path):
     assert [r["id"] for r in clean] == [r["id"] for r in read_jsonl(EXPECTED / "clean.jsonl")]
     assert summary["documents"] == {"read": 9, "clean": len(clean), "rejected": len(rejected)}
     assert summary["documents"]["read"] == len(clean) + len(rejected)
+    assert summary["files"] == {"read": 4, "not_reconciled": []}
     assert summary["rejected_by_reason"] == {"invalid_json": 1, "missing_text": 1}
     assert summary["rules"]["hover-card"] == {"hits": 3, "documents": 1}
     assert summary["bytes"]["out"] == sum(len((r["title"] + r["text"]).encode()) for r in clean)
