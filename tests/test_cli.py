@@ -160,3 +160,32 @@ def test_html_entities_are_kept_by_default_and_decoded_on_request(tmp_path):
     mayor = [next(r for r in read_output(tmp_path / run, "clean") if r["id"] == "1017") for run in ("kept", "decoded")]
     assert "Tuesday &amp; staff" in mayor[0]["text"]
     assert "Tuesday & staff" in mayor[1]["text"]
+
+
+def test_a_rerun_into_a_used_folder_is_refused_and_overwrite_replaces_every_file(tmp_path):
+    assert run_fixtures(tmp_path, *IN_PROCESS).returncode == 0
+    stale = tmp_path / "clean-00007-of-00008.jsonl"
+    stale.write_text('{"id": "from-an-older-run"}\n')
+    refused = run_fixtures(tmp_path, *IN_PROCESS)
+    assert refused.returncode == 2
+    assert f"--output {tmp_path} already holds a previous run's files" in refused.stderr
+    assert "--overwrite" in refused.stderr
+    replaced = run_fixtures(tmp_path, "--overwrite", *IN_PROCESS)
+    assert replaced.returncode == 0, replaced.stderr
+    assert not stale.exists()
+    assert read_output(tmp_path, "clean") == EXPECTED_CLEAN
+
+
+def test_an_unwritable_output_fails_before_reading(tmp_path):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    ran = run_fixtures(blocker / "out", *IN_PROCESS)
+    assert ran.returncode == 2
+    assert f"error: --output {blocker / 'out'} cannot be written" in ran.stderr
+
+
+def test_max_doc_bytes_rejects_larger_records(tmp_path):
+    ran = run_fixtures(tmp_path, "--max_doc_bytes", "2500", *IN_PROCESS)
+    assert ran.returncode == 0, ran.stderr
+    too_large = [r for r in read_output(tmp_path, "rejected") if r["reason"] == "too_large"]
+    assert [r["source"] for r in too_large] == ["fixtures/raw/002_fb6e392a3bbb2a7b.txt"]

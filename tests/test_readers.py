@@ -1,9 +1,11 @@
 import codecs
+import io
 
 import pytest
 
 from pipeline.readers import (
-    JsonlFields, article_from_file, article_from_json_line, decode_bytes, detect_format, file_stem,
+    JsonlFields, article_from_file, article_from_json_line, bounded_lines, check_not_binary, decode_bytes,
+    detect_format, file_stem, read_at_most, read_records,
 )
 from pipeline.records import Article, Rejected
 
@@ -89,3 +91,60 @@ def test_bad_json_lines_are_rejected_with_a_reason(line, reason, detail, record_
 def test_deeply_nested_json_is_rejected_not_a_crash():
     with pytest.raises(Rejected, match="invalid_json"):
         article_from_json_line(b"[" * 100_000 + b"]" * 100_000, "f.jsonl", 1, FIELDS)
+
+
+class BrokenStream(io.BytesIO):
+    """Gives its bytes, then fails as a truncated archive or a dropped connection would."""
+
+    def read1(self, size=-1):
+        data = super().read1(size)
+        if not data:
+            raise EOFError("Compressed file ended before the end-of-stream marker was reached")
+        return data
+
+
+def test_bounded_lines_never_holds_a_line_over_the_limit():
+    stream = io.BytesIO(b"short\n" + b"x" * 1000 + b"\nafter\nlast")
+    assert list(bounded_lines(stream, max_bytes=100, chunk=7)) == [b"short\n", None, b"after\n", b"last"]
+
+
+def test_a_line_of_exactly_the_limit_is_kept():
+    assert list(bounded_lines(io.BytesIO(b"abcd\n"), max_bytes=5)) == [b"abcd\n"]
+    assert list(bounded_lines(io.BytesIO(b"abcde\n"), max_bytes=5)) == [None]
+
+
+def test_read_at_most_refuses_more_than_the_limit():
+    assert read_at_most(io.BytesIO(b"12345"), 5) == b"12345"
+    with pytest.raises(Rejected, match="too_large"):
+        read_at_most(io.BytesIO(b"123456"), 5)
+
+
+def test_nul_bytes_mean_binary_unless_utf16_with_a_bom():
+    with pytest.raises(Rejected, match="binary"):
+        check_not_binary(b"GIF89a\x00\x01")
+    with pytest.raises(Rejected, match="binary"):
+        check_not_binary("UTF-16 without a BOM".encode("utf-16-le"))
+    check_not_binary("with a BOM".encode("utf-16"))
+
+
+def test_read_records_of_a_jsonl_stream_numbers_lines_and_counts_bytes():
+    stream = io.BytesIO(b'{"text": "A\\n\\nB"}\n\n{"text": 1}\n' + b"x" * 50 + b"\n")
+    records = list(read_records(stream, "f.jsonl", "jsonl", FIELDS, max_bytes=40))
+    assert [(type(r).__name__, getattr(r, "line", None), size) for r, size in records] == [
+        ("Article", 1, 19), ("Rejection", 3, 12), ("Rejection", 4, 0)]
+    assert [r.reason for r, _ in records[1:]] == ["bad_field", "too_large"]
+
+
+def test_read_records_of_a_whole_file():
+    [(article, size)] = read_records(io.BytesIO(b"Title\n\nBody"), "d/a.txt", "text", FIELDS, max_bytes=100)
+    assert (article, size) == (Article(id="a", text="Title\n\nBody", source="d/a.txt"), 11)
+    [(rejection, _)] = read_records(io.BytesIO(b"x" * 101), "d/a.txt", "text", FIELDS, max_bytes=100)
+    assert (rejection.id, rejection.reason) == (None, "too_large")
+
+
+def test_a_read_error_keeps_the_lines_before_it_and_rejects_the_rest_once():
+    stream = BrokenStream(b'{"text": "A\\n\\nB"}\n{"text": "C\\n\\nD"}\n{"text": "cut')
+    records = [r for r, _ in read_records(stream, "f.jsonl.gz", "jsonl", FIELDS, max_bytes=1000)]
+    assert [type(r).__name__ for r in records] == ["Article", "Article", "Rejection"]
+    assert (records[2].reason, records[2].line) == ("unreadable", 3)   # the cut line and all after it
+    assert "EOFError" in records[2].detail
