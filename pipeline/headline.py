@@ -80,9 +80,9 @@ def drop_leading_repeats(body: str, title: str, url: str | None = None) -> tuple
     host = (urlsplit(url).hostname or "").replace(".", "") if url else ""
     repeats = 0
     for index, line in enumerate(lines):
-        folded = _fold(line)
-        if not folded:
+        if not line.strip():
             continue
+        folded = _fold(line)
         if folded == key or (folded.startswith(key) and _is_site_suffix(folded[len(key):], host)):
             repeats += 1
             continue

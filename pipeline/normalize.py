@@ -21,7 +21,13 @@ _SPACE_LIKE = "\t\v\f\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u200
 # Invisible characters scrapers leave inside words: zero-width space,
 # non-joiner, joiner, word joiner, byte-order mark, soft hyphen, Mongolian vowel separator.
 ZERO_WIDTH = "\u200b\u200c\u200d\u2060\ufeff\u00ad\u180e"
-_SPACE_TABLE = str.maketrans({**{c: " " for c in _SPACE_LIKE}, **{c: None for c in ZERO_WIDTH}})
+# Control characters ftfy leaves: C1 codes that Windows-1252 does not define (\x81, \x8d...) and
+# any C0 code that reaches this step. They carry no text.
+_CONTROLS = "".join(chr(c) for c in [*range(0x20), *range(0x7f, 0xa0)] if chr(c) not in "\n" + _SPACE_LIKE)
+_SPACE_TABLE = str.maketrans({**{c: " " for c in _SPACE_LIKE}, **{c: None for c in ZERO_WIDTH + _CONTROLS}})
+# ftfy can turn text into a new form that it would fix again (C1 codes become Windows-1252
+# letters that read as mojibake); repeating until nothing changes makes cleaning idempotent.
+_MAX_FTFY_PASSES = 3
 
 _SPACE_RUN = re.compile(r" {2,}")
 _SPACES_AROUND_NEWLINE = re.compile(r" *\n *")
@@ -82,11 +88,16 @@ def fix_unicode(text: str, config: ftfy.TextFixerConfig) -> str:
     >>> fix_unicode("Plain ASCII stays as it is.", ftfy_config(NormalizeOptions()))
     'Plain ASCII stays as it is.'
     """
-    return ftfy.fix_text(text, config)
+    for _ in range(_MAX_FTFY_PASSES):
+        fixed = ftfy.fix_text(text, config)
+        if fixed == text:
+            break
+        text = fixed
+    return text
 
 
 def normalize_spaces(text: str) -> str:
-    """Turn space-like characters into a plain space and drop zero-width ones.
+    """Turn space-like characters into a plain space; drop zero-width and control characters.
 
     >>> normalize_spaces("10\u00a0km\u200b away")
     '10 km away'

@@ -83,3 +83,7 @@ def test_a_long_suffix_is_a_site_name_only_when_the_url_names_the_site():
 def test_labels_and_quote_style_do_not_hide_a_repeat():
     body = "Storm hits ‘coast’\n\nWinds rose."
     assert drop_leading_repeats(body, "WATCH: Storm hits 'coast'") == ("WATCH: Storm hits 'coast'", "Winds rose.", 1)
+
+
+def test_a_line_that_is_only_a_label_is_not_blank():
+    assert drop_leading_repeats("Watch:\n\nText.", "Storm") == ("Storm", "Watch:\n\nText.", 0)
