@@ -25,6 +25,8 @@ class CleanOptions:
     rule_timeout: float = DEFAULT_TIMEOUT_SECONDS
     # Rules that remove more than this share of a document's words flag it in its stats.
     max_removed_share: float = DEFAULT_MAX_REMOVED_SHARE
+    # False for archives whose texts start with the body, their headlines kept elsewhere.
+    first_line_is_headline: bool = True
 
     def __post_init__(self):
         if not 0 < self.max_removed_share <= 1:
@@ -39,13 +41,14 @@ class Cleaner:
         self.ftfy = ftfy_config(options.normalize)
         self.rule_timeout = options.rule_timeout
         self.max_removed_share = options.max_removed_share
+        self.first_line_is_headline = options.first_line_is_headline
 
     def clean(self, article: Article) -> CleanArticle:
         text = normalize(article.text, self.ftfy)
         if not text:
             raise Rejected("normalize", "empty_text", "the article has no text (empty, or only whitespace and control characters)")
         given_title = normalize(article.title, self.ftfy) if article.title else None
-        title, body = split_headline(text, given_title)
+        title, body = split_headline(text, given_title, self.first_line_is_headline)
         words_before = len(body.split())
         body, hits = apply_rules(body, self.rules, article.url, article.source, self.rule_timeout)
         removed_share = max(0.0, 1 - len(body.split()) / words_before) if words_before else 0.0

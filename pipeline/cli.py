@@ -66,6 +66,9 @@ def _add_job_options(parser: argparse.ArgumentParser, output_help: str, output_r
     parser.add_argument("--id_field", default="id", help="JSONL key holding the id (missing: FILE:LINE)")
     parser.add_argument("--url_field", default="url", help="JSONL key holding the URL")
     parser.add_argument("--title_field", default="title", help="JSONL key holding the headline")
+    parser.add_argument("--no_headline_line", action="store_true",
+                        help="texts start with the body, not a headline: keep the first line (title only from "
+                             "the record's title field)")
     parser.add_argument("--straight_quotes", action="store_true", help="turn curly quotes into straight ones")
     parser.add_argument("--decode_html_entities", action="store_true",
                         help="turn entities such as &amp; in text and JSONL input into characters (HTML input always)")
@@ -130,6 +133,7 @@ def _job_config(args) -> JobConfig:
                                        decode_html_entities=args.decode_html_entities),
             rule_timeout=args.rule_timeout,
             max_removed_share=args.max_removed_share,
+            first_line_is_headline=not args.no_headline_line,
         ),
         max_doc_bytes=args.max_doc_bytes,
     )

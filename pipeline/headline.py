@@ -36,8 +36,11 @@ def _is_site_suffix(rest: str, host: str) -> bool:
         len(word) > 2 and word not in _NOT_SITE_WORDS and word in host for word in words)
 
 
-def split_headline(text: str, title: str | None) -> tuple[str, str]:
+def split_headline(text: str, title: str | None, first_line_is_headline: bool = True) -> tuple[str, str]:
     """Return ``(title, body)``: the given title, else the first non-empty line.
+
+    With ``first_line_is_headline`` false (archives that keep headlines in
+    other files), a text without a title keeps all its lines and gets none.
 
     A text that is a single line of more than HEADLINE_MAX_WORDS words has no
     headline: it is all body (some archives keep headlines in other files).
@@ -49,6 +52,8 @@ def split_headline(text: str, title: str | None) -> tuple[str, str]:
     """
     if title and title.strip():
         return title.strip(), text
+    if not first_line_is_headline:
+        return "", text
     head, _, body = text.lstrip("\n").partition("\n")
     if not body.strip() and len(head.split()) > HEADLINE_MAX_WORDS:
         return "", head.strip()

@@ -12,6 +12,7 @@ from tests.conftest import (
 
 EXPECTED_CLEAN = read_jsonl(EXPECTED / "clean.jsonl")
 EXPECTED_REJECTED = read_jsonl(EXPECTED / "rejected.jsonl")
+RAW_SEED_000 = FIXTURES / "raw" / "000_82a298d765422ea0.txt"
 
 CATASTROPHIC_RULE = '''
 [[rules]]
@@ -189,3 +190,11 @@ def test_max_doc_bytes_rejects_larger_records(tmp_path):
     assert ran.returncode == 0, ran.stderr
     too_large = [r for r in read_output(tmp_path, "rejected") if r["reason"] == "too_large"]
     assert [r["source"] for r in too_large] == ["fixtures/raw/002_fb6e392a3bbb2a7b.txt"]
+
+
+def test_no_headline_line_keeps_the_first_line_of_text_files(tmp_path):
+    ran = run_cli("run", "--input", str(RAW_SEED_000), "--output", str(tmp_path), "--no_headline_line", *IN_PROCESS)
+    assert ran.returncode == 0, ran.stderr
+    [record] = read_output(tmp_path, "clean")
+    assert record["title"] == ""
+    assert record["text"].startswith("State Secretary Blinken offers U.S. full support to Ukraine\n\n")

@@ -87,3 +87,9 @@ def test_labels_and_quote_style_do_not_hide_a_repeat():
 
 def test_a_line_that_is_only_a_label_is_not_blank():
     assert drop_leading_repeats("Watch:\n\nText.", "Storm") == ("Storm", "Watch:\n\nText.", 0)
+
+
+def test_without_a_headline_line_the_text_keeps_its_first_line():
+    assert split_headline("First paragraph.\n\nSecond.", None, first_line_is_headline=False) == \
+        ("", "First paragraph.\n\nSecond.")
+    assert split_headline("Body.", "Given", first_line_is_headline=False) == ("Given", "Body.")
