@@ -195,7 +195,7 @@ class CleanArticles(beam.PTransform):
 
 
 def _add_tallies(tallies):
-    return tuple(map(sum, zip(*tallies))) or (0, 0, 0)
+    return tuple(map(sum, zip(*tallies, strict=True))) or (0, 0, 0)
 
 
 class ReconcileFiles(beam.PTransform):

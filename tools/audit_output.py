@@ -64,7 +64,7 @@ def main() -> None:
         before = len(raw[doc_id]["text"].split())
         return 1 - len(clean[doc_id]["text"].split()) / before if before else 0.0
 
-    print(f"largest reductions (share of words removed, then what was removed):")
+    print("largest reductions (share of words removed, then what was removed):")
     for doc_id in sorted(clean, key=shrink, reverse=True)[:args.top]:
         spans = removed_spans(raw[doc_id]["text"], clean[doc_id]["title"] + "\n" + clean[doc_id]["text"])
         print(f"  {doc_id}: {shrink(doc_id):.1%} of {len(raw[doc_id]['text'].split())} words; "
