@@ -15,7 +15,6 @@ from pipeline.normalize import NormalizeOptions, ftfy_config, normalize, tidy_la
 from pipeline.records import Article, CleanArticle, Rejected
 from pipeline.rules import DEFAULT_TIMEOUT_SECONDS, CompiledRule, Rule, apply_rules
 
-
 DEFAULT_MAX_REMOVED_SHARE = 0.5
 
 

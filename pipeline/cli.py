@@ -19,13 +19,19 @@ from apache_beam.options.pipeline_options import PipelineOptions
 from pipeline.clean import DEFAULT_MAX_REMOVED_SHARE, CleanOptions
 from pipeline.evaluate import format_report, score
 from pipeline.job import (
-    EVAL_FILE, JobConfig, OutputError, format_summary, prepare_output_dir, read_clean_output, read_jsonl, run_job,
+    EVAL_FILE,
+    JobConfig,
+    OutputError,
+    format_summary,
+    prepare_output_dir,
+    read_clean_output,
+    read_jsonl,
+    run_job,
 )
 from pipeline.normalize import NormalizeOptions
 from pipeline.readers import DEFAULT_MAX_DOC_BYTES, FORMATS, JsonlFields
-from pipeline.rules import DEFAULT_TIMEOUT_SECONDS, RuleError, example_failures, load_rules
-
-BUNDLED_RULES = Path(__file__).resolve().parent.parent / "rules"
+from pipeline.rule_files import bundled_rules_dir, load_rules
+from pipeline.rules import DEFAULT_TIMEOUT_SECONDS, RuleError, example_failures
 
 
 class ConfigError(Exception):
@@ -103,7 +109,7 @@ def _parser() -> argparse.ArgumentParser:
     rules = commands.add_parser("rules", help="work with rule files")
     rules_commands = rules.add_subparsers(dest="rules_command", required=True)
     test = rules_commands.add_parser("test", help="load rule files and run their examples")
-    test.add_argument("paths", nargs="*", default=[str(BUNDLED_RULES)], metavar="PATH",
+    test.add_argument("paths", nargs="*", default=[bundled_rules_dir()], metavar="PATH",
                       help="rule files or folders (default: the bundled rules)")
     return parser
 
@@ -115,7 +121,7 @@ def _report(failures: list[str]) -> None:
 
 def _job_config(args) -> JobConfig:
     """Load and check everything the job needs; raise before any data is read."""
-    rules = load_rules(([] if args.no_bundled_rules else [str(BUNDLED_RULES)]) + args.rules)
+    rules = load_rules(([] if args.no_bundled_rules else [bundled_rules_dir()]) + args.rules)
     failures = example_failures(rules, args.rule_timeout)
     if failures:
         _report(failures)

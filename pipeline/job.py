@@ -15,9 +15,27 @@ from pipeline.clean import CleanOptions
 from pipeline.readers import DEFAULT_MAX_DOC_BYTES, JsonlFields
 from pipeline.rules import Rule
 from pipeline.transforms import (
-    ARTICLES, BYTES_IN, BYTES_OUT, CLEAN, DOCS_CLEAN, DOCS_READ, DOCS_REJECTED, DUPLICATE_IDS, FILE_COUNTS,
-    HEADLINE_REPEATS, MASS_REMOVAL, NAMESPACE, REJECTED, CleanArticles, CountDuplicateIds, ReadArticles,
-    ReconcileFiles, WriteJsonl, rejected_counter, rule_docs_counter, rule_hits_counter,
+    ARTICLES,
+    BYTES_IN,
+    BYTES_OUT,
+    CLEAN,
+    DOCS_CLEAN,
+    DOCS_READ,
+    DOCS_REJECTED,
+    DUPLICATE_IDS,
+    FILE_COUNTS,
+    HEADLINE_REPEATS,
+    MASS_REMOVAL,
+    NAMESPACE,
+    REJECTED,
+    CleanArticles,
+    CountDuplicateIds,
+    ReadArticles,
+    ReconcileFiles,
+    WriteJsonl,
+    rejected_counter,
+    rule_docs_counter,
+    rule_hits_counter,
 )
 
 FILES = "files"

@@ -16,15 +16,15 @@ A rule file holds one or more ``[[rules]]`` tables::
     output = "Body."
 
 Rules run in file-name order, then in the order they stand in their file.
-Loading fails on the first problem, naming the file and the rule; a rule's
-examples and look-alikes are checked by :func:`check_examples`.
+Parsing fails on the first problem, naming the file and the rule; a rule's
+examples and look-alikes are checked by :func:`check_examples`. Reading the
+files (local or in a bucket) is ``pipeline.rule_files``' job.
 """
 
 from __future__ import annotations
 
 import tomllib
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Iterable, Sequence
 from urllib.parse import urlsplit
 
@@ -208,27 +208,17 @@ def parse_rule_file(file: str, content: bytes) -> list[Rule]:
     return [_parse_rule(table, file, i) for i, table in enumerate(tables)]
 
 
-def rule_files(paths: Iterable[str | Path]) -> list[Path]:
-    """Expand folders into their ``*.toml`` files, sorted by name; keep files as given."""
-    files: list[Path] = []
-    for path in map(Path, paths):
-        if path.is_dir():
-            files.extend(sorted(path.glob("*.toml"), key=lambda p: p.name))
-        elif path.is_file():
-            files.append(path)
-        else:
-            raise RuleError(str(path), "no such rule file or folder")
-    return files
+def parse_rules(files: Iterable[tuple[str, bytes]]) -> list[Rule]:
+    """Parse and compile the rules of ``(file name, content)`` pairs, in the order given.
 
-
-def load_rules(paths: Iterable[str | Path]) -> list[Rule]:
-    """Read, parse and compile every rule under ``paths``; raise RuleError on the first problem."""
+    Raises RuleError on the first problem, including a name used twice.
+    """
     rules: list[Rule] = []
     seen: dict[str, str] = {}
-    for path in rule_files(paths):
-        for rule in parse_rule_file(str(path), path.read_bytes()):
+    for file, content in files:
+        for rule in parse_rule_file(file, content):
             if rule.name in seen:
-                raise RuleError(str(path), f"name already used in {seen[rule.name]}", rule.name)
+                raise RuleError(file, f"name already used in {seen[rule.name]}", rule.name)
             seen[rule.name] = rule.file
             CompiledRule(rule)
             rules.append(rule)

@@ -4,7 +4,8 @@ from pipeline.clean import Cleaner, CleanOptions
 from pipeline.normalize import NormalizeOptions
 from pipeline.readers import article_from_file
 from pipeline.records import Article, Rejected
-from pipeline.rules import Example, Rule, load_rules
+from pipeline.rule_files import load_rules
+from pipeline.rules import Example, Rule
 from tests.conftest import BUNDLED_RULES, EXPECTED, RAW, read_jsonl
 
 SEED_IDS = ["000_82a298d765422ea0", "002_fb6e392a3bbb2a7b"]
@@ -12,7 +13,7 @@ SEED_IDS = ["000_82a298d765422ea0", "002_fb6e392a3bbb2a7b"]
 
 @pytest.fixture(scope="module")
 def cleaner():
-    return Cleaner(load_rules([BUNDLED_RULES]))
+    return Cleaner(load_rules([str(BUNDLED_RULES)]))
 
 
 def seed(seed_id: str) -> Article:

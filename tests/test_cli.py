@@ -7,7 +7,14 @@ import subprocess
 import pytest
 
 from tests.conftest import (
-    EXPECTED, FIXTURES, IN_PROCESS, PORTABLE_SUBPROCESS_WORKERS, REPO, read_jsonl, read_output, run_cli,
+    EXPECTED,
+    FIXTURES,
+    IN_PROCESS,
+    PORTABLE_SUBPROCESS_WORKERS,
+    REPO,
+    read_jsonl,
+    read_output,
+    run_cli,
 )
 
 EXPECTED_CLEAN = read_jsonl(EXPECTED / "clean.jsonl")

@@ -3,10 +3,10 @@ import json
 from apache_beam.options.pipeline_options import PipelineOptions
 
 from pipeline.job import JobConfig, format_summary, run_job, summarize
-from pipeline.rules import load_rules
+from pipeline.rule_files import load_rules
 from tests.conftest import BUNDLED_RULES, EXPECTED, IN_PROCESS, RAW, read_jsonl, read_output
 
-RULES = load_rules([BUNDLED_RULES])
+RULES = load_rules([str(BUNDLED_RULES)])
 
 
 def test_summarize_groups_counters_by_outcome_reason_and_rule():

@@ -1,7 +1,13 @@
 import pytest
 
 from pipeline.normalize import (
-    ZERO_WIDTH, NormalizeOptions, fix_unicode, ftfy_config, normalize, normalize_spaces, tidy_layout,
+    ZERO_WIDTH,
+    NormalizeOptions,
+    fix_unicode,
+    ftfy_config,
+    normalize,
+    normalize_spaces,
+    tidy_layout,
 )
 
 DEFAULT = ftfy_config(NormalizeOptions())

@@ -14,10 +14,10 @@ from hypothesis import strategies as st
 from pipeline.clean import Cleaner
 from pipeline.normalize import ZERO_WIDTH, NormalizeOptions, ftfy_config, normalize
 from pipeline.records import Article, Rejected
-from pipeline.rules import load_rules
+from pipeline.rule_files import load_rules
 from tests.conftest import BUNDLED_RULES, FIXTURES
 
-CLEANER = Cleaner(load_rules([BUNDLED_RULES]))
+CLEANER = Cleaner(load_rules([str(BUNDLED_RULES)]))
 FTFY = ftfy_config(NormalizeOptions())
 GOLD_PARAGRAPHS = [p for line in (FIXTURES / "eval" / "gold.jsonl").read_text(encoding="utf-8").splitlines()
                    for p in json.loads(line)["text"].split("\n\n")]

@@ -4,8 +4,16 @@ import io
 import pytest
 
 from pipeline.readers import (
-    JsonlFields, article_from_file, article_from_json_line, bounded_lines, check_not_binary, decode_bytes,
-    detect_format, file_stem, read_at_most, read_records,
+    JsonlFields,
+    article_from_file,
+    article_from_json_line,
+    bounded_lines,
+    check_not_binary,
+    decode_bytes,
+    detect_format,
+    file_stem,
+    read_at_most,
+    read_records,
 )
 from pipeline.records import Article, Rejected
 

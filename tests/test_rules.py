@@ -3,9 +3,17 @@ import time
 import pytest
 
 from pipeline.records import Rejected
+from pipeline.rule_files import load_rules
 from pipeline.rules import (
-    CompiledRule, Example, Rule, RuleError, apply_rules, check_examples, example_failures, load_rules,
-    parse_rule_file, rule_files,
+    CompiledRule,
+    Example,
+    Rule,
+    RuleError,
+    apply_rules,
+    check_examples,
+    example_failures,
+    parse_rule_file,
+    parse_rules,
 )
 from tests.conftest import BUNDLED_RULES
 
@@ -66,23 +74,15 @@ def test_loader_errors_name_file_rule_and_problem_on_one_line(edit, message):
     assert "\n" not in str(error.value)
 
 
-def test_duplicate_names_across_files_are_refused(write_rule_file):
-    write_rule_file("a.toml", VALID)
-    folder = write_rule_file("b.toml", VALID)
-    with pytest.raises(RuleError, match=r"b\.toml: rule 'ad-line': name already used in .*a\.toml"):
-        load_rules([folder])
+def test_duplicate_names_across_files_are_refused():
+    with pytest.raises(RuleError, match=r"b\.toml: rule 'ad-line': name already used in a\.toml"):
+        parse_rules([("a.toml", VALID.encode()), ("b.toml", VALID.encode())])
 
 
-def test_missing_rule_path_is_refused(tmp_path):
-    with pytest.raises(RuleError, match="no such rule file or folder"):
-        load_rules([tmp_path / "nope"])
-
-
-def test_folders_expand_to_toml_files_in_name_order(write_rule_file):
-    write_rule_file("20-b.toml", VALID)
-    write_rule_file("10-a.toml", VALID)
-    folder = write_rule_file("notes.md", "not a rule")
-    assert [p.name for p in rule_files([folder])] == ["10-a.toml", "20-b.toml"]
+def test_parse_rules_keeps_file_order_then_rule_order():
+    second = VALID.replace("ad-line", "other-line")
+    assert [r.name for r in parse_rules([("b.toml", second.encode()), ("a.toml", VALID.encode())])] == \
+        ["other-line", "ad-line"]
 
 
 def test_rules_apply_in_order_and_count_hits():
@@ -146,6 +146,6 @@ def test_examples_are_compared_after_layout_tidying():
 
 
 def test_bundled_rules_load_and_pass_their_examples():
-    rules = load_rules([BUNDLED_RULES])
+    rules = load_rules([str(BUNDLED_RULES)])
     assert rules
     assert example_failures(rules) == []

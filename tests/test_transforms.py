@@ -8,7 +8,7 @@ from apache_beam.testing.test_pipeline import TestPipeline as BeamTestPipeline
 from apache_beam.testing.util import assert_that, equal_to
 
 from pipeline.records import Article
-from pipeline.rules import load_rules
+from pipeline.rule_files import load_rules
 from pipeline.transforms import ARTICLES, CLEAN, NAMESPACE, REJECTED, CleanArticles, ReadArticles
 from tests.conftest import BUNDLED_RULES, IN_PROCESS, RAW
 
@@ -66,7 +66,7 @@ def test_clean_articles_splits_clean_from_rejected_and_counts_both():
         Article(id="only-cruft", text="Storm\n\n• Comments", source="c.txt"),
     ]
     pipeline = beam_pipeline()
-    cleaned = pipeline | beam.Create(articles) | CleanArticles(load_rules([BUNDLED_RULES]))
+    cleaned = pipeline | beam.Create(articles) | CleanArticles(load_rules([str(BUNDLED_RULES)]))
     assert_that(cleaned[CLEAN] | beam.Map(lambda c: (c.id, c.title, c.text, c.stats["rules"])),
                 equal_to([("ok", "Storm", "Winds rose.", {"read-time-line": 1})]), label="Clean")
     assert_that(cleaned[REJECTED] | beam.Map(lambda r: (r.id, r.source, r.stage, r.reason)), equal_to([

@@ -1,0 +1,42 @@
+"""Find and read rule files on any Beam filesystem (local, gs://, s3://), once, when the job is built."""
+
+from __future__ import annotations
+
+import posixpath
+from pathlib import Path
+from typing import Iterable
+
+from apache_beam.io.filesystems import FileSystems
+
+import pipeline
+from pipeline.rules import Rule, RuleError, parse_rules
+
+
+def bundled_rules_dir() -> str:
+    """The rules that ship with the project.
+
+    An installed package (a Flex Template launcher, a worker) holds them as
+    ``pipeline/bundled_rules``; a source checkout has the top-level ``rules/``.
+    """
+    package = Path(pipeline.__file__).resolve().parent
+    installed = package / "bundled_rules"
+    return str(installed if installed.is_dir() else package.parent / "rules")
+
+
+def read_rule_files(paths: Iterable[str]) -> list[tuple[str, bytes]]:
+    """``(path, content)`` of every rule file: a ``.toml`` path as given, a folder's ``*.toml`` by name."""
+    files: list[tuple[str, bytes]] = []
+    for path in paths:
+        pattern = path if path.endswith(".toml") else FileSystems.join(path, "*.toml")
+        found = sorted((m.path for m in FileSystems.match([pattern])[0].metadata_list), key=posixpath.basename)
+        if not found:
+            raise RuleError(path, "no such rule file, or no *.toml rule files in that folder")
+        for found_path in found:
+            with FileSystems.open(found_path) as stream:
+                files.append((found_path, stream.read()))
+    return files
+
+
+def load_rules(paths: Iterable[str]) -> list[Rule]:
+    """Read and parse every rule under ``paths``; raise RuleError on the first problem."""
+    return parse_rules(read_rule_files([str(path) for path in paths]))

@@ -1,0 +1,55 @@
+from pathlib import Path
+
+import pytest
+
+from pipeline.rule_files import bundled_rules_dir, load_rules, read_rule_files
+from pipeline.rules import RuleError
+from tests.conftest import BUNDLED_RULES
+
+RULE = '''
+[[rules]]
+name = "NAME"
+description = "d"
+pattern = '^X$'
+flags = ["MULTILINE"]
+keep = ["XY"]
+
+[[rules.examples]]
+input = "A\\n\\nX"
+output = "A"
+'''
+
+
+def test_a_folder_gives_its_toml_files_in_name_order(write_rule_file):
+    write_rule_file("20-b.toml", RULE.replace("NAME", "b"))
+    write_rule_file("10-a.toml", RULE.replace("NAME", "a"))
+    folder = write_rule_file("notes.md", "not a rule")
+    assert [Path(path).name for path, _ in read_rule_files([str(folder)])] == ["10-a.toml", "20-b.toml"]
+    assert [rule.name for rule in load_rules([str(folder)])] == ["a", "b"]
+
+
+def test_files_and_folders_combine_in_the_order_given(write_rule_file):
+    folder = write_rule_file("10-a.toml", RULE.replace("NAME", "a"))
+    extra = folder.parent / "zz.toml"
+    extra.write_text(RULE.replace("NAME", "first"))
+    assert [rule.name for rule in load_rules([str(extra), str(folder)])] == ["first", "a"]
+
+
+def test_a_missing_path_or_an_empty_folder_is_refused(tmp_path):
+    with pytest.raises(RuleError, match="no such rule file, or no \\*.toml rule files"):
+        load_rules([str(tmp_path / "nope")])
+    with pytest.raises(RuleError, match=str(tmp_path)):
+        load_rules([str(tmp_path)])
+
+
+def test_duplicate_names_across_folders_name_both_files(write_rule_file):
+    folder = write_rule_file("a.toml", RULE.replace("NAME", "same"))
+    other = folder.parent / "other"
+    other.mkdir()
+    (other / "b.toml").write_text(RULE.replace("NAME", "same"))
+    with pytest.raises(RuleError, match=r"b\.toml: rule 'same': name already used in .*a\.toml"):
+        load_rules([str(folder), str(other)])
+
+
+def test_the_bundled_rules_are_the_repository_rules_folder_in_a_checkout():
+    assert Path(bundled_rules_dir()) == BUNDLED_RULES
