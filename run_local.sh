@@ -3,7 +3,8 @@
 #   ./run_local.sh              clean fixtures/raw/ on the DirectRunner into out/local/
 #   ./run_local.sh test [ARGS]  run the whole test-suite (ARGS go to pytest)
 # Both create .venv and install the project into it the first time, and again
-# whenever pyproject.toml changes.
+# whenever pyproject.toml changes. NEWSCLEAN_EXTRAS picks the extras to install
+# (default "test"; "test,dataflow" adds apache-beam[gcp] for the Dataflow graph tests).
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -11,10 +12,11 @@ python=.venv/bin/python
 if [ ! -x "$python" ]; then
   python3 -m venv .venv
 fi
-stamp=".venv/.installed-$(sha256sum pyproject.toml | cut -c1-16)"
+extras="${NEWSCLEAN_EXTRAS:-test}"
+stamp=".venv/.installed-$( (cat pyproject.toml; echo "$extras") | sha256sum | cut -c1-16)"
 if [ ! -f "$stamp" ]; then
-  echo "installing the project into .venv (log: .venv/install.log)..." >&2
-  if ! "$python" -m pip install -e ".[test]" > .venv/install.log 2>&1; then
+  echo "installing the project with [$extras] into .venv (log: .venv/install.log)..." >&2
+  if ! "$python" -m pip install -e ".[$extras]" > .venv/install.log 2>&1; then
     tail -30 .venv/install.log >&2
     exit 1
   fi

@@ -33,75 +33,93 @@ from pipeline.readers import DEFAULT_MAX_DOC_BYTES, FORMATS, JsonlFields
 from pipeline.rule_files import bundled_rules_dir, load_rules
 from pipeline.rules import DEFAULT_TIMEOUT_SECONDS, RuleError, example_failures
 
+RUN_OUTPUT_HELP = "output folder for clean-*.jsonl, rejected-*.jsonl, files-*.jsonl and summary.json"
+
 
 class ConfigError(Exception):
     """A problem with the job's configuration, found before any data is read."""
 
 
-def _positive_float(value: str) -> float:
+def positive_float(value: str) -> float:
     number = float(value)
     if number <= 0:
         raise argparse.ArgumentTypeError(f"must be greater than 0, got {value}")
     return number
 
 
-def _positive_int(value: str) -> int:
+def positive_int(value: str) -> int:
     number = int(value)
     if number <= 0:
         raise argparse.ArgumentTypeError(f"must be greater than 0, got {value}")
     return number
 
 
-def _share(value: str) -> float:
+def share(value: str) -> float:
     number = float(value)
     if not 0 < number <= 1:
         raise argparse.ArgumentTypeError(f"must be greater than 0 and at most 1, got {value}")
     return number
 
 
-def _add_job_options(parser: argparse.ArgumentParser, output_help: str, output_required: bool) -> None:
+def boolean(value: str) -> bool:
+    if value.lower() in ("true", "yes", "1"):
+        return True
+    if value.lower() in ("false", "no", "0"):
+        return False
+    raise argparse.ArgumentTypeError(f"must be true or false, got {value}")
+
+
+def _add_flag(parser: argparse.ArgumentParser, name: str, help: str) -> None:
+    # "--flag" alone means true; "--flag=false" also parses, because a Dataflow Flex
+    # Template passes every parameter as --name=value.
+    parser.add_argument(name, type=boolean, nargs="?", const=True, default=False, metavar="true|false", help=help)
+
+
+def path_list(value: str) -> list[str]:
+    return [path for path in value.split(",") if path]
+
+
+def add_job_options(parser: argparse.ArgumentParser, output_help: str, output_required: bool) -> None:
     parser.add_argument("--input", required=True, help="glob of input files on any Beam filesystem; .gz works")
     parser.add_argument("--output", required=output_required, help=output_help)
-    parser.add_argument("--rules", action="append", default=[], metavar="PATH",
-                        help="rule file or folder, added after the bundled rules; repeatable")
-    parser.add_argument("--no_bundled_rules", action="store_true",
-                        help="use only the --rules given, not the bundled rules/ folder")
+    parser.add_argument("--rules", action="extend", type=path_list, default=[], metavar="PATH[,PATH...]",
+                        help="rule files or folders (local or in a bucket), added after the bundled rules; "
+                             "repeatable or comma-separated")
+    _add_flag(parser, "--no_bundled_rules", "use only the --rules given, not the bundled rules")
     parser.add_argument("--input_format", choices=FORMATS, default="auto",
                         help="auto picks by extension: .jsonl/.ndjson/.json, .html/.htm, anything else is text")
     parser.add_argument("--text_field", default="text", help="JSONL key holding the article text")
     parser.add_argument("--id_field", default="id", help="JSONL key holding the id (missing: FILE:LINE)")
     parser.add_argument("--url_field", default="url", help="JSONL key holding the URL")
     parser.add_argument("--title_field", default="title", help="JSONL key holding the headline")
-    parser.add_argument("--no_headline_line", action="store_true",
-                        help="texts start with the body, not a headline: keep the first line (title only from "
-                             "the record's title field)")
-    parser.add_argument("--straight_quotes", action="store_true", help="turn curly quotes into straight ones")
-    parser.add_argument("--decode_html_entities", action="store_true",
-                        help="turn entities such as &amp; in text and JSONL input into characters (HTML input always)")
+    _add_flag(parser, "--no_headline_line", "texts start with the body, not a headline: keep the first line "
+                                            "(title only from the record's title field)")
+    _add_flag(parser, "--straight_quotes", "turn curly quotes into straight ones")
+    _add_flag(parser, "--decode_html_entities",
+              "turn entities such as &amp; in text and JSONL input into characters (HTML input always)")
     parser.add_argument("--unicode_form", choices=("NFC", "NFKC"), default="NFC",
                         help="Unicode normalisation; NFKC also folds compatibility characters (default NFC)")
-    parser.add_argument("--rule_timeout", type=_positive_float, default=DEFAULT_TIMEOUT_SECONDS, metavar="SECONDS",
+    parser.add_argument("--rule_timeout", type=positive_float, default=DEFAULT_TIMEOUT_SECONDS, metavar="SECONDS",
                         help="time limit for one rule on one document; over it the document is rejected")
-    parser.add_argument("--max_doc_bytes", type=_positive_int, default=DEFAULT_MAX_DOC_BYTES, metavar="BYTES",
+    parser.add_argument("--max_doc_bytes", type=positive_int, default=DEFAULT_MAX_DOC_BYTES, metavar="BYTES",
                         help="larger files or JSONL lines are rejected as too_large without being loaded "
                              f"(default {DEFAULT_MAX_DOC_BYTES:,})")
-    parser.add_argument("--overwrite", action="store_true",
-                        help="replace a previous run's files in --output (default: refuse to mix two runs)")
-    parser.add_argument("--max_removed_share", type=_share, default=DEFAULT_MAX_REMOVED_SHARE, metavar="SHARE",
+    _add_flag(parser, "--overwrite", "replace a previous run's files in --output (default: refuse to mix two runs)")
+    parser.add_argument("--max_removed_share", type=share, default=DEFAULT_MAX_REMOVED_SHARE, metavar="SHARE",
                         help="flag documents whose rules removed more than this share of their words (default 0.5)")
 
 
-def _parser() -> argparse.ArgumentParser:
+def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m pipeline", allow_abbrev=False, description=__doc__.split("\n")[0])
     commands = parser.add_subparsers(dest="command", required=True)
     beam_note = "Any other --flag is passed to Beam's PipelineOptions."
 
     run = commands.add_parser("run", allow_abbrev=False, help="clean articles into JSONL", epilog=beam_note)
-    _add_job_options(run, "output folder for clean-*.jsonl, rejected-*.jsonl, summary.json", output_required=True)
+    add_job_options(run, RUN_OUTPUT_HELP, output_required=True)
 
     evaluate = commands.add_parser("eval", allow_abbrev=False, epilog=beam_note,
                                    help="run the job on raw articles and score it against gold answers")
-    _add_job_options(evaluate, f"where the job's outputs and {EVAL_FILE} go (default: a new temporary folder)",
+    add_job_options(evaluate, f"where the job's outputs and {EVAL_FILE} go (default: a new temporary folder)",
                      output_required=False)
     evaluate.add_argument("--gold", required=True, help="JSONL of {id, title, text} answers")
     evaluate.add_argument("--kinds", help="JSON {id: [cruft kinds]} to score per kind (default: kinds.json beside --gold)")
@@ -188,7 +206,7 @@ def _rules_test(args) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = _parser()
+    parser = build_parser()
     args, extra = parser.parse_known_args(argv)
     if args.command == "rules" and extra:
         parser.error(f"unrecognized arguments: {' '.join(extra)}")

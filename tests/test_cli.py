@@ -4,13 +4,10 @@ import json
 import shutil
 import subprocess
 
-import pytest
-
 from tests.conftest import (
     EXPECTED,
     FIXTURES,
     IN_PROCESS,
-    PORTABLE_SUBPROCESS_WORKERS,
     REPO,
     read_jsonl,
     read_output,
@@ -48,15 +45,6 @@ def test_run_cleans_the_fixtures_to_their_expected_records(tmp_path):
     assert summary["documents"] == {"read": 9, "clean": 7, "rejected": 2}
     assert "documents: 9 read, 7 clean, 2 rejected" in done.stdout
     assert "hover-card: 3 hits in 1 documents" in done.stdout
-
-
-@pytest.mark.portable
-def test_portable_runner_with_dofns_in_worker_processes_gives_the_same_records(tmp_path):
-    done = run_fixtures(tmp_path, *PORTABLE_SUBPROCESS_WORKERS)
-    assert done.returncode == 0, done.stderr
-    assert read_output(tmp_path, "clean") == EXPECTED_CLEAN
-    assert read_output(tmp_path, "rejected") == EXPECTED_REJECTED
-    assert json.loads((tmp_path / "summary.json").read_text())["documents"] == {"read": 9, "clean": 7, "rejected": 2}
 
 
 def test_run_local_script_cleans_the_fixtures_on_the_direct_runner():

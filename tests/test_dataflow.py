@@ -1,0 +1,48 @@
+"""The Dataflow job graph, built for real and offline (--dry_run), needs no credentials.
+
+Needs the 'dataflow' extra (apache-beam[gcp]); without it these tests are skipped.
+CI installs it: NEWSCLEAN_EXTRAS=test,dataflow ./run_local.sh test
+"""
+
+import pytest
+
+pytest.importorskip("apitools", reason="the 'dataflow' extra (apache-beam[gcp]) is not installed")
+
+from apache_beam.internal import pickler  # noqa: E402
+from apache_beam.options.pipeline_options import PipelineOptions  # noqa: E402
+from apache_beam.portability.api import beam_runner_api_pb2  # noqa: E402
+
+from pipeline.job import JobConfig, build_pipeline  # noqa: E402
+from pipeline.rule_files import load_rules  # noqa: E402
+from pipeline.transforms import CleanArticleFn  # noqa: E402
+from tests.conftest import BUNDLED_RULES, FIXTURES  # noqa: E402
+
+DATAFLOW_DRY_RUN = ["--runner=DataflowRunner", "--project=example-project", "--region=us-central1",
+                    "--temp_location=gs://example-bucket/tmp", "--dry_run=True"]
+
+
+@pytest.fixture(scope="module")
+def job():
+    rules = load_rules([str(BUNDLED_RULES), str(FIXTURES / "rules")])
+    config = JobConfig(input_pattern="gs://example-bucket/raw/*.jsonl", output_dir="gs://example-bucket/clean",
+                       rules=rules)
+    result = build_pipeline(config, PipelineOptions(DATAFLOW_DRY_RUN)).run()
+    return rules, result.job.proto_pipeline
+
+
+def test_the_graph_holds_every_step_of_the_pipeline(job):
+    _, graph = job
+    top_level = {t.unique_name for t in graph.components.transforms.values() if "/" not in t.unique_name}
+    assert {"ReadArticles", "CleanArticles", "WriteClean", "WriteRejected", "GatherRejections", "ReconcileFiles",
+            "WriteFileTallies", "CountDuplicateIds"} <= top_level
+
+
+def test_the_rules_are_inside_the_graph(job):
+    rules, graph = job
+    [cleaner] = [t for t in graph.components.transforms.values()
+                 if t.spec.urn == "beam:transform:pardo:v1" and t.unique_name.endswith("ParDo(CleanArticleFn)")]
+    wrapped_fn = pickler.loads(beam_runner_api_pb2.ParDoPayload.FromString(cleaner.spec.payload).do_fn.payload)[0]
+    clean_fn = wrapped_fn._fn  # with_exception_handling wraps the DoFn
+    assert isinstance(clean_fn, CleanArticleFn)
+    assert clean_fn.rules == rules
+    assert "example-news-subscribe" in [rule.name for rule in clean_fn.rules]

@@ -1,0 +1,57 @@
+"""The Flex Template's metadata and the command line must describe the same options."""
+
+import json
+
+import regex
+
+from pipeline import cli
+from pipeline.flex_template import metadata, run_options
+from tests.conftest import REPO
+
+COMMITTED = json.loads((REPO / "deploy" / "metadata.json").read_text(encoding="utf-8"))
+
+
+def test_committed_metadata_is_what_the_command_line_generates():
+    assert COMMITTED == metadata(), \
+        "deploy/metadata.json is stale: python -m pipeline.flex_template metadata > deploy/metadata.json"
+
+
+def test_every_run_option_is_a_template_parameter_with_its_help_text():
+    parameters = {p["name"]: p for p in COMMITTED["parameters"]}
+    options = {action.dest: action for action in run_options()}
+    assert set(parameters) == set(options)
+    for name, action in options.items():
+        assert parameters[name]["helpText"] == action.help
+        assert parameters[name]["isOptional"] == (not action.required)
+
+
+def test_each_regex_accepts_the_default_and_the_choices_and_the_cli_parses_them(tmp_path):
+    parser = cli.build_parser()
+    for parameter in COMMITTED["parameters"]:
+        action = next(a for a in run_options() if a.dest == parameter["name"])
+        pattern = regex.compile(parameter["regexes"][0])
+        samples = list(action.choices or [])
+        if action.default not in (None, [], False):
+            samples.append(str(action.default))
+        if action.type is cli.boolean:
+            samples += ["true", "false"]
+        for value in samples:
+            assert pattern.fullmatch(value), (parameter["name"], value)
+            args, _ = parser.parse_known_args(["run", "--input=x", "--output=y", f"--{parameter['name']}={value}"])
+            assert getattr(args, parameter["name"]) is not None
+
+
+def test_regexes_refuse_what_the_cli_refuses():
+    by_name = {p["name"]: regex.compile(p["regexes"][0]) for p in COMMITTED["parameters"]}
+    assert not by_name["overwrite"].fullmatch("yes please")
+    assert not by_name["max_removed_share"].fullmatch("1.5")
+    assert not by_name["max_doc_bytes"].fullmatch("0")
+    assert not by_name["input_format"].fullmatch("xml")
+
+
+def test_flag_parameters_take_values_as_a_template_passes_them():
+    parser = cli.build_parser()
+    args, _ = parser.parse_known_args(["run", "--input=x", "--output=y", "--overwrite=false",
+                                       "--straight_quotes=true", "--rules=gs://b/r1,gs://b/r2.toml", "--rules=local"])
+    assert (args.overwrite, args.straight_quotes) == (False, True)
+    assert args.rules == ["gs://b/r1", "gs://b/r2.toml", "local"]

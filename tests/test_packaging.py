@@ -1,0 +1,46 @@
+"""The installed package, as a Flex Template launcher or a Dataflow worker gets it, carries the bundled rules."""
+
+import subprocess
+import sys
+import tarfile
+import zipfile
+
+import pytest
+
+from tests.conftest import BUNDLED_RULES, REPO
+
+RULE_FILES = sorted(path.name for path in BUNDLED_RULES.glob("*.toml"))
+
+
+@pytest.fixture(scope="module")
+def dist(tmp_path_factory):
+    out = tmp_path_factory.mktemp("dist")
+    subprocess.run([sys.executable, "-m", "build", "--no-isolation", "--outdir", str(out), str(REPO)],
+                   check=True, capture_output=True, timeout=300)
+    return out
+
+
+def test_the_wheel_holds_the_bundled_rules(dist):
+    [wheel] = dist.glob("*.whl")
+    names = zipfile.ZipFile(wheel).namelist()
+    assert sorted(n.rsplit("/", 1)[1] for n in names if n.startswith("pipeline/bundled_rules/")) == RULE_FILES
+
+
+def test_the_sdist_that_setup_file_stages_holds_the_rules(dist):
+    [sdist] = dist.glob("*.tar.gz")
+    names = tarfile.open(sdist).getnames()
+    assert sorted(n.rsplit("/", 1)[1] for n in names if "/rules/" in n and n.endswith(".toml")) == RULE_FILES
+
+
+def test_an_installed_package_finds_its_bundled_rules(dist, tmp_path):
+    [wheel] = dist.glob("*.whl")
+    site = tmp_path / "site"
+    zipfile.ZipFile(wheel).extractall(site)
+    probe = (f"import sys; sys.path.insert(0, {str(site)!r}); import pipeline; "
+             "from pipeline.rule_files import bundled_rules_dir, load_rules; "
+             "print(pipeline.__file__); print(bundled_rules_dir()); print(len(load_rules([bundled_rules_dir()])))")
+    done = subprocess.run([sys.executable, "-c", probe], cwd=tmp_path, capture_output=True, text=True, check=True)
+    package_file, rules_dir, count = done.stdout.split("\n")[:3]
+    assert package_file.startswith(str(site))
+    assert rules_dir == str(site / "pipeline" / "bundled_rules")
+    assert int(count) > 0
