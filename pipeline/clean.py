@@ -11,9 +11,9 @@ from dataclasses import dataclass, field
 from typing import Sequence
 
 from pipeline.headline import drop_leading_repeats, split_headline
-from pipeline.normalize import NormalizeOptions, ftfy_config, normalize, tidy_layout
+from pipeline.normalize import NormalizeOptions, UnicodeFixer, normalize, tidy_layout
 from pipeline.records import Article, CleanArticle, Rejected
-from pipeline.rules import DEFAULT_TIMEOUT_SECONDS, CompiledRule, Rule, apply_rules
+from pipeline.rules import DEFAULT_TIMEOUT_SECONDS, Rule, RuleSet
 
 DEFAULT_MAX_REMOVED_SHARE = 0.5
 
@@ -35,21 +35,23 @@ class CleanOptions:
 class Cleaner:
     """Compiles rules and settings once; then cleans any number of articles."""
 
-    def __init__(self, rules: Sequence[Rule], options: CleanOptions = CleanOptions()):
-        self.rules = [CompiledRule(rule) for rule in rules]
-        self.ftfy = ftfy_config(options.normalize)
+    def __init__(self, rules: Sequence[Rule], options: CleanOptions = CleanOptions(), fast: bool = True):
+        # fast=False is the reference the fast paths must equal: ftfy on every text, each line rule on its own.
+        self.fast = fast
+        self.rules = RuleSet(rules)
+        self.unicode = UnicodeFixer(options.normalize)
         self.rule_timeout = options.rule_timeout
         self.max_removed_share = options.max_removed_share
         self.first_line_is_headline = options.first_line_is_headline
 
     def clean(self, article: Article) -> CleanArticle:
-        text = normalize(article.text, self.ftfy)
+        text = normalize(article.text, self.unicode, self.fast)
         if not text:
             raise Rejected("normalize", "empty_text", "the article has no text (empty, or only whitespace and control characters)")
-        given_title = normalize(article.title, self.ftfy) if article.title else None
+        given_title = normalize(article.title, self.unicode, self.fast) if article.title else None
         title, body = split_headline(text, given_title, self.first_line_is_headline)
         words_before = len(body.split())
-        body, hits = apply_rules(body, self.rules, article.url, article.source, self.rule_timeout)
+        body, hits = self.rules.apply(body, article.url, article.source, self.rule_timeout, self.fast)
         removed_share = max(0.0, 1 - len(body.split()) / words_before) if words_before else 0.0
         title, body, repeats = drop_leading_repeats(tidy_layout(body), title, article.url)
         if not body:

@@ -10,6 +10,7 @@ A rule file holds one or more ``[[rules]]`` tables::
     flags = ["IGNORECASE"]            # optional: IGNORECASE, MULTILINE, DOTALL, VERBOSE
     scope = { sites = ["thehill.com"], urls = ['/opinion/'] }   # optional
     keep = ["Comments were closed."]  # look-alikes that must come out unchanged
+    requires = ["Comments"]           # optional: skip texts that contain none of these (case-sensitive)
 
     [[rules.examples]]                # inputs that must change, and how
     input = "Body.\\n\\n• Comments"
@@ -39,7 +40,7 @@ FLAGS = {
     "DOTALL": regex.DOTALL,
     "VERBOSE": regex.VERBOSE,
 }
-_RULE_KEYS = {"name", "description", "pattern", "replacement", "flags", "scope", "examples", "keep"}
+_RULE_KEYS = {"name", "description", "pattern", "replacement", "flags", "scope", "examples", "keep", "requires"}
 _REQUIRED_KEYS = ("name", "description", "pattern", "examples", "keep")
 _SCOPE_KEYS = {"sites", "urls"}
 _EXAMPLE_KEYS = {"input", "output"}
@@ -76,10 +77,19 @@ class Rule:
     urls: tuple[str, ...] = ()
     examples: tuple[Example, ...] = ()
     keep: tuple[str, ...] = ()
+    requires: tuple[str, ...] = ()
+
+
+_LOOKAROUND = regex.compile(r"\(\?<?[=!]|\\[AZz]")
 
 
 class CompiledRule:
-    """A rule ready to run: its pattern and scope compiled once per process."""
+    """A rule ready to run: its pattern and scope compiled once per process.
+
+    A *line rule* (MULTILINE, pattern ``^...$``, no replacement, no lookaround or
+    \\A/\\Z) removes every line its pattern matches in full, one line at a time:
+    it can never reach into a neighbouring line.
+    """
 
     def __init__(self, rule: Rule):
         self.rule = rule
@@ -93,38 +103,132 @@ class CompiledRule:
         except regex.error as error:
             hint = r" (the regex module writes \u00A0, not \x{00A0})" if r"\x{" in rule.pattern else ""
             raise RuleError(rule.file, f"pattern does not compile: {error}{hint}", rule.name) from None
+        body = rule.pattern.strip()
+        self.is_line_rule = ("MULTILINE" in rule.flags and not rule.replacement and body.startswith("^")
+                             and body.endswith("$") and not body.endswith("\\$") and not _LOOKAROUND.search(body))
+        self.scoped = bool(rule.sites or rule.urls)
 
     def applies_to(self, url: str | None, source: str) -> bool:
-        if not (self.rule.sites or self.url_patterns):
+        if not self.scoped:
             return True
         host = (urlsplit(url).hostname or "") if url else ""
         if any(host == site or host.endswith("." + site) for site in self.rule.sites):
             return True
         return any(p.search(url or source) for p in self.url_patterns)
 
+    def timed_out(self, timeout: float) -> Rejected:
+        return Rejected("rules", "rule_timeout",
+                        f"rule '{self.name}' ({self.rule.file}) ran longer than {timeout:g} s on this "
+                        "document; simplify its pattern or raise --rule_timeout")
+
     def apply(self, text: str, timeout: float) -> tuple[str, int]:
-        """Return the text with every match replaced, and the number of matches."""
+        """Return the text with every match replaced (every matching line emptied), and the number of matches."""
+        if self.rule.requires and not any(literal in text for literal in self.rule.requires):
+            return text, 0
+        if self.is_line_rule:
+            text, hits = remove_lines(text, [self], timeout)
+            return text, hits.get(self.name, 0)
         try:
             return self.pattern.subn(self.rule.replacement, text, timeout=timeout)
         except TimeoutError:
-            raise Rejected(
-                "rules", "rule_timeout",
-                f"rule '{self.name}' ({self.rule.file}) ran longer than {timeout:g} s on this "
-                "document; simplify its pattern or raise --rule_timeout",
-            ) from None
+            raise self.timed_out(timeout) from None
 
 
-def apply_rules(text: str, rules: Sequence[CompiledRule], url: str | None, source: str,
-                timeout: float = DEFAULT_TIMEOUT_SECONDS) -> tuple[str, dict[str, int]]:
-    """Run every rule in scope over ``text``; return it and the hits per rule that fired."""
+def remove_lines(text: str, rules: Sequence[CompiledRule], timeout: float) -> tuple[str, dict[str, int]]:
+    """Empty every line that one of ``rules`` matches in full; the first rule that matches gets the hit.
+
+    The reference for :class:`LineBatch`, which does the same in one scan.
+    """
     hits: dict[str, int] = {}
-    for rule in rules:
-        if not rule.applies_to(url, source):
-            continue
-        text, count = rule.apply(text, timeout)
-        if count:
-            hits[rule.name] = count
-    return text, hits
+    lines = text.split("\n")
+    for index, line in enumerate(lines):
+        for rule in rules:
+            try:
+                matched = rule.pattern.fullmatch(line, timeout=timeout)
+            except TimeoutError:
+                raise rule.timed_out(timeout) from None
+            if matched:
+                lines[index] = ""
+                hits[rule.name] = hits.get(rule.name, 0) + 1
+                break
+    return "\n".join(lines), hits
+
+
+def _scoped(rule: CompiledRule) -> str:
+    flags = "".join(flag for name, flag in (("IGNORECASE", "i"), ("DOTALL", "s"), ("VERBOSE", "x"))
+                    if name in rule.rule.flags)
+    # The newline ends a VERBOSE pattern's last comment before the group closes.
+    return f"(?{flags}:{rule.rule.pattern}\n)" if "x" in flags else f"(?{flags}:{rule.rule.pattern})" if flags \
+        else f"(?:{rule.rule.pattern})"
+
+
+class LineBatch:
+    """Consecutive unscoped line rules, run as one scan of the text instead of one scan each.
+
+    Equal to :func:`remove_lines` (a test checks it on the whole corpus): a line is
+    emptied when an alternative matches it from its start to its end; a match
+    that would cross a line, or a scan that times out, sends the document to
+    :func:`remove_lines`, which never crosses lines and names the slow rule.
+    """
+
+    def __init__(self, rules: Sequence[CompiledRule]):
+        self.rules = list(rules)
+        alternatives = "|".join(f"(?P<r{i}>{_scoped(rule)})" for i, rule in enumerate(self.rules))
+        # A literal newline before each candidate line lets the engine skip from line to line.
+        self.scan = regex.compile(f"\\n(?:{alternatives})(?=\\n)", regex.MULTILINE)
+
+    def apply(self, text: str, timeout: float) -> tuple[str, dict[str, int]]:
+        framed = f"\n{text}\n"
+        try:
+            matches = list(self.scan.finditer(framed, timeout=timeout))
+        except TimeoutError:
+            return remove_lines(text, self.rules, timeout)
+        if not matches:
+            return text, {}
+        if any("\n" in framed[m.start() + 1:m.end()] for m in matches):
+            return remove_lines(text, self.rules, timeout)
+        hits: dict[str, int] = {}
+        kept, position = [], 1
+        for match in matches:
+            kept.append(framed[position:match.start() + 1])
+            position = match.end()
+            name = self.rules[int(match.lastgroup[1:])].name
+            hits[name] = hits.get(name, 0) + 1
+        kept.append(framed[position:-1])
+        return "".join(kept), hits
+
+
+class RuleSet:
+    """All rules, compiled once per process, applied in file and rule order."""
+
+    def __init__(self, rules: Sequence[Rule]):
+        self.rules = [CompiledRule(rule) for rule in rules]
+        self.steps: list[CompiledRule | list[CompiledRule]] = []
+        for rule in self.rules:
+            if rule.is_line_rule and not rule.scoped and self.steps and isinstance(self.steps[-1], list):
+                self.steps[-1].append(rule)
+            else:
+                self.steps.append([rule] if rule.is_line_rule and not rule.scoped else rule)
+        self.batches = {id(step): LineBatch(step) for step in self.steps if isinstance(step, list)}
+
+    def apply(self, text: str, url: str | None, source: str, timeout: float = DEFAULT_TIMEOUT_SECONDS,
+              fast: bool = True) -> tuple[str, dict[str, int]]:
+        """Run every rule in scope; return the text and the hits per rule that fired.
+
+        ``fast=False`` runs each line rule on its own, line by line: the reference
+        the fast path must equal.
+        """
+        hits: dict[str, int] = {}
+        for step in self.steps:
+            if isinstance(step, list):
+                text, step_hits = self.batches[id(step)].apply(text, timeout) if fast \
+                    else remove_lines(text, step, timeout)
+                hits.update(step_hits)
+            elif step.applies_to(url, source):
+                text, count = step.apply(text, timeout)
+                if count:
+                    hits[step.name] = count
+        return text, hits
 
 
 def _string_list(value, file: str, rule: str, key: str) -> tuple[str, ...]:
@@ -177,6 +281,12 @@ def _parse_rule(table, file: str, index: int) -> Rule:
     keep = _string_list(table["keep"], file, name, "keep")
     if not keep:
         raise RuleError(file, "'keep' must list at least one look-alike the rule must leave alone", name)
+    requires = _string_list(table.get("requires", []), file, name, "requires")
+    parsed_examples = tuple(_parse_example(example, file, name, i + 1) for i, example in enumerate(examples))
+    for i, example in enumerate(parsed_examples, 1):
+        if requires and not any(literal in example.input for literal in requires):
+            raise RuleError(file, f"example {i} contains none of 'requires' {list(requires)}, so the rule "
+                                  "would skip it", name)
     return Rule(
         name=name,
         description=table["description"],
@@ -186,8 +296,9 @@ def _parse_rule(table, file: str, index: int) -> Rule:
         flags=flags,
         sites=tuple(site.lower() for site in _string_list(scope.get("sites", []), file, name, "scope.sites")),
         urls=_string_list(scope.get("urls", []), file, name, "scope.urls"),
-        examples=tuple(_parse_example(example, file, name, i + 1) for i, example in enumerate(examples)),
+        examples=parsed_examples,
         keep=keep,
+        requires=requires,
     )
 
 

@@ -3,6 +3,7 @@ import pytest
 from pipeline.normalize import (
     ZERO_WIDTH,
     NormalizeOptions,
+    UnicodeFixer,
     fix_unicode,
     ftfy_config,
     normalize,
@@ -11,6 +12,7 @@ from pipeline.normalize import (
 )
 
 DEFAULT = ftfy_config(NormalizeOptions())
+FIXER = UnicodeFixer(NormalizeOptions())
 
 
 @pytest.mark.parametrize("damaged, repaired", [
@@ -59,9 +61,31 @@ def test_tidy_layout_trims_lines_and_keeps_one_blank_line_between_paragraphs():
 
 
 def test_normalize_runs_every_step():
-    assert normalize("  Donâ€™t\u00a0 stop\r\n\r\n\r\n\u200bNext\x7f & last  ", DEFAULT) == "Don’t stop\n\nNext & last"
+    assert normalize("  Donâ€™t\u00a0 stop\r\n\r\n\r\n\u200bNext\x7f & last  ", FIXER) == "Don’t stop\n\nNext & last"
 
 
 def test_normalize_is_idempotent_on_its_output():
-    once = normalize("A\u00a0 b\r\n\r\n\r\nc &amp; d\u200b", DEFAULT)
-    assert normalize(once, DEFAULT) == once
+    once = normalize("A\u00a0 b\r\n\r\n\r\nc &amp; d\u200b", FIXER)
+    assert normalize(once, FIXER) == once
+
+
+@pytest.mark.parametrize("text, needs_ftfy", [
+    ("Plain ASCII, with a tab\tand lines.\n", False),
+    ("Curly “quotes”, don’t — and … stay on the fast path; so does café.", False),
+    ("Windows line ends\r\nare only line breaks.", False),
+    ("Mojibake: donâ€™t", True),
+    ("Two marks side by side: ”£", True),
+    ("A C1 control: \x92", True),
+    ("A NUL\x00", True),
+])
+def test_which_texts_need_ftfy(text, needs_ftfy):
+    assert FIXER.needs_ftfy(text) is needs_ftfy
+    assert FIXER.fix(text) == fix_unicode(text, DEFAULT)
+
+
+def test_options_that_make_ftfy_change_more_take_those_texts_off_the_fast_path():
+    straight = UnicodeFixer(NormalizeOptions(straight_quotes=True))
+    assert straight.needs_ftfy("don’t")
+    assert UnicodeFixer(NormalizeOptions(unicode_form="NFKC")).needs_ftfy("wait…")
+    assert UnicodeFixer(NormalizeOptions(decode_html_entities=True)).needs_ftfy("fish &amp; chips")
+    assert not FIXER.needs_ftfy("fish &amp; chips")

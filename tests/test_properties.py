@@ -12,13 +12,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from pipeline.clean import Cleaner
-from pipeline.normalize import ZERO_WIDTH, NormalizeOptions, ftfy_config, normalize
+from pipeline.normalize import ZERO_WIDTH, NormalizeOptions, UnicodeFixer, fix_unicode, normalize
 from pipeline.records import Article, Rejected
 from pipeline.rule_files import load_rules
 from tests.conftest import BUNDLED_RULES, FIXTURES
 
 CLEANER = Cleaner(load_rules([str(BUNDLED_RULES)]))
-FTFY = ftfy_config(NormalizeOptions())
+FIXER = UnicodeFixer(NormalizeOptions())
 GOLD_PARAGRAPHS = [p for line in (FIXTURES / "eval" / "gold.jsonl").read_text(encoding="utf-8").splitlines()
                    for p in json.loads(line)["text"].split("\n\n")]
 HEADLINES = [json.loads(line)["title"] for line in (FIXTURES / "eval" / "gold.jsonl").read_text().splitlines()]
@@ -97,10 +97,10 @@ def damaged_articles(draw):
 def test_every_paragraph_that_is_removed_is_claimed_by_a_rule_or_the_headline(article):
     text, _ = article
     clean = clean_or_none(text)
-    normalized_body = normalize(text, FTFY).split("\n\n")[1:]
+    normalized_body = normalize(text, FIXER).split("\n\n")[1:]
     for paragraph in normalized_body:
-        claimed_by_rule = any(rule.apply(paragraph, 2.0)[1] for rule in CLEANER.rules)
-        is_headline = paragraph.casefold() == normalize(text, FTFY).split("\n\n")[0].casefold()
+        claimed_by_rule = any(rule.apply(paragraph, 2.0)[1] for rule in CLEANER.rules.rules)
+        is_headline = paragraph.casefold() == normalize(text, FIXER).split("\n\n")[0].casefold()
         if not (claimed_by_rule or is_headline):
             assert clean is not None and paragraph in clean.text, paragraph
 
@@ -109,3 +109,17 @@ def test_every_paragraph_that_is_removed_is_claimed_by_a_rule_or_the_headline(ar
 def test_look_alike_prose_survives_between_cruft(look_alike):
     text = "Headline\n\nADVERTISEMENT\n\n" + look_alike + "\n\n• Comments\nLoading comments..."
     assert CLEANER.clean(Article(id="a", text=text, source="a.txt")).text == look_alike
+
+
+TYPOGRAPHY = "‘’“”–—…•€£©®°éèüñçÃÂâ€™\u00a0\u200b\r\x92\x85"
+
+
+@given(st.text(alphabet=st.characters(codec="utf-8") | st.sampled_from(TYPOGRAPHY)))
+def test_the_ftfy_fast_path_gives_exactly_what_ftfy_gives(text):
+    assert FIXER.fix(text) == fix_unicode(text, FIXER.config)
+
+
+@given(st.lists(st.sampled_from(["plain words ", "don’t ", "“quoted” ", "A—B ", "café ", "Â£5 ", "â€™ ", "\r\n",
+                                 "’”", "€•", "…”", "\n", "ﬁ", "x²", "&amp; "]), max_size=12).map("".join))
+def test_the_fast_path_agrees_on_typical_mixtures_of_clean_and_damaged_text(text):
+    assert FIXER.fix(text) == fix_unicode(text, FIXER.config)

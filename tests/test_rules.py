@@ -7,13 +7,15 @@ from pipeline.rule_files import load_rules
 from pipeline.rules import (
     CompiledRule,
     Example,
+    LineBatch,
     Rule,
     RuleError,
-    apply_rules,
+    RuleSet,
     check_examples,
     example_failures,
     parse_rule_file,
     parse_rules,
+    remove_lines,
 )
 from tests.conftest import BUNDLED_RULES
 
@@ -86,12 +88,12 @@ def test_parse_rules_keeps_file_order_then_rule_order():
 
 
 def test_rules_apply_in_order_and_count_hits():
-    rules = [CompiledRule(rule("cat", "first", "dog")), CompiledRule(rule("dog", "second", "fox"))]
-    assert apply_rules("cat dog cat", rules, None, "a.txt") == ("fox fox fox", {"first": 2, "second": 3})
+    rules = RuleSet([rule("cat", "first", "dog"), rule("dog", "second", "fox")])
+    assert rules.apply("cat dog cat", None, "a.txt") == ("fox fox fox", {"first": 2, "second": 3})
 
 
 def test_rules_that_do_not_match_are_not_reported():
-    assert apply_rules("text", [CompiledRule(rule("zzz"))], None, "a.txt") == ("text", {})
+    assert RuleSet([rule("zzz")]).apply("text", None, "a.txt") == ("text", {})
 
 
 def test_site_scope_matches_the_host_and_its_subdomains_only():
@@ -110,16 +112,16 @@ def test_url_scope_searches_the_url_or_else_the_source_path():
 
 
 def test_out_of_scope_rules_do_not_run():
-    rules = [CompiledRule(rule("x", sites=("a.com",)))]
-    assert apply_rules("x", rules, "https://b.com/", "f") == ("x", {})
-    assert apply_rules("x", rules, "https://a.com/", "f") == ("", {"r": 1})
+    rules = RuleSet([rule("x", sites=("a.com",))])
+    assert rules.apply("x", "https://b.com/", "f") == ("x", {})
+    assert rules.apply("x", "https://a.com/", "f") == ("", {"r": 1})
 
 
 def test_a_rule_that_runs_too_long_rejects_the_document_with_its_name():
     slow = CompiledRule(rule(r"(a|aa)+$", name="backtracker"))
     started = time.monotonic()
     with pytest.raises(Rejected) as error:
-        apply_rules("a" * 60 + "b", [slow], None, "f", timeout=0.2)
+        slow.apply("a" * 60 + "b", timeout=0.2)
     assert time.monotonic() - started < 5
     assert (error.value.stage, error.value.reason) == ("rules", "rule_timeout")
     assert "rule 'backtracker' (test.toml)" in error.value.detail
@@ -149,3 +151,61 @@ def test_bundled_rules_load_and_pass_their_examples():
     rules = load_rules([str(BUNDLED_RULES)])
     assert rules
     assert example_failures(rules) == []
+
+
+LINE_RULES = [
+    rule(r"^ADVERTISEMENT$", "ad", flags=("MULTILINE",)),
+    rule(r"^\d+ min read$", "read-time", flags=("MULTILINE", "IGNORECASE")),
+    rule(r"""
+        ^share   # a share label
+        $""", "share", flags=("MULTILINE", "IGNORECASE", "VERBOSE")),
+]
+
+
+def test_line_rules_are_recognised_by_shape():
+    assert [CompiledRule(r).is_line_rule for r in LINE_RULES] == [True, True, True]
+    assert not CompiledRule(rule(r"^x$")).is_line_rule                                   # no MULTILINE
+    assert not CompiledRule(rule(r"^x$", replacement="y", flags=("MULTILINE",))).is_line_rule
+    assert not CompiledRule(rule(r"^x(?=\ny)$", flags=("MULTILINE",))).is_line_rule         # looks past its line
+    assert not CompiledRule(rule(r"x", flags=("MULTILINE",))).is_line_rule
+
+
+def test_a_line_rule_removes_whole_lines_only_and_never_the_next_one():
+    crossing = CompiledRule(rule(r"^More:\s*\S.*$", flags=("MULTILINE",)))
+    assert crossing.is_line_rule
+    assert crossing.apply("Body.\n\nMore:\n\nA real sentence.", 2.0) == ("Body.\n\nMore:\n\nA real sentence.", 0)
+    assert crossing.apply("Body.\n\nMore: a link", 2.0) == ("Body.\n\n", 1)
+
+
+@pytest.mark.parametrize("text", [
+    "Title\n\nADVERTISEMENT\n\nBody.\n\n4 MIN READ\nShare",
+    "ADVERTISEMENT",
+    "\n\nShare\n\n",
+    "No cruft at all.",
+    "ADVERTISEMENT\nADVERTISEMENT\n\nShare share",
+])
+def test_a_batch_of_line_rules_equals_running_them_line_by_line(text):
+    compiled = [CompiledRule(r) for r in LINE_RULES]
+    assert LineBatch(compiled).apply(text, 2.0) == remove_lines(text, compiled, 2.0)
+
+
+def test_a_batch_falls_back_when_a_match_would_cross_lines():
+    crossing = [CompiledRule(rule(r"^More:\s*\S.*$", flags=("MULTILINE",)))]
+    text = "Body.\n\nMore:\n\nA real sentence."
+    assert LineBatch(crossing).apply(text, 2.0) == remove_lines(text, crossing, 2.0) == (text, {})
+
+
+def test_rule_set_fast_and_reference_paths_agree_and_keep_rule_order():
+    rules = RuleSet([*LINE_RULES, rule("Body", "body-word", "Text"), rule(r"^Text\.$", "after", flags=("MULTILINE",))])
+    text = "ADVERTISEMENT\n\nBody.\n\n3 min read"
+    assert rules.apply(text, None, "f") == rules.apply(text, None, "f", fast=False) == \
+        ("\n\n\n\n", {"ad": 1, "read-time": 1, "body-word": 1, "after": 1})
+
+
+def test_requires_skips_texts_without_the_literal_and_is_checked_against_examples():
+    hover = rule(r"\w+ MORE", "card", requires=("MORE",))
+    assert CompiledRule(hover).apply("a more b", 2.0) == ("a more b", 0)
+    assert CompiledRule(hover).apply("a x MORE b", 2.0) == ("a  b", 1)
+    bad = VALID.replace('flags = ["MULTILINE"]', 'flags = ["MULTILINE"]\nrequires = ["SPONSOR"]')
+    with pytest.raises(RuleError, match="example 1 contains none of 'requires'"):
+        parse_rule_file("ads.toml", bad.encode())

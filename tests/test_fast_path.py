@@ -1,0 +1,60 @@
+"""The fast paths (ftfy skipped where it provably changes nothing, line rules in one scan)
+give exactly the reference output (ftfy on every text, each line rule on its own).
+
+The corpus test runs on every document of ../shared/corpus (or $NEWSCLEAN_CORPUS) and is
+skipped where the corpus is not there, as on a user's machine; CI has it.
+"""
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+from pipeline.clean import Cleaner
+from pipeline.readers import JsonlFields, article_from_file, article_from_json_line
+from pipeline.records import Rejected
+from pipeline.rule_files import load_rules
+from tests.conftest import BUNDLED_RULES, FIXTURES, REPO
+
+CORPUS = Path(os.environ.get("NEWSCLEAN_CORPUS", REPO.parent / "shared" / "corpus"))
+RULES = load_rules([str(BUNDLED_RULES)])
+FAST, REFERENCE = Cleaner(RULES), Cleaner(RULES, fast=False)
+
+
+def outcome(cleaner: Cleaner, article):
+    try:
+        clean = cleaner.clean(article)
+        return clean.title, clean.text, clean.stats
+    except Rejected as error:
+        return error.reason
+
+
+def articles(folder: Path):
+    for path in sorted(folder.rglob("*.jsonl")):
+        for line_no, line in enumerate(path.read_bytes().splitlines(), 1):
+            try:
+                yield article_from_json_line(line, str(path), line_no, JsonlFields())
+            except Rejected:
+                continue
+    for path in sorted(folder.rglob("*.txt")):
+        yield article_from_file(str(path), path.read_bytes(), "text")
+
+
+def test_fast_and_reference_agree_on_the_fixtures():
+    checked = 0
+    for article in articles(FIXTURES):
+        assert outcome(FAST, article) == outcome(REFERENCE, article), article.id
+        checked += 1
+    assert checked > 20
+
+
+@pytest.mark.skipif(not CORPUS.is_dir(), reason=f"no corpus at {CORPUS}")
+def test_fast_and_reference_agree_on_every_document_of_the_corpus():
+    differing, checked = [], 0
+    for article in articles(CORPUS):
+        checked += 1
+        if outcome(FAST, article) != outcome(REFERENCE, article):
+            differing.append(f"{article.source}:{article.line or ''} {article.id}")
+    assert checked > 8000
+    assert differing == [], json.dumps(differing[:20], indent=1)
