@@ -10,7 +10,7 @@ A rule file holds one or more ``[[rules]]`` tables::
     flags = ["IGNORECASE"]            # optional: IGNORECASE, MULTILINE, DOTALL, VERBOSE
     scope = { sites = ["thehill.com"], urls = ['/opinion/'] }   # optional
     keep = ["Comments were closed."]  # look-alikes that must come out unchanged
-    requires = ["Comments"]           # optional: skip texts that contain none of these (case-sensitive)
+    requires = ["comment"]            # optional: skip texts holding none of these (any case with IGNORECASE)
 
     [[rules.examples]]                # inputs that must change, and how
     input = "Body.\\n\\n• Comments"
@@ -107,6 +107,16 @@ class CompiledRule:
         self.is_line_rule = ("MULTILINE" in rule.flags and not rule.replacement and body.startswith("^")
                              and body.endswith("$") and not body.endswith("\\$") and not _LOOKAROUND.search(body))
         self.scoped = bool(rule.sites or rule.urls)
+        self.ignore_case = "IGNORECASE" in rule.flags
+        self.requires = tuple(literal.lower() for literal in rule.requires) if self.ignore_case else rule.requires
+        self.batch = LineBatch([self]) if self.is_line_rule else None
+
+    def may_match(self, text: str, lowered: str | None = None) -> bool:
+        """False when the text holds none of the rule's ``requires`` literals (any case for IGNORECASE rules)."""
+        if not self.requires:
+            return True
+        haystack = (lowered if lowered is not None else text.lower()) if self.ignore_case else text
+        return any(literal in haystack for literal in self.requires)
 
     def applies_to(self, url: str | None, source: str) -> bool:
         if not self.scoped:
@@ -121,12 +131,12 @@ class CompiledRule:
                         f"rule '{self.name}' ({self.rule.file}) ran longer than {timeout:g} s on this "
                         "document; simplify its pattern or raise --rule_timeout")
 
-    def apply(self, text: str, timeout: float) -> tuple[str, int]:
+    def apply(self, text: str, timeout: float, fast: bool = True, lowered: str | None = None) -> tuple[str, int]:
         """Return the text with every match replaced (every matching line emptied), and the number of matches."""
-        if self.rule.requires and not any(literal in text for literal in self.rule.requires):
+        if not self.may_match(text, lowered):
             return text, 0
         if self.is_line_rule:
-            text, hits = remove_lines(text, [self], timeout)
+            text, hits = self.batch.apply(text, timeout) if fast else remove_lines(text, [self], timeout)
             return text, hits.get(self.name, 0)
         try:
             return self.pattern.subn(self.rule.replacement, text, timeout=timeout)
@@ -205,10 +215,12 @@ class RuleSet:
         self.rules = [CompiledRule(rule) for rule in rules]
         self.steps: list[CompiledRule | list[CompiledRule]] = []
         for rule in self.rules:
-            if rule.is_line_rule and not rule.scoped and self.steps and isinstance(self.steps[-1], list):
+            # A rule that is scoped or has 'requires' runs on its own, so it can be skipped per document.
+            batchable = rule.is_line_rule and not rule.scoped and not rule.requires
+            if batchable and self.steps and isinstance(self.steps[-1], list):
                 self.steps[-1].append(rule)
             else:
-                self.steps.append([rule] if rule.is_line_rule and not rule.scoped else rule)
+                self.steps.append([rule] if batchable else rule)
         self.batches = {id(step): LineBatch(step) for step in self.steps if isinstance(step, list)}
 
     def apply(self, text: str, url: str | None, source: str, timeout: float = DEFAULT_TIMEOUT_SECONDS,
@@ -219,13 +231,16 @@ class RuleSet:
         the fast path must equal.
         """
         hits: dict[str, int] = {}
+        lowered, lowered_from = None, None
         for step in self.steps:
             if isinstance(step, list):
                 text, step_hits = self.batches[id(step)].apply(text, timeout) if fast \
                     else remove_lines(text, step, timeout)
                 hits.update(step_hits)
             elif step.applies_to(url, source):
-                text, count = step.apply(text, timeout)
+                if fast and step.requires and step.ignore_case and lowered_from is not text:
+                    lowered, lowered_from = text.lower(), text   # once per version of the text
+                text, count = step.apply(text, timeout, fast, lowered if lowered_from is text else None)
                 if count:
                     hits[step.name] = count
         return text, hits
@@ -283,8 +298,9 @@ def _parse_rule(table, file: str, index: int) -> Rule:
         raise RuleError(file, "'keep' must list at least one look-alike the rule must leave alone", name)
     requires = _string_list(table.get("requires", []), file, name, "requires")
     parsed_examples = tuple(_parse_example(example, file, name, i + 1) for i, example in enumerate(examples))
+    fold = str.lower if "IGNORECASE" in flags else str
     for i, example in enumerate(parsed_examples, 1):
-        if requires and not any(literal in example.input for literal in requires):
+        if requires and not any(fold(literal) in fold(example.input) for literal in requires):
             raise RuleError(file, f"example {i} contains none of 'requires' {list(requires)}, so the rule "
                                   "would skip it", name)
     return Rule(

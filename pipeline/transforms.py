@@ -162,6 +162,9 @@ class ReadArticles(beam.PTransform):
         return (
             pipeline
             | "MatchFiles" >> fileio.MatchFiles(self.file_pattern)
+            # Spread the file list, not the documents: each worker then streams its files from
+            # reading to writing, and no shuffle ever holds the articles.
+            | "SpreadFilesOverWorkers" >> beam.Reshuffle()
             | "OpenFiles" >> fileio.ReadMatches()
             | "ParseRecords" >> beam.ParDo(ReadArticlesFn(self.input_format, self.fields, self.max_doc_bytes))
                 .with_outputs(REJECTED, FILE_COUNTS, main=ARTICLES)
@@ -183,7 +186,6 @@ class CleanArticles(beam.PTransform):
     def expand(self, articles):
         results = (
             articles
-            | "SpreadOverWorkers" >> beam.Reshuffle()
             | "Clean" >> beam.ParDo(CleanArticleFn(self.rules, self.options))
                 .with_output_types(CleanArticle, **{REJECTED: Rejection})
                 .with_outputs(REJECTED, main=CLEAN)

@@ -1,0 +1,243 @@
+"""Throughput and peak memory of the cleaner against the tools a user would otherwise pick.
+
+    python bench/benchmark.py --corpus ../shared/corpus [--size_mb 40] [--out bench/results.json]
+
+Builds an input of SIZE MB of real scraped articles (the corpus' JSONL files, repeated with
+new ids until the size is reached, in 8 files), then measures, each in its own process:
+
+  core              the cleaning core alone (pipeline.clean.Cleaner), one process
+  pipeline          `python -m pipeline run` end to end on Beam's in-process engine (FnApiRunner)
+  pipeline_2proc    the same with --direct_num_workers=2 --direct_running_mode=multi_processing
+  ftfy              ftfy.fix_text alone (default settings) over the same documents
+  datatrove         datatrove: JsonlReader, FTFYFormatter (our ftfy settings), the same rules
+                    applied in order with regex, JsonlWriter; one task, one worker
+  pipeline_4x       `pipeline` again on 4x the input, for memory growth
+
+MB/s counts the UTF-8 bytes of the articles' text per wall-clock second of the whole process,
+start-up included (what a user waits for); core and ftfy also report their loop alone. Peak
+memory is the largest total resident memory of the process and all its children, sampled
+every 50 ms from /proc (Linux only).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+SOURCES = ["allsides_abp", "rss_pull_2026", "fakenewsnet_v1", "fakenewscorpus_sample"]
+PARTS = 8
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def build_input(corpus: Path, size_mb: float, folder: Path) -> tuple[int, int]:
+    """Write SIZE MB of article text as JSONL parts; return (documents, text bytes)."""
+    records = [json.loads(line) for source in SOURCES
+               for line in (corpus / source / "articles.jsonl").read_text(encoding="utf-8").splitlines()]
+    folder.mkdir(parents=True, exist_ok=True)
+    outs = [open(folder / f"part-{i}.jsonl", "w", encoding="utf-8") for i in range(PARTS)]
+    documents = text_bytes = 0
+    repeat = 0
+    while text_bytes < size_mb * 1e6:
+        for record in records:
+            record = {**record, "id": f"{record['id']}#{repeat}"}
+            outs[documents % PARTS].write(json.dumps(record, ensure_ascii=False) + "\n")
+            documents += 1
+            text_bytes += len(record["text"].encode("utf-8"))
+            if text_bytes >= size_mb * 1e6:
+                break
+        repeat += 1
+    for out in outs:
+        out.close()
+    return documents, text_bytes
+
+
+def _texts(folder: Path) -> list[dict]:
+    return [json.loads(line) for path in sorted(folder.glob("*.jsonl"))
+            for line in path.read_text(encoding="utf-8").splitlines()]
+
+
+def child(name: str, input_dir: Path, work: Path) -> None:
+    """Run one measurement in this process; print its loop time as JSON."""
+    if name == "ftfy":
+        import ftfy
+        records = _texts(input_dir)
+        start = time.perf_counter()
+        for record in records:
+            ftfy.fix_text(record["text"])
+        print(json.dumps({"loop_seconds": time.perf_counter() - start}))
+    elif name == "core":
+        from pipeline.clean import Cleaner
+        from pipeline.records import Article, Rejected
+        from pipeline.rule_files import bundled_rules_dir, load_rules
+        records = _texts(input_dir)
+        cleaner = Cleaner(load_rules([bundled_rules_dir()]))
+        start = time.perf_counter()
+        for record in records:
+            try:
+                cleaner.clean(Article(id=record["id"], text=record["text"], source="bench", url=record.get("url"),
+                                      title=record.get("title")))
+            except Rejected:
+                pass
+        print(json.dumps({"loop_seconds": time.perf_counter() - start}))
+    elif name == "datatrove":
+        run_datatrove(input_dir, work)
+
+
+def run_datatrove(input_dir: Path, work: Path) -> None:
+    from datatrove.executor import LocalPipelineExecutor
+    from datatrove.pipeline.formatters import FTFYFormatter
+    from datatrove.pipeline.formatters.base import BaseFormatter
+    from datatrove.pipeline.readers import JsonlReader
+    from datatrove.pipeline.writers import JsonlWriter
+
+    from pipeline.normalize import NormalizeOptions, ftfy_config
+    from pipeline.rule_files import bundled_rules_dir, load_rules
+
+    rules = load_rules([bundled_rules_dir()])
+
+    class RulesFormatter(BaseFormatter):
+        """The same rules, each applied to the whole text in order, as a datatrove user would."""
+
+        name = "rules"
+
+        def __init__(self):
+            super().__init__()
+            from pipeline.rules import CompiledRule
+            self.compiled = [CompiledRule(rule) for rule in rules]
+
+        def format(self, text: str) -> str:
+            for rule in self.compiled:
+                text = rule.pattern.sub(rule.rule.replacement, text)
+            return text
+
+    config = ftfy_config(NormalizeOptions())
+    settings = {key: getattr(config, key) for key in (
+        "unescape_html", "remove_terminal_escapes", "fix_encoding", "restore_byte_a0", "replace_lossy_sequences",
+        "decode_inconsistent_utf8", "fix_c1_controls", "fix_latin_ligatures", "fix_character_width",
+        "uncurl_quotes", "fix_line_breaks", "fix_surrogates", "remove_control_chars", "normalization")}
+    LocalPipelineExecutor(
+        pipeline=[JsonlReader(str(input_dir)), FTFYFormatter(**settings), RulesFormatter(),
+                  JsonlWriter(str(work / "datatrove-out"))],
+        tasks=1, workers=1, logging_dir=str(work / "datatrove-logs"),
+    ).run()
+
+
+def _tree_rss_bytes(root: int) -> int:
+    children: dict[int, list[int]] = {}
+    rss: dict[int, int] = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat") as stat:
+                ppid = int(stat.read().rsplit(")", 1)[1].split()[1])
+            with open(f"/proc/{entry}/statm") as statm:
+                rss[int(entry)] = int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+        except (OSError, IndexError, ValueError):
+            continue
+        children.setdefault(ppid, []).append(int(entry))
+    total, stack = 0, [root]
+    while stack:
+        pid = stack.pop()
+        total += rss.get(pid, 0)
+        stack.extend(children.get(pid, []))
+    return total
+
+
+def measure(command: list[str]) -> dict:
+    """Run a command; return its wall time, peak tree memory and the JSON it printed last."""
+    peak = 0
+    process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    done = threading.Event()
+
+    def sample():
+        nonlocal peak
+        while not done.is_set():
+            peak = max(peak, _tree_rss_bytes(process.pid))
+            time.sleep(0.05)
+
+    sampler = threading.Thread(target=sample)
+    start = time.perf_counter()
+    sampler.start()
+    stdout, stderr = process.communicate()
+    wall = time.perf_counter() - start
+    done.set()
+    sampler.join()
+    if process.returncode != 0:
+        raise RuntimeError(f"{' '.join(command)} failed:\n{stderr[-3000:]}")
+    printed = [line for line in stdout.splitlines() if line.startswith("{")]
+    return {"wall_seconds": round(wall, 2), "peak_memory_mb": round(peak / 1e6, 1),
+            **(json.loads(printed[-1]) if printed else {})}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--corpus", type=Path, help="the corpus folder (../shared/corpus); required")
+    parser.add_argument("--size_mb", type=float, default=40, help="article text to clean, in MB (default 40)")
+    parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results.json")
+    parser.add_argument("--work", type=Path, help="scratch folder (default: a new temporary one)")
+    parser.add_argument("--child", help=argparse.SUPPRESS)
+    parser.add_argument("--input", type=Path, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        child(args.child, args.input, args.work)
+        return
+    if not args.corpus or not args.corpus.is_dir():
+        parser.error("--corpus must name the corpus folder (../shared/corpus)")
+
+    work = args.work or Path(tempfile.mkdtemp(prefix="newsclean-bench-"))
+    inputs = {scale: work / f"input-{scale}x" for scale in (1, 4)}
+    sizes = {scale: build_input(args.corpus, args.size_mb * scale, folder) for scale, folder in inputs.items()}
+    me = [sys.executable, str(Path(__file__).resolve())]
+    run = [sys.executable, "-m", "pipeline", "run", "--runner=FnApiRunner", "--overwrite"]
+    commands = {
+        "ftfy": [*me, "--child", "ftfy", "--input", str(inputs[1]), "--work", str(work)],
+        "core": [*me, "--child", "core", "--input", str(inputs[1]), "--work", str(work)],
+        "pipeline": [*run, "--input", str(inputs[1] / "*.jsonl"), "--output", str(work / "out-1x")],
+        "pipeline_2proc": [*run, "--input", str(inputs[1] / "*.jsonl"), "--output", str(work / "out-2proc"),
+                           "--direct_num_workers=2", "--direct_running_mode=multi_processing"],
+        "datatrove": [*me, "--child", "datatrove", "--input", str(inputs[1]), "--work", str(work)],
+        "pipeline_4x": [*run, "--input", str(inputs[4] / "*.jsonl"), "--output", str(work / "out-4x")],
+    }
+    results = {}
+    for name, command in commands.items():
+        shutil.rmtree(work / "datatrove-out", ignore_errors=True)
+        shutil.rmtree(work / "datatrove-logs", ignore_errors=True)
+        result = measure(command)
+        documents, text_bytes = sizes[4 if name.endswith("_4x") else 1]
+        result["mb_per_s"] = round(text_bytes / 1e6 / result["wall_seconds"], 2)
+        result["docs_per_s"] = round(documents / result["wall_seconds"], 1)
+        if "loop_seconds" in result:
+            result["loop_mb_per_s"] = round(text_bytes / 1e6 / result["loop_seconds"], 2)
+        results[name] = result
+        print(f"{name}: {result}", file=sys.stderr)
+
+    ftfy_rate, datatrove_rate = results["ftfy"]["mb_per_s"], results["datatrove"]["mb_per_s"]
+    for result in results.values():
+        result["vs_ftfy"] = round(result["mb_per_s"] / ftfy_rate, 2)
+        result["vs_datatrove"] = round(result["mb_per_s"] / datatrove_rate, 2)
+    report = {
+        "machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform()},
+        "input": {f"{scale}x": {"documents": d, "text_mb": round(b / 1e6, 1)} for scale, (d, b) in sizes.items()},
+        "results": results,
+        "memory_growth_4x": round(results["pipeline_4x"]["peak_memory_mb"] / results["pipeline"]["peak_memory_mb"], 2),
+    }
+    args.out.write_text(json.dumps(report, indent=2) + "\n")
+    print(f"{'measure':<16}{'MB/s':>8}{'docs/s':>9}{'peak MB':>9}{'x ftfy':>8}{'x datatrove':>12}  loop MB/s")
+    for name, r in results.items():
+        print(f"{name:<16}{r['mb_per_s']:>8}{r['docs_per_s']:>9}{r['peak_memory_mb']:>9}{r['vs_ftfy']:>8}"
+              f"{r['vs_datatrove']:>12}  {r.get('loop_mb_per_s', '')}")
+    print(f"peak memory at 4x input / 1x: {report['memory_growth_4x']}; report: {args.out}")
+
+
+if __name__ == "__main__":
+    main()
