@@ -1,10 +1,14 @@
+import shutil
 from pathlib import Path
 
 import pytest
+from apache_beam.io.filesystem import CompressionTypes
+from apache_beam.io.localfilesystem import LocalFileSystem
 
+from pipeline.cli import main
 from pipeline.rule_files import bundled_rules_dir, load_rules, read_rule_files
 from pipeline.rules import RuleError
-from tests.conftest import BUNDLED_RULES
+from tests.conftest import BUNDLED_RULES, FIXTURES, IN_PROCESS, RAW, read_output
 
 RULE = '''
 [[rules]]
@@ -53,3 +57,44 @@ def test_duplicate_names_across_folders_name_both_files(write_rule_file):
 
 def test_the_bundled_rules_are_the_repository_rules_folder_in_a_checkout():
     assert Path(bundled_rules_dir()) == BUNDLED_RULES
+
+
+class BucketFileSystem(LocalFileSystem):
+    """A stand-in for gs:// or s3://: 'bucket://' paths live in a local folder, reached only through Beam."""
+
+    ROOT = ""
+
+    @classmethod
+    def scheme(cls):
+        return "bucket"
+
+    @classmethod
+    def local(cls, path: str) -> str:
+        return cls.ROOT + path[len("bucket://"):]
+
+    def match(self, patterns, limits=None):
+        results = super().match([self.local(p) for p in patterns], limits)
+        for result in results:
+            result.pattern = "bucket://" + result.pattern[len(self.ROOT):]
+            for metadata in result.metadata_list:
+                metadata.path = "bucket://" + metadata.path[len(self.ROOT):]
+        return results
+
+    def open(self, path, mime_type="application/octet-stream", compression_type=CompressionTypes.AUTO):
+        return super().open(self.local(path), mime_type, compression_type)
+
+
+def test_rules_in_a_bucket_are_read_through_beam_filesystems(tmp_path, monkeypatch):
+    shutil.copytree(FIXTURES / "rules", tmp_path / "rules")
+    monkeypatch.setattr(BucketFileSystem, "ROOT", str(tmp_path) + "/")
+    [rule] = load_rules(["bucket://rules"])
+    assert (rule.name, rule.file) == ("example-news-subscribe", "bucket://rules/example-news.toml")
+
+
+def test_run_takes_rules_from_a_bucket(tmp_path, monkeypatch):
+    shutil.copytree(FIXTURES / "rules", tmp_path / "rules")
+    monkeypatch.setattr(BucketFileSystem, "ROOT", str(tmp_path) + "/")
+    assert main(["run", "--input", str(RAW / "wire.jsonl"), "--output", str(tmp_path / "out"),
+                 "--rules", "bucket://rules", *IN_PROCESS]) == 0
+    clean = {r["id"]: r for r in read_output(tmp_path / "out", "clean")}
+    assert clean["wire-001"]["stats"]["rules"] == {"example-news-subscribe": 1}
