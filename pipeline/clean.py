@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Sequence
 
 from pipeline.headline import drop_leading_repeats, split_headline
-from pipeline.normalize import NormalizeOptions, UnicodeFixer, normalize, tidy_layout
+from pipeline.normalize import NormalizeOptions, UnicodeFixer, count_words, normalize, tidy_layout
 from pipeline.records import Article, CleanArticle, Rejected
 from pipeline.rules import DEFAULT_TIMEOUT_SECONDS, Rule, RuleSet
 
@@ -50,10 +50,11 @@ class Cleaner:
             raise Rejected("normalize", "empty_text", "the article has no text (empty, or only whitespace and control characters)")
         given_title = normalize(article.title, self.unicode, self.fast) if article.title else None
         title, body = split_headline(text, given_title, self.first_line_is_headline)
-        words_before = len(body.split())
+        words_before = count_words(body)
         body, hits = self.rules.apply(body, article.url, article.source, self.rule_timeout, self.fast)
-        removed_share = max(0.0, 1 - len(body.split()) / words_before) if words_before else 0.0
-        title, body, repeats = drop_leading_repeats(tidy_layout(body), title, article.url)
+        body = tidy_layout(body)
+        removed_share = max(0.0, 1 - count_words(body) / words_before) if words_before else 0.0
+        title, body, repeats = drop_leading_repeats(body, title, article.url)
         if not body:
             raise Rejected("clean", "empty_after_cleaning",
                            "nothing but the headline and cruft was left; check the rules listed in the summary if this is wrong")

@@ -187,6 +187,21 @@ def tidy_layout(text: str) -> str:
     return text.strip(" \n")
 
 
+def count_words(tidy_text: str) -> int:
+    """Words of a text that went through :func:`tidy_layout`, without splitting it.
+
+    There, words are separated by one space, one line break or one blank line.
+
+    >>> count_words("Two words\\nand three more.\\n\\nLast.")
+    6
+    >>> count_words("")
+    0
+    """
+    if not tidy_text:
+        return 0
+    return tidy_text.count(" ") + tidy_text.count("\n") - tidy_text.count("\n\n") + 1
+
+
 def normalize(text: str, fixer: UnicodeFixer, fast: bool = True) -> str:
     """The whole normalisation step: ftfy (where needed), then spaces, then layout."""
     return tidy_layout(normalize_spaces(fixer.fix(text, fast)))

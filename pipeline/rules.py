@@ -10,7 +10,7 @@ A rule file holds one or more ``[[rules]]`` tables::
     flags = ["IGNORECASE"]            # optional: IGNORECASE, MULTILINE, DOTALL, VERBOSE
     scope = { sites = ["thehill.com"], urls = ['/opinion/'] }   # optional
     keep = ["Comments were closed."]  # look-alikes that must come out unchanged
-    requires = ["comment"]            # optional: skip texts holding none of these (any case with IGNORECASE)
+    requires = ["comment"]            # optional: look only at lines holding one of these (any case with IGNORECASE)
 
     [[rules.examples]]                # inputs that must change, and how
     input = "Body.\\n\\n• Comments"
@@ -133,8 +133,8 @@ class CompiledRule:
 
     def apply(self, text: str, timeout: float, fast: bool = True, lowered: str | None = None) -> tuple[str, int]:
         """Return the text with every match replaced (every matching line emptied), and the number of matches."""
-        if not self.may_match(text, lowered):
-            return text, 0
+        if self.requires:
+            return self._apply_to_lines_with_literals(text, timeout, lowered)
         if self.is_line_rule:
             text, hits = self.batch.apply(text, timeout) if fast else remove_lines(text, [self], timeout)
             return text, hits.get(self.name, 0)
@@ -142,6 +142,28 @@ class CompiledRule:
             return self.pattern.subn(self.rule.replacement, text, timeout=timeout)
         except TimeoutError:
             raise self.timed_out(timeout) from None
+
+
+    def _apply_to_lines_with_literals(self, text: str, timeout: float, lowered: str | None) -> tuple[str, int]:
+        # A rule with 'requires' looks only at the lines that hold one of its literals, each on its own:
+        # a Hill article has a few lines with MORE and dozens without.
+        if not self.may_match(text, lowered):
+            return text, 0
+        lines = text.split("\n")
+        hits = 0
+        for index, line in enumerate(lines):
+            if not self.may_match(line):
+                continue
+            try:
+                if self.is_line_rule:
+                    if self.pattern.fullmatch(line, timeout=timeout):
+                        lines[index], hits = "", hits + 1
+                else:
+                    lines[index], count = self.pattern.subn(self.rule.replacement, line, timeout=timeout)
+                    hits += count
+            except TimeoutError:
+                raise self.timed_out(timeout) from None
+        return "\n".join(lines), hits
 
 
 def remove_lines(text: str, rules: Sequence[CompiledRule], timeout: float) -> tuple[str, dict[str, int]]:

@@ -209,3 +209,11 @@ def test_requires_skips_texts_without_the_literal_and_is_checked_against_example
     bad = VALID.replace('flags = ["MULTILINE"]', 'flags = ["MULTILINE"]\nrequires = ["SPONSOR"]')
     with pytest.raises(RuleError, match="example 1 contains none of 'requires'"):
         parse_rule_file("ads.toml", bad.encode())
+
+
+def test_a_rule_with_requires_looks_only_at_lines_holding_a_literal():
+    card = CompiledRule(rule(r"(\w+) \w+ MORE", "card", replacement=r"\1", requires=("MORE",)))
+    text = "Ann Lee MORE said.\nBob Ray said more.\nCy Doe MORE too"
+    assert card.apply(text, 2.0) == ("Ann said.\nBob Ray said more.\nCy too", 2)
+    spanning = CompiledRule(rule(r"said\.\nBob", "span", requires=("said",)))
+    assert spanning.apply(text, 2.0) == (text, 0)   # never across lines
