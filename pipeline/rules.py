@@ -235,15 +235,15 @@ class RuleSet:
 
     def __init__(self, rules: Sequence[Rule]):
         self.rules = [CompiledRule(rule) for rule in rules]
-        self.steps: list[CompiledRule | list[CompiledRule]] = []
+        groups: list[CompiledRule | list[CompiledRule]] = []
         for rule in self.rules:
             # A rule that is scoped or has 'requires' runs on its own, so it can be skipped per document.
             batchable = rule.is_line_rule and not rule.scoped and not rule.requires
-            if batchable and self.steps and isinstance(self.steps[-1], list):
-                self.steps[-1].append(rule)
+            if batchable and groups and isinstance(groups[-1], list):
+                groups[-1].append(rule)
             else:
-                self.steps.append([rule] if batchable else rule)
-        self.batches = {id(step): LineBatch(step) for step in self.steps if isinstance(step, list)}
+                groups.append([rule] if batchable else rule)
+        self.steps = [LineBatch(group) if isinstance(group, list) else group for group in groups]
 
     def apply(self, text: str, url: str | None, source: str, timeout: float = DEFAULT_TIMEOUT_SECONDS,
               fast: bool = True) -> tuple[str, dict[str, int]]:
@@ -255,12 +255,11 @@ class RuleSet:
         hits: dict[str, int] = {}
         lowered, lowered_from = None, None
         for step in self.steps:
-            if isinstance(step, list):
-                text, step_hits = self.batches[id(step)].apply(text, timeout) if fast \
-                    else remove_lines(text, step, timeout)
+            if isinstance(step, LineBatch):
+                text, step_hits = step.apply(text, timeout) if fast else remove_lines(text, step.rules, timeout)
                 hits.update(step_hits)
             elif step.applies_to(url, source):
-                if fast and step.requires and step.ignore_case and lowered_from is not text:
+                if step.requires and step.ignore_case and lowered_from is not text:
                     lowered, lowered_from = text.lower(), text   # once per version of the text
                 text, count = step.apply(text, timeout, fast, lowered if lowered_from is text else None)
                 if count:

@@ -21,6 +21,20 @@ PORTABLE_SUBPROCESS_WORKERS = [
     f"--environment_config={sys.executable} -m apache_beam.runners.worker.sdk_worker_main",
 ]
 
+# A valid rule file with one rule, for tests to vary.
+RULE_TOML = '''
+[[rules]]
+name = "ad-line"
+description = "An advertisement placeholder line."
+pattern = '^ADVERTISEMENT$'
+flags = ["MULTILINE"]
+keep = ["Advertisement revenue fell."]
+
+[[rules.examples]]
+input = "One.\\n\\nADVERTISEMENT\\n\\nTwo."
+output = "One.\\n\\nTwo."
+'''
+
 
 def read_jsonl(path: Path) -> list[dict]:
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]

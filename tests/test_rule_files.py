@@ -8,20 +8,9 @@ from apache_beam.io.localfilesystem import LocalFileSystem
 from pipeline.cli import main
 from pipeline.rule_files import bundled_rules_dir, load_rules, read_rule_files
 from pipeline.rules import RuleError
-from tests.conftest import BUNDLED_RULES, FIXTURES, IN_PROCESS, RAW, read_output
+from tests.conftest import BUNDLED_RULES, FIXTURES, IN_PROCESS, RAW, RULE_TOML, read_output
 
-RULE = '''
-[[rules]]
-name = "NAME"
-description = "d"
-pattern = '^X$'
-flags = ["MULTILINE"]
-keep = ["XY"]
-
-[[rules.examples]]
-input = "A\\n\\nX"
-output = "A"
-'''
+RULE = RULE_TOML.replace('"ad-line"', '"NAME"')
 
 
 def test_a_folder_gives_its_toml_files_in_name_order(write_rule_file):

@@ -17,20 +17,9 @@ from pipeline.rules import (
     parse_rules,
     remove_lines,
 )
-from tests.conftest import BUNDLED_RULES
+from tests.conftest import BUNDLED_RULES, RULE_TOML
 
-VALID = '''
-[[rules]]
-name = "ad-line"
-description = "An advertisement placeholder line."
-pattern = '^ADVERTISEMENT$'
-flags = ["MULTILINE"]
-keep = ["Advertisement revenue fell."]
-
-[[rules.examples]]
-input = "One.\\n\\nADVERTISEMENT\\n\\nTwo."
-output = "One.\\n\\nTwo."
-'''
+VALID = RULE_TOML
 
 
 def rule(pattern: str, name: str = "r", replacement: str = "", **kwargs) -> Rule:
