@@ -193,3 +193,27 @@ def test_no_headline_line_keeps_the_first_line_of_text_files(tmp_path):
     [record] = read_output(tmp_path, "clean")
     assert record["title"] == ""
     assert record["text"].startswith("State Secretary Blinken offers U.S. full support to Ukraine\n\n")
+
+
+def test_field_names_and_normalisation_options_reach_the_output(tmp_path):
+    source = tmp_path / "feed.jsonl"
+    source.write_text(json.dumps({"uuid": "f1", "link": "https://x.org/a", "headline": "Quotes “in” x²",
+                                  "body": "“Quoted” text with ﬁne x² marks.\n\nADVERTISEMENT"}) + "\n", encoding="utf-8")
+    ran = run_cli("run", "--input", str(source), "--output", str(tmp_path / "out"), "--text_field", "body",
+                  "--id_field", "uuid", "--url_field", "link", "--title_field", "headline", "--straight_quotes",
+                  "--unicode_form", "NFKC", "--max_removed_share", "0.05", *IN_PROCESS)
+    assert ran.returncode == 0, ran.stderr
+    [record] = read_output(tmp_path / "out", "clean")
+    assert (record["id"], record["url"], record["title"], record["text"]) == \
+        ("f1", "https://x.org/a", 'Quotes "in" x2', '"Quoted" text with fine x2 marks.')
+    assert record["stats"]["mass_removal"] is True        # 1 of 7 words removed > 0.05
+    assert "flagged for mass removal by rules: 1" in ran.stdout
+
+
+def test_eval_takes_an_explicit_kinds_file(tmp_path):
+    kinds = tmp_path / "kinds.json"
+    kinds.write_text(json.dumps({"dev-sport-191": ["mine"]}))
+    done = run_cli("eval", "--input", str(FIXTURES / "eval" / "raw.jsonl"), "--gold", str(FIXTURES / "eval" / "gold.jsonl"),
+                   "--kinds", str(kinds), "--output", str(tmp_path / "out"), *IN_PROCESS)
+    assert done.returncode == 0, done.stderr
+    assert set(json.loads((tmp_path / "out" / "eval.json").read_text())["groups"]) == {"all", "mine"}
