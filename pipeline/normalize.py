@@ -101,15 +101,16 @@ def fix_unicode(text: str, config: ftfy.TextFixerConfig) -> str:
 
 # Characters that might be safe to leave to the fast path: Latin letters and punctuation, general
 # punctuation, currency and letter-like symbols. Which of them really are is asked of ftfy itself.
-_CANDIDATES = [chr(c) for c in (*range(0xA0, 0x250), *range(0x2000, 0x20D0), *range(0x2100, 0x2150),
-                                 *range(0x2190, 0x27C0))]
+_CANDIDATES = frozenset(chr(c) for c in (*range(0xA0, 0x250), *range(0x2000, 0x20D0), *range(0x2100, 0x2150),
+                                          *range(0x2190, 0x27C0)))
 # Typography that often stands side by side ('’” and —“); runs of up to three of them are asked too.
-_TYPOGRAPHY = "‘’“”–—…•\u00a0\u2009\u200a\u200b\u202f"
+_TYPOGRAPHY_SET = frozenset("‘’“”–—…•\u00a0\u2009\u200a\u200b\u202f")
 _CONTEXTS = ("a{}b", "a {} b", "{}", "A{}.", "1{}2", "{} x", "x {}", "{}\n")
 # Byte classes for the fast check: printable ASCII, newline, tab and carriage return are "nothing
 # to fix" (a space); other control bytes are "fix" (NUL, which no run of safe characters contains);
 # non-ASCII bytes stay as they are.
 _PLAIN_ASCII = bytes(range(0x20, 0x7F)) + b"\n\t\r"
+_MAX_VERDICTS = 20_000
 
 
 class UnicodeFixer:
@@ -118,13 +119,16 @@ class UnicodeFixer:
     ftfy runs at about 2 MB/s; most articles need none of its fixes. A text
     needs ftfy unless it holds only printable ASCII, newlines, tabs, and
     non-ASCII characters that stand alone (no two side by side, since mojibake
-    is always a run) and that ftfy leaves alone in every ASCII context. That set
-    is asked of ftfy itself, with the same settings, when the fixer is made.
+    is always a run, save short runs of common typography) and that ftfy leaves
+    alone in every ASCII context. Each such run is asked of ftfy itself, with
+    the same settings, the first time it is seen.
     """
 
     def __init__(self, options: NormalizeOptions):
         self.config = ftfy_config(options)
-        self._safe_runs = _safe_runs(options)
+        self.options = options
+        # Verdicts on the runs seen so far; capped, so text in a script full of long runs cannot grow it.
+        self._verdicts: dict[bytes, bool] = {}
         plain = _PLAIN_ASCII.replace(b"&", b"") if options.decode_html_entities else _PLAIN_ASCII
         self._mask = bytes(0x20 if b in plain else 0x00 if b < 0x80 else b for b in range(256))
 
@@ -133,7 +137,16 @@ class UnicodeFixer:
             masked = text.encode("utf-8").translate(self._mask)
         except UnicodeEncodeError:  # lone surrogates: ftfy's business
             return True
-        return not all(run in self._safe_runs for run in masked.split())
+        verdicts = self._verdicts
+        for run in masked.split():
+            verdict = verdicts.get(run)
+            if verdict is None:
+                verdict = _is_safe_run(self.options, run)
+                if len(verdicts) < _MAX_VERDICTS:
+                    verdicts[run] = verdict
+            if not verdict:
+                return True
+        return False
 
     def fix(self, text: str, fast: bool = True) -> str:
         """The same result as :func:`fix_unicode` (which ``fast=False`` runs), faster."""
@@ -143,16 +156,18 @@ class UnicodeFixer:
         return text.replace("\r\n", "\n").replace("\r", "\n") if "\r" in text else text
 
 
+def _is_safe_run(options: NormalizeOptions, run: bytes) -> bool:
+    """A run of non-ASCII bytes that ftfy, with these options, leaves alone in every ASCII context."""
+    text = run.decode("utf-8", errors="replace")
+    eligible = (len(text) == 1 and text in _CANDIDATES) or (2 <= len(text) <= 3 and set(text) <= _TYPOGRAPHY_SET)
+    return eligible and _left_alone(options, text)
+
+
+# Bounded: only eligible runs reach it (about 4,600 of them).
 @functools.lru_cache(maxsize=None)
-def _safe_runs(options: NormalizeOptions) -> frozenset[bytes]:
+def _left_alone(options: NormalizeOptions, text: str) -> bool:
     config = ftfy_config(options)
-
-    def left_alone(run: str) -> bool:
-        return all(ftfy.fix_text(context.format(run), config) == context.format(run) for context in _CONTEXTS)
-
-    typography = [a + b for a in _TYPOGRAPHY for b in _TYPOGRAPHY]
-    typography += [ab + c for ab in typography for c in _TYPOGRAPHY]
-    return frozenset(run.encode("utf-8") for run in [*_CANDIDATES, *typography] if left_alone(run))
+    return all(ftfy.fix_text(context.format(text), config) == context.format(text) for context in _CONTEXTS)
 
 
 def normalize_spaces(text: str) -> str:
