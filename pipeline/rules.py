@@ -190,8 +190,8 @@ def _scoped(rule: CompiledRule) -> str:
     flags = "".join(flag for name, flag in (("IGNORECASE", "i"), ("DOTALL", "s"), ("VERBOSE", "x"))
                     if name in rule.rule.flags)
     # The newline ends a VERBOSE pattern's last comment before the group closes.
-    return f"(?{flags}:{rule.rule.pattern}\n)" if "x" in flags else f"(?{flags}:{rule.rule.pattern})" if flags \
-        else f"(?:{rule.rule.pattern})"
+    end = "\n" if "x" in flags else ""
+    return f"(?{flags}:{rule.rule.pattern}{end})"
 
 
 class LineBatch:
