@@ -88,7 +88,7 @@ class CompiledRule:
 
     A *line rule* (MULTILINE, pattern ``^...$``, no replacement, no lookaround or
     \\A/\\Z) removes every line its pattern matches in full, one line at a time:
-    it can never reach into a neighbouring line.
+    it can never reach into a neighbouring line, and it may not match an empty line.
     """
 
     def __init__(self, rule: Rule):
@@ -106,10 +106,13 @@ class CompiledRule:
         body = rule.pattern.strip()
         self.is_line_rule = ("MULTILINE" in rule.flags and not rule.replacement and body.startswith("^")
                              and body.endswith("$") and not body.endswith("\\$") and not _LOOKAROUND.search(body))
+        if self.is_line_rule and self.pattern.fullmatch(""):
+            # It would count every blank line as a hit.
+            raise RuleError(rule.file, "pattern matches an empty line; make it require at least one character",
+                            rule.name)
         self.scoped = bool(rule.sites or rule.urls)
         self.ignore_case = "IGNORECASE" in rule.flags
         self.requires = tuple(literal.lower() for literal in rule.requires) if self.ignore_case else rule.requires
-        self.batch = LineBatch([self]) if self.is_line_rule else None
 
     def may_match(self, text: str, lowered: str | None = None) -> bool:
         """False when the text holds none of the rule's ``requires`` literals (any case for IGNORECASE rules)."""
@@ -119,9 +122,9 @@ class CompiledRule:
         return any(literal in haystack for literal in self.requires)
 
     def applies_to(self, url: str | None, source: str) -> bool:
-        if not self.scoped:
-            return True
-        host = (urlsplit(url).hostname or "") if url else ""
+        return not self.scoped or self.in_scope(_host(url), url, source)
+
+    def in_scope(self, host: str, url: str | None, source: str) -> bool:
         if any(host == site or host.endswith("." + site) for site in self.rule.sites):
             return True
         return any(p.search(url or source) for p in self.url_patterns)
@@ -131,140 +134,252 @@ class CompiledRule:
                         f"rule '{self.name}' ({self.rule.file}) ran longer than {timeout:g} s on this "
                         "document; simplify its pattern or raise --rule_timeout")
 
-    def apply(self, text: str, timeout: float, fast: bool = True, lowered: str | None = None) -> tuple[str, int]:
-        """Return the text with every match replaced (every matching line emptied), and the number of matches."""
-        if self.requires:
-            return self._apply_to_lines_with_literals(text, timeout, lowered)
-        if self.is_line_rule:
-            text, hits = self.batch.apply(text, timeout) if fast else remove_lines(text, [self], timeout)
-            return text, hits.get(self.name, 0)
+    def matches_line(self, line: str, timeout: float) -> bool:
         try:
-            return self.pattern.subn(self.rule.replacement, text, timeout=timeout)
+            return self.pattern.fullmatch(line, timeout=timeout) is not None
         except TimeoutError:
             raise self.timed_out(timeout) from None
 
+    def apply(self, text: str, timeout: float, lowered: str | None = None) -> tuple[str, int]:
+        """Return the text with every match replaced (every matching line emptied), and the number of matches.
 
-    def _apply_to_lines_with_literals(self, text: str, timeout: float, lowered: str | None) -> tuple[str, int]:
-        # A rule with 'requires' looks only at the lines that hold one of its literals, each on its own:
-        # a Hill article has a few lines with MORE and dozens without.
+        This is the reference: :class:`RuleSet`'s fast path must give the same result.
+        """
+        if not self.is_line_rule and not self.requires:
+            try:
+                return self.pattern.subn(self.rule.replacement, text, timeout=timeout)
+            except TimeoutError:
+                raise self.timed_out(timeout) from None
+        # Line rules, and rules with 'requires' (which look only at the lines holding a literal:
+        # a Hill article has a few lines with MORE and dozens without), work line by line.
+        if self.requires and self.ignore_case and lowered is None:
+            lowered = text.lower()
         if not self.may_match(text, lowered):
             return text, 0
         lines = text.split("\n")
         hits = 0
-        for index, line in enumerate(lines):
-            if not self.may_match(line):
+        for index in sorted(_lines_holding(self, text, lowered)) if self.requires else range(len(lines)):
+            line = lines[index]
+            if self.is_line_rule:
+                if self.matches_line(line, timeout):
+                    lines[index], hits = "", hits + 1
                 continue
             try:
-                if self.is_line_rule:
-                    if self.pattern.fullmatch(line, timeout=timeout):
-                        lines[index], hits = "", hits + 1
-                else:
-                    lines[index], count = self.pattern.subn(self.rule.replacement, line, timeout=timeout)
-                    hits += count
+                lines[index], count = self.pattern.subn(self.rule.replacement, line, timeout=timeout)
             except TimeoutError:
                 raise self.timed_out(timeout) from None
+            hits += count
         return "\n".join(lines), hits
 
 
-def remove_lines(text: str, rules: Sequence[CompiledRule], timeout: float) -> tuple[str, dict[str, int]]:
-    """Empty every line that one of ``rules`` matches in full; the first rule that matches gets the hit.
-
-    The reference for :class:`LineBatch`, which does the same in one scan.
-    """
-    hits: dict[str, int] = {}
-    lines = text.split("\n")
-    for index, line in enumerate(lines):
-        for rule in rules:
-            try:
-                matched = rule.pattern.fullmatch(line, timeout=timeout)
-            except TimeoutError:
-                raise rule.timed_out(timeout) from None
-            if matched:
-                lines[index] = ""
-                hits[rule.name] = hits.get(rule.name, 0) + 1
-                break
-    return "\n".join(lines), hits
+def _host(url: str | None) -> str:
+    return (urlsplit(url).hostname or "") if url else ""
 
 
-def _scoped(rule: CompiledRule) -> str:
-    flags = "".join(flag for name, flag in (("IGNORECASE", "i"), ("DOTALL", "s"), ("VERBOSE", "x"))
-                    if name in rule.rule.flags)
-    # The newline ends a VERBOSE pattern's last comment before the group closes.
-    end = "\n" if "x" in flags else ""
-    return f"(?{flags}:{rule.rule.pattern}{end})"
+# A line gate judges a line by its first two characters, then by up to this many first words;
+# rules still possible after that are tried on the line.
+_GATE_WORDS = 4
+# Bounded, so a stream of novel prefixes cannot grow it without end.
+_GATE_VERDICTS = 100_000
+_GATE_KEY_CHARS = 200
+# Text that only a rule able to start with anything can begin with ('[^\n]{0,80}views...').
+_ANY_START_PROBES = ("\x00", "A\x00", "a\x00", "1\x00")
+# Inline WORD or REVERSE flags and fuzzy matching change what a prefix says about a line: such
+# rules are tried on every line.
+_OUTSIDE_GATE = regex.compile(r"\(\?[a-zA-Z]*[wr]|\{[^}]*[eids][<=]")
 
 
-class LineBatch:
-    """Consecutive unscoped line rules, run as one scan of the text instead of one scan each.
+class LineGate:
+    """Which line rules can match a line, judged from the line's first characters and words.
 
-    Equal to :func:`remove_lines` (a test checks it on the whole corpus): a line is
-    emptied when an alternative matches it from its start to its end; a match
-    that would cross a line, or a scan that times out, sends the document to
-    :func:`remove_lines`, which never crosses lines and names the slow rule.
+    A line rule must match a whole line, so a rule that no line starting with
+    this line's first two characters (or first word, first two words...) can
+    match will not match this line. The ``regex`` module's partial matching
+    answers "could some continuation of this prefix match in full?", asked of a
+    *gate pattern*: the rule's pattern without its word-boundary assertions
+    (\\b, \\B, \\m, \\M). Without them a gate pattern matches more lines than the
+    rule, never fewer, and partial matching is sound (with them, regex 2026.11
+    wrongly answers no for 'Posted on July 29,' against ``posted[ ]+on[
+    ]+[^\\n]{0,150}?\\b(?:19|20)\\d\\d``). Verdicts are cached per prefix: most
+    paragraphs lose every rule at their first word, one dictionary lookup.
+
+    Rules that can start with any text are tried on every line; their
+    ``requires`` literals keep that cheap.
     """
 
     def __init__(self, rules: Sequence[CompiledRule]):
         self.rules = list(rules)
-        alternatives = "|".join(f"(?P<r{i}>{_scoped(rule)})" for i, rule in enumerate(self.rules))
-        # A literal newline before each candidate line lets the engine skip from line to line.
-        self.scan = regex.compile(f"\\n(?:{alternatives})(?=\\n)", regex.MULTILINE)
+        gates = [_gate_pattern(rule) for rule in self.rules]
+        self._gates = gates
+        self.any_start = tuple(i for i, gate in enumerate(gates)
+                               if gate is None or any(_could_start(gate, probe) for probe in _ANY_START_PROBES))
+        self.by_prefix = tuple(i for i in range(len(self.rules)) if i not in self.any_start)
+        self._verdicts: dict[str, tuple[int, ...]] = {}
 
-    def apply(self, text: str, timeout: float) -> tuple[str, dict[str, int]]:
-        framed = f"\n{text}\n"
-        try:
-            matches = list(self.scan.finditer(framed, timeout=timeout))
-        except TimeoutError:
-            return remove_lines(text, self.rules, timeout)
-        if not matches:
-            return text, {}
-        if any("\n" in framed[m.start() + 1:m.end()] for m in matches):
-            return remove_lines(text, self.rules, timeout)
-        hits: dict[str, int] = {}
-        kept, position = [], 1
-        for match in matches:
-            kept.append(framed[position:match.start() + 1])
-            position = match.end()
-            name = self.rules[int(match.lastgroup[1:])].name
-            hits[name] = hits.get(name, 0) + 1
-        kept.append(framed[position:-1])
-        return "".join(kept), hits
+    def candidates(self, line: str) -> tuple[int, ...]:
+        """Indices, in rule order, of the rules judged by prefix that may match ``line``: never fewer
+        than do. Rules in ``any_start`` are not judged here."""
+        alive = self._verdicts.get(line[:2])
+        if alive is None:
+            alive = self._narrow(self.by_prefix, line[:2])
+        cut = 0
+        for _ in range(_GATE_WORDS):
+            if not alive or len(line) <= 2:
+                break
+            cut = line.find(" ", cut + 1)
+            alive = self._narrow(alive, line if cut < 0 else line[:cut])
+            if cut < 0:
+                break
+        return alive
+
+    def _narrow(self, alive: tuple[int, ...], prefix: str) -> tuple[int, ...]:
+        verdict = self._verdicts.get(prefix)
+        if verdict is None:
+            verdict = tuple(i for i in alive if _could_start(self._gates[i], prefix))
+            if len(self._verdicts) < _GATE_VERDICTS and len(prefix) <= _GATE_KEY_CHARS:
+                self._verdicts[prefix] = verdict
+        return verdict
+
+
+def _could_start(gate: regex.Pattern, prefix: str) -> bool:
+    try:
+        return gate.fullmatch(prefix, partial=True, timeout=1.0) is not None
+    except TimeoutError:
+        return True   # undecided: the rule is tried on the line itself, under the document's timeout
+
+
+def _gate_pattern(rule: CompiledRule) -> regex.Pattern | None:
+    """The rule's pattern without \\b, \\B, \\m and \\M outside character classes; None when unusable."""
+    source = rule.rule.pattern
+    if _OUTSIDE_GATE.search(source):
+        return None
+    verbose = bool(rule.pattern.flags & regex.VERBOSE)
+    kept, index, class_start = [], 0, None
+    while index < len(source):
+        char = source[index]
+        if verbose and class_start is None and char == "#":   # a comment runs to the end of its line
+            end = source.find("\n", index)
+            end = len(source) if end < 0 else end
+            kept.append(source[index:end])
+            index = end
+            continue
+        if char == "\\":
+            pair = source[index:index + 2]
+            if class_start is None and pair[1:] in ("b", "B", "m", "M"):
+                kept.append("(?:)")   # keeps a following quantifier attached to something
+            else:
+                kept.append(pair)
+            index += 2
+            continue
+        if class_start is None and char == "[":
+            class_start = index + 1 + (source[index + 1:index + 2] == "^")
+        elif class_start is not None and char == "]" and index > class_start:
+            class_start = None
+        kept.append(char)
+        index += 1
+    try:
+        return regex.compile("".join(kept), rule.pattern.flags)
+    except regex.error:
+        return None
 
 
 class RuleSet:
-    """All rules, compiled once per process, applied in file and rule order."""
+    """All rules, compiled once per process, applied in file and rule order.
+
+    The fast path gives the result of running each rule on its own in order
+    (``fast=False``, a test checks it on the whole corpus) with less work: line
+    rules that follow each other run in one pass over the lines, each line
+    tried only with the rules its :class:`LineGate` lets through; a non-line
+    rule that cannot run on this document (out of scope, or its ``requires``
+    literal absent) does not split the pass. That is exact because line rules
+    only empty lines: they never create a literal, and no line rule matches an
+    empty line.
+    """
 
     def __init__(self, rules: Sequence[Rule]):
         self.rules = [CompiledRule(rule) for rule in rules]
-        groups: list[CompiledRule | list[CompiledRule]] = []
-        for rule in self.rules:
-            # A rule that is scoped or has 'requires' runs on its own, so it can be skipped per document.
-            batchable = rule.is_line_rule and not rule.scoped and not rule.requires
-            if batchable and groups and isinstance(groups[-1], list):
-                groups[-1].append(rule)
-            else:
-                groups.append([rule] if batchable else rule)
-        self.steps = [LineBatch(group) if isinstance(group, list) else group for group in groups]
+        line_rules = [rule for rule in self.rules if rule.is_line_rule]
+        self.gate = LineGate(line_rules)
+        self._gate_index = {rule.name: index for index, rule in enumerate(line_rules)}
+        self._any_scoped = any(rule.scoped for rule in self.rules)
 
     def apply(self, text: str, url: str | None, source: str, timeout: float = DEFAULT_TIMEOUT_SECONDS,
               fast: bool = True) -> tuple[str, dict[str, int]]:
-        """Run every rule in scope; return the text and the hits per rule that fired.
-
-        ``fast=False`` runs each line rule on its own, line by line: the reference
-        the fast path must equal.
-        """
+        """Run every rule in scope; return the text and the hits per rule that fired."""
         hits: dict[str, int] = {}
+        host = _host(url) if self._any_scoped else ""
+        pending: list[CompiledRule] = []   # line rules waiting for one pass
         lowered, lowered_from = None, None
-        for step in self.steps:
-            if isinstance(step, LineBatch):
-                text, step_hits = step.apply(text, timeout) if fast else remove_lines(text, step.rules, timeout)
-                hits.update(step_hits)
-            elif step.applies_to(url, source):
-                if step.requires and step.ignore_case and lowered_from is not text:
-                    lowered, lowered_from = text.lower(), text   # once per version of the text
-                text, count = step.apply(text, timeout, fast, lowered if lowered_from is text else None)
-                if count:
-                    hits[step.name] = count
-        return text, hits
+        for rule in self.rules:
+            if rule.scoped and not rule.in_scope(host, url, source):
+                continue
+            if fast and rule.is_line_rule:
+                pending.append(rule)
+                continue
+            if rule.requires and rule.ignore_case and lowered_from is not text:
+                lowered, lowered_from = text.lower(), text   # once per version of the text
+            current_lowered = lowered if lowered_from is text else None
+            if not rule.may_match(text, current_lowered):
+                continue
+            if pending:
+                text = self._remove_lines(text, pending, timeout, hits)
+                pending = []
+                current_lowered = None
+            text, count = rule.apply(text, timeout, current_lowered)
+            if count:
+                hits[rule.name] = hits.get(rule.name, 0) + count
+        if pending:
+            text = self._remove_lines(text, pending, timeout, hits)
+        return text, {rule.name: hits[rule.name] for rule in self.rules if rule.name in hits}
+
+    def _remove_lines(self, text: str, rules: list[CompiledRule], timeout: float, hits: dict[str, int]) -> str:
+        lowered = text.lower() if any(rule.requires and rule.ignore_case for rule in rules) else None
+        active = {self._gate_index[rule.name] for rule in rules if rule.may_match(text, lowered)}
+        if not active:
+            return text
+        gate = self.gate
+        lines = text.split("\n")
+        # Rules with 'requires' look only at the lines holding a literal, found with str.find.
+        holding = {i: _lines_holding(gate.rules[i], text, lowered) for i in active if gate.rules[i].requires}
+        anywhere = [i for i in gate.any_start if i in active]
+        extra: dict[int, list[int]] = {}
+        for i in anywhere:
+            for index in holding[i] if i in holding else range(len(lines)):
+                extra.setdefault(index, []).append(i)
+        changed = False
+        for index, line in enumerate(lines):
+            if not line:
+                continue
+            candidates = gate.candidates(line)
+            if index in extra:
+                candidates = sorted({*candidates, *extra[index]})
+            for i in candidates:
+                if i not in active or (i in holding and index not in holding[i]):
+                    continue
+                rule = gate.rules[i]
+                if rule.matches_line(line, timeout):
+                    lines[index], changed = "", True
+                    hits[rule.name] = hits.get(rule.name, 0) + 1
+                    break
+        return "\n".join(lines) if changed else text
+
+
+def _lines_holding(rule: CompiledRule, text: str, lowered: str | None) -> set[int]:
+    """Indices of the lines of ``text`` that hold one of the rule's ``requires`` literals."""
+    # Lower-casing keeps every line break where it was, so offsets in ``lowered`` count lines as in ``text``.
+    haystack = lowered if rule.ignore_case else text
+    offsets = []
+    for literal in rule.requires:
+        at = haystack.find(literal)
+        while at >= 0:
+            offsets.append(at)
+            at = haystack.find(literal, at + 1)
+    indices, line, counted_to = set(), 0, 0
+    for at in sorted(offsets):
+        line += haystack.count("\n", counted_to, at)
+        counted_to = at
+        indices.add(line)
+    return indices
 
 
 def _string_list(value, file: str, rule: str, key: str) -> tuple[str, ...]:
@@ -318,6 +433,8 @@ def _parse_rule(table, file: str, index: int) -> Rule:
     if not keep:
         raise RuleError(file, "'keep' must list at least one look-alike the rule must leave alone", name)
     requires = _string_list(table.get("requires", []), file, name, "requires")
+    if any(not literal or "\n" in literal for literal in requires):
+        raise RuleError(file, "each 'requires' literal must be non-empty text within one line", name)
     parsed_examples = tuple(_parse_example(example, file, name, i + 1) for i, example in enumerate(examples))
     fold = str.lower if "IGNORECASE" in flags else str
     for i, example in enumerate(parsed_examples, 1):

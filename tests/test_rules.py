@@ -7,7 +7,7 @@ from pipeline.rule_files import load_rules
 from pipeline.rules import (
     CompiledRule,
     Example,
-    LineBatch,
+    LineGate,
     Rule,
     RuleError,
     RuleSet,
@@ -15,7 +15,6 @@ from pipeline.rules import (
     example_failures,
     parse_rule_file,
     parse_rules,
-    remove_lines,
 )
 from tests.conftest import BUNDLED_RULES, RULE_TOML
 
@@ -173,15 +172,71 @@ def test_a_line_rule_removes_whole_lines_only_and_never_the_next_one():
     "No cruft at all.",
     "ADVERTISEMENT\nADVERTISEMENT\n\nShare share",
 ])
-def test_a_batch_of_line_rules_equals_running_them_line_by_line(text):
-    compiled = [CompiledRule(r) for r in LINE_RULES]
-    assert LineBatch(compiled).apply(text, 2.0) == remove_lines(text, compiled, 2.0)
+def test_line_rules_in_one_pass_equal_each_rule_on_its_own(text):
+    rules = RuleSet(LINE_RULES)
+    assert rules.apply(text, None, "f") == rules.apply(text, None, "f", fast=False)
 
 
-def test_a_batch_falls_back_when_a_match_would_cross_lines():
-    crossing = [CompiledRule(rule(r"^More:\s*\S.*$", flags=("MULTILINE",)))]
+def test_a_line_rule_never_reaches_into_the_next_line_in_either_path():
+    rules = RuleSet([rule(r"^More:\s*\S.*$", flags=("MULTILINE",))])
     text = "Body.\n\nMore:\n\nA real sentence."
-    assert LineBatch(crossing).apply(text, 2.0) == remove_lines(text, crossing, 2.0) == (text, {})
+    assert rules.apply(text, None, "f") == rules.apply(text, None, "f", fast=False) == (text, {})
+
+
+def test_a_line_rule_that_matches_an_empty_line_is_refused():
+    with pytest.raises(RuleError, match="test.toml: rule 'r': pattern matches an empty line"):
+        CompiledRule(rule(r"^(?:ADVERTISEMENT)?$", flags=("MULTILINE",)))
+
+
+def test_the_line_gate_rules_out_paragraphs_at_their_first_word():
+    gate = LineGate([CompiledRule(r) for r in LINE_RULES])
+    assert gate.candidates("The minister said on Tuesday that talks would resume.") == ()
+    assert gate.candidates("4 min read") == (1,)
+    assert gate.candidates("Share") == (2,)
+    assert gate.candidates("Shares in the firm rose.") == ()
+
+
+@pytest.mark.parametrize("pattern, line", [
+    (r"^read[ ]\bmore$", "read more"),            # \b right after a space
+    (r"^rea\Bd[ ]+x$", "read x"),                 # \B inside the first word
+    (r"^\d+[ ]min\b[ ]read$", "12 min read"),
+    (r"^(\w+)[ ]\1[ ]MORE$", "Trump Trump MORE"),  # a back-reference
+    (r"^a[ ]b[ ]c[ ]d[ ]e[ ]f$", "a b c d e f"),  # longer than the words the gate looks at
+])
+def test_the_line_gate_never_rules_out_a_line_its_rule_matches(pattern, line):
+    compiled = CompiledRule(rule(pattern, flags=("MULTILINE",)))
+    assert compiled.matches_line(line, 2.0)
+    assert LineGate([compiled]).candidates(line) == (0,)
+
+
+def test_rules_that_can_start_anywhere_are_tried_on_every_line():
+    anywhere = CompiledRule(rule(r"^[^\n]{0,80}\bviews expressed\b[^\n]*$", flags=("MULTILINE",)))
+    word_flag = CompiledRule(rule(r"(?w)^Share\b$", flags=("MULTILINE",)))
+    gate = LineGate([CompiledRule(LINE_RULES[0]), anywhere, word_flag])
+    assert gate.any_start == (1, 2)
+    assert gate.candidates("The minister said so.") == ()
+    rules = RuleSet([LINE_RULES[0], anywhere.rule])
+    assert rules.apply("ADVERTISEMENT\nThe views expressed here", None, "f") == ("\n", {"ad": 1, "r": 1})
+
+
+def test_a_pass_honours_scope_and_requires_of_each_line_rule():
+    rules = RuleSet([
+        rule(r"^Share$", "scoped", flags=("MULTILINE",), sites=("a.com",)),
+        rule(r"^[^\n]{0,40}all rights reserved\.$", "notice", flags=("MULTILINE", "IGNORECASE"),
+             requires=("rights reserved",)),
+    ])
+    text = "Share\n\n(c) Example. All Rights Reserved.\n\nBody."
+    for url, expected in [("https://a.com/x", ("\n\n\n\nBody.", {"scoped": 1, "notice": 1})),
+                          ("https://b.com/x", ("Share\n\n\n\nBody.", {"notice": 1}))]:
+        assert rules.apply(text, url, "f") == rules.apply(text, url, "f", fast=False) == expected
+
+
+def test_a_non_line_rule_between_line_rules_sees_the_text_the_earlier_ones_left():
+    rules = RuleSet([rule(r"^Share$", "share", flags=("MULTILINE",)),
+                     rule(r"Share\n", "glue", "joined ", requires=("Share",)),
+                     rule(r"^joined Body\.$", "after", flags=("MULTILINE",))])
+    text = "Share\nBody."
+    assert rules.apply(text, None, "f") == rules.apply(text, None, "f", fast=False) == ("\nBody.", {"share": 1})
 
 
 def test_rule_set_fast_and_reference_paths_agree_and_keep_rule_order():
@@ -198,6 +253,10 @@ def test_requires_skips_texts_without_the_literal_and_is_checked_against_example
     bad = VALID.replace('flags = ["MULTILINE"]', 'flags = ["MULTILINE"]\nrequires = ["SPONSOR"]')
     with pytest.raises(RuleError, match="example 1 contains none of 'requires'"):
         parse_rule_file("ads.toml", bad.encode())
+    for literals in ('[""]', '["AD\\nVERT"]'):
+        bad = VALID.replace('flags = ["MULTILINE"]', f'flags = ["MULTILINE"]\nrequires = {literals}')
+        with pytest.raises(RuleError, match="ads.toml: rule 'ad-line': each 'requires' literal must be non-empty"):
+            parse_rule_file("ads.toml", bad.encode())
 
 
 def test_a_rule_with_requires_looks_only_at_lines_holding_a_literal():
