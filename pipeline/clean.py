@@ -50,10 +50,13 @@ class Cleaner:
             raise Rejected("normalize", "empty_text", "the article has no text (empty, or only whitespace and control characters)")
         given_title = normalize(article.title, self.unicode, self.fast) if article.title else None
         title, body = split_headline(text, given_title, self.first_line_is_headline)
-        words_before = count_words(body)
+        body_before_rules = body
         body, hits = self.rules.apply(body, article.url, article.source, self.rule_timeout, self.fast)
-        body = tidy_layout(body)
-        removed_share = max(0.0, 1 - count_words(body) / words_before) if words_before else 0.0
+        removed_share = 0.0
+        if hits:   # without hits the body is as it was: tidy, every word kept
+            body = tidy_layout(body)
+            words_before = count_words(body_before_rules)
+            removed_share = max(0.0, 1 - count_words(body) / words_before) if words_before else 0.0
         title, body, repeats = drop_leading_repeats(body, title, article.url)
         if not body:
             raise Rejected("clean", "empty_after_cleaning",

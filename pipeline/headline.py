@@ -80,24 +80,29 @@ def drop_leading_repeats(body: str, title: str, url: str | None = None) -> tuple
     """
     if not title:
         return title, body, 0
-    lines = body.split("\n")
     key = _fold(title)
     host = (urlsplit(url).hostname or "").replace(".", "") if url else ""
-    repeats = 0
-    for index, line in enumerate(lines):
+    repeats = start = 0
+    # Line by line from the top, without splitting the whole body: the search ends within a few lines.
+    while start <= len(body):
+        end = body.find("\n", start)
+        end = len(body) if end < 0 else end
+        line = body[start:end]
         if not line.strip():
+            start = end + 1
             continue
         folded = _fold(line)
         if folded == key or (folded.startswith(key) and _is_site_suffix(folded[len(key):], host)):
             repeats += 1
+            start = end + 1
             continue
         if key.startswith(folded) and _is_site_suffix(key[len(folded):], host):
             title, key = line.strip(), folded
             repeats += 1
+            start = end + 1
             continue
         stripped = line.strip()
         if stripped.startswith(title) and _DEK_START.match(stripped[len(title):]):
-            lines[index] = stripped[len(title):].strip()
-            repeats += 1
-        return title, "\n".join(lines[index:]), repeats
+            return title, stripped[len(title):].strip() + body[end:], repeats + 1
+        return title, body[start:], repeats
     return title, "", repeats
