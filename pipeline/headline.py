@@ -14,7 +14,7 @@ _SITE_SUFFIX_MAX_WORDS = 3
 _NOT_SITE_WORDS = {"the", "news", "and", "daily", "online", "com"}
 # Labels a page puts before a headline that its repeat may lack: "WATCH: Storm hits coast".
 _LABEL = regex.compile(r"^(?:watch|listen|video|live|breaking|exclusive|opinion|analysis|updated?)\s*[:|–—-]\s*")
-_QUOTES = str.maketrans({"‘": "'", "’": "'", "“": '"', "”": '"'})
+_QUOTES = (("‘", "'"), ("’", "'"), ("“", '"'), ("”", '"'))
 # A subtitle run onto the headline starts like a sentence: a capital, a digit or a quote.
 _DEK_START = regex.compile(r"\s*[\p{Lu}\d\"“‘']")
 
@@ -25,7 +25,11 @@ HEADLINE_MAX_WORDS = 25
 
 def _fold(line: str) -> str:
     """The form in which two headlines compare: case, spacing, quote style and a leading label aside."""
-    return _LABEL.sub("", " ".join(line.split()).casefold().translate(_QUOTES))
+    folded = " ".join(line.split()).casefold()
+    if not folded.isascii():   # str.translate is slow; four replacements are not
+        for curly, straight in _QUOTES:
+            folded = folded.replace(curly, straight)
+    return _LABEL.sub("", folded)
 
 
 def _is_site_suffix(rest: str, host: str) -> bool:

@@ -122,11 +122,13 @@ class CompiledRule:
         return any(literal in haystack for literal in self.requires)
 
     def applies_to(self, url: str | None, source: str) -> bool:
-        return not self.scoped or self.in_scope(_host(url), url, source)
-
-    def in_scope(self, host: str, url: str | None, source: str) -> bool:
-        if any(host == site or host.endswith("." + site) for site in self.rule.sites):
+        if not self.scoped:
             return True
+        # The host is in the URL: a site the URL does not mention needs no parsing of it.
+        if url and self.rule.sites and any(site in url.lower() for site in self.rule.sites):
+            host = urlsplit(url).hostname or ""
+            if any(host == site or host.endswith("." + site) for site in self.rule.sites):
+                return True
         return any(p.search(url or source) for p in self.url_patterns)
 
     def timed_out(self, timeout: float) -> Rejected:
@@ -172,16 +174,11 @@ class CompiledRule:
         return "\n".join(lines), hits
 
 
-def _host(url: str | None) -> str:
-    return (urlsplit(url).hostname or "") if url else ""
-
-
-# A line gate judges a line by its first two characters, then by up to this many first words;
-# rules still possible after that are tried on the line.
-_GATE_WORDS = 4
+# A line gate judges a line by up to this many first characters; rules still possible after
+# that are tried on the line.
+_GATE_CHARS = 8
 # Bounded, so a stream of novel prefixes cannot grow it without end.
 _GATE_VERDICTS = 100_000
-_GATE_KEY_CHARS = 200
 # Text that only a rule able to start with anything can begin with ('[^\n]{0,80}views...').
 _ANY_START_PROBES = ("\x00", "A\x00", "a\x00", "1\x00")
 # Inline WORD or REVERSE flags and fuzzy matching change what a prefix says about a line: such
@@ -190,21 +187,23 @@ _OUTSIDE_GATE = regex.compile(r"\(\?[a-zA-Z]*[wr]|\{[^}]*[eids][<=]")
 
 
 class LineGate:
-    """Which line rules can match a line, judged from the line's first characters and words.
+    """Which line rules can match a line, judged from the line's first characters.
 
     A line rule must match a whole line, so a rule that no line starting with
-    this line's first two characters (or first word, first two words...) can
-    match will not match this line. The ``regex`` module's partial matching
-    answers "could some continuation of this prefix match in full?", asked of a
-    *gate pattern*: the rule's pattern without its word-boundary assertions
-    (\\b, \\B, \\m, \\M). Without them a gate pattern matches more lines than the
-    rule, never fewer, and partial matching is sound (with them, regex 2026.11
-    wrongly answers no for 'Posted on July 29,' against ``posted[ ]+on[
-    ]+[^\\n]{0,150}?\\b(?:19|20)\\d\\d``). Verdicts are cached per prefix: most
-    paragraphs lose every rule at their first word, one dictionary lookup.
+    this line's first characters can match will not match this line. The
+    ``regex`` module's partial matching answers "could some continuation of
+    this prefix match in full?", asked of a *gate pattern*: the rule's pattern
+    without its word-boundary assertions (\\b, \\B, \\m, \\M). A gate pattern
+    matches more lines than its rule, never fewer, and without those
+    assertions partial matching is sound (with them, regex 2026.11 wrongly
+    answers no for 'Posted on July 29,' against
+    ``posted[ ]+on[ ]+[^\\n]{0,150}?\\b(?:19|20)\\d\\d``).
 
-    Rules that can start with any text are tried on every line; their
-    ``requires`` literals keep that cheap.
+    Verdicts are cached per prefix, and prefixes grow a character at a time,
+    so they recur from line to line: most paragraphs lose every rule at their
+    first two characters, one dictionary lookup, and "The president" at
+    "The pr". Rules that can start with any text are tried on every line;
+    their ``requires`` literals keep that cheap.
     """
 
     def __init__(self, rules: Sequence[CompiledRule]):
@@ -214,29 +213,42 @@ class LineGate:
         self.any_start = tuple(i for i, gate in enumerate(gates)
                                if gate is None or any(_could_start(gate, probe) for probe in _ANY_START_PROBES))
         self.by_prefix = tuple(i for i in range(len(self.rules)) if i not in self.any_start)
-        self._verdicts: dict[str, tuple[int, ...]] = {}
+        self._verdicts: dict[str, tuple[int, ...]] = {}   # per prefix, grown a character at a time
+        self._by_key: dict[str, tuple[int, ...]] = {}     # per first _GATE_CHARS characters
 
     def candidates(self, line: str) -> tuple[int, ...]:
         """Indices, in rule order, of the rules judged by prefix that may match ``line``: never fewer
         than do. Rules in ``any_start`` are not judged here."""
-        alive = self._verdicts.get(line[:2])
+        key = line[:_GATE_CHARS]
+        alive = self._by_key.get(key)
         if alive is None:
-            alive = self._narrow(self.by_prefix, line[:2])
-        cut = 0
-        for _ in range(_GATE_WORDS):
-            if not alive or len(line) <= 2:
-                break
-            cut = line.find(" ", cut + 1)
-            alive = self._narrow(alive, line if cut < 0 else line[:cut])
-            if cut < 0:
-                break
+            alive = self.by_prefix
+            # One character at a time: short prefixes recur from line to line, and so their verdicts.
+            for depth in range(1, len(key) + 1):
+                if not alive:
+                    break
+                alive = self._narrow(alive, key[:depth])
+            if len(self._by_key) < _GATE_VERDICTS:
+                self._by_key[key] = alive
         return alive
+
+    def screen(self, lines: Sequence[str]) -> dict[int, tuple[int, ...]]:
+        """The :meth:`candidates` of each line that has some, by line index."""
+        by_key, candidates, found = self._by_key, self.candidates, {}
+        for index, line in enumerate(lines):
+            if line:
+                alive = by_key.get(line[:_GATE_CHARS])
+                if alive is None:
+                    alive = candidates(line)
+                if alive:
+                    found[index] = alive
+        return found
 
     def _narrow(self, alive: tuple[int, ...], prefix: str) -> tuple[int, ...]:
         verdict = self._verdicts.get(prefix)
         if verdict is None:
             verdict = tuple(i for i in alive if _could_start(self._gates[i], prefix))
-            if len(self._verdicts) < _GATE_VERDICTS and len(prefix) <= _GATE_KEY_CHARS:
+            if len(self._verdicts) < _GATE_VERDICTS:
                 self._verdicts[prefix] = verdict
         return verdict
 
@@ -300,63 +312,59 @@ class RuleSet:
         self.rules = [CompiledRule(rule) for rule in rules]
         line_rules = [rule for rule in self.rules if rule.is_line_rule]
         self.gate = LineGate(line_rules)
-        self._gate_index = {rule.name: index for index, rule in enumerate(line_rules)}
-        self._any_scoped = any(rule.scoped for rule in self.rules)
+        gate_index = {rule.name: index for index, rule in enumerate(line_rules)}
+        self._steps = [(rule, gate_index.get(rule.name)) for rule in self.rules]
 
     def apply(self, text: str, url: str | None, source: str, timeout: float = DEFAULT_TIMEOUT_SECONDS,
               fast: bool = True) -> tuple[str, dict[str, int]]:
         """Run every rule in scope; return the text and the hits per rule that fired."""
         hits: dict[str, int] = {}
-        host = _host(url) if self._any_scoped else ""
-        pending: list[CompiledRule] = []   # line rules waiting for one pass
+        pending: list[int] = []   # line rules (by gate index) waiting for one pass
         lowered, lowered_from = None, None
-        for rule in self.rules:
-            if rule.scoped and not rule.in_scope(host, url, source):
+        for rule, line_rule in self._steps:
+            if rule.scoped and not rule.applies_to(url, source):
                 continue
-            if fast and rule.is_line_rule:
-                pending.append(rule)
+            if fast and line_rule is not None:
+                pending.append(line_rule)
                 continue
             if rule.requires and rule.ignore_case and lowered_from is not text:
                 lowered, lowered_from = text.lower(), text   # once per version of the text
-            current_lowered = lowered if lowered_from is text else None
-            if not rule.may_match(text, current_lowered):
+            if not rule.may_match(text, lowered if lowered_from is text else None):
                 continue
             if pending:
-                text = self._remove_lines(text, pending, timeout, hits)
+                text = self._remove_lines(text, pending, timeout, hits, lowered if lowered_from is text else None)
                 pending = []
-                current_lowered = None
-            text, count = rule.apply(text, timeout, current_lowered)
+            text, count = rule.apply(text, timeout, lowered if lowered_from is text else None)
             if count:
-                hits[rule.name] = hits.get(rule.name, 0) + count
+                hits[rule.name] = count
         if pending:
-            text = self._remove_lines(text, pending, timeout, hits)
+            text = self._remove_lines(text, pending, timeout, hits, lowered if lowered_from is text else None)
         return text, {rule.name: hits[rule.name] for rule in self.rules if rule.name in hits}
 
-    def _remove_lines(self, text: str, rules: list[CompiledRule], timeout: float, hits: dict[str, int]) -> str:
-        lowered = text.lower() if any(rule.requires and rule.ignore_case for rule in rules) else None
-        active = {self._gate_index[rule.name] for rule in rules if rule.may_match(text, lowered)}
+    def _remove_lines(self, text: str, pending: list[int], timeout: float, hits: dict[str, int],
+                      lowered: str | None) -> str:
+        gate_rules = self.gate.rules
+        if lowered is None and any(gate_rules[i].requires and gate_rules[i].ignore_case for i in pending):
+            lowered = text.lower()
+        # Rules with 'requires' look only at the lines holding a literal, found with str.find.
+        holding = {i: _lines_holding(gate_rules[i], text, lowered) for i in pending if gate_rules[i].requires}
+        active = {i for i in pending if holding.get(i, True)}
         if not active:
             return text
-        gate = self.gate
         lines = text.split("\n")
-        # Rules with 'requires' look only at the lines holding a literal, found with str.find.
-        holding = {i: _lines_holding(gate.rules[i], text, lowered) for i in active if gate.rules[i].requires}
-        anywhere = [i for i in gate.any_start if i in active]
-        extra: dict[int, list[int]] = {}
-        for i in anywhere:
-            for index in holding[i] if i in holding else range(len(lines)):
-                extra.setdefault(index, []).append(i)
+        to_try = self.gate.screen(lines)
+        for i in self.gate.any_start:
+            if i in active:
+                for index in holding[i] if i in holding else range(len(lines)):
+                    if lines[index]:
+                        to_try[index] = tuple(sorted({*to_try.get(index, ()), i}))
         changed = False
-        for index, line in enumerate(lines):
-            if not line:
-                continue
-            candidates = gate.candidates(line)
-            if index in extra:
-                candidates = sorted({*candidates, *extra[index]})
+        for index, candidates in to_try.items():
+            line = lines[index]
             for i in candidates:
                 if i not in active or (i in holding and index not in holding[i]):
                     continue
-                rule = gate.rules[i]
+                rule = gate_rules[i]
                 if rule.matches_line(line, timeout):
                     lines[index], changed = "", True
                     hits[rule.name] = hits.get(rule.name, 0) + 1
