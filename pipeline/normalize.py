@@ -113,6 +113,8 @@ _CONTEXTS = ("a{}b", "a {} b", "{}", "A{}.", "1{}2", "{} x", "x {}", "{}\n")
 # non-ASCII bytes stay as they are.
 _PLAIN_ASCII = bytes(range(0x20, 0x7F)) + b"\n\t\r"
 _MAX_VERDICTS = 20_000
+# Verdicts on a run, from best to worst.
+_LEFT_ALONE, _HAS_SPACES, _NEEDS_FTFY = 0, 1, 2
 
 
 class UnicodeFixer:
@@ -123,32 +125,39 @@ class UnicodeFixer:
     non-ASCII characters that stand alone (no two side by side, since mojibake
     is always a run, save short runs of common typography) and that ftfy leaves
     alone in every ASCII context. Each such run is asked of ftfy itself, with
-    the same settings, the first time it is seen.
+    the same settings, the first time it is seen; the verdict also says whether
+    the run holds a space-like or invisible character, so that :meth:`repair`
+    can skip :func:`normalize_spaces` without searching the text again.
     """
 
     def __init__(self, options: NormalizeOptions):
         self.config = ftfy_config(options)
         self.options = options
         # Verdicts on the runs seen so far; capped, so text in a script full of long runs cannot grow it.
-        self._verdicts: dict[bytes, bool] = {}
+        self._verdicts: dict[bytes, int] = {}
         plain = _PLAIN_ASCII.replace(b"&", b"") if options.decode_html_entities else _PLAIN_ASCII
         self._mask = bytes(0x20 if b in plain else 0x00 if b < 0x80 else b for b in range(256))
 
     def needs_ftfy(self, text: str) -> bool:
+        return self._scan(text) == _NEEDS_FTFY
+
+    def _scan(self, text: str) -> int:
+        """The worst verdict on the text's runs of non-ASCII characters."""
         try:
             masked = text.encode("utf-8").translate(self._mask)
         except UnicodeEncodeError:  # lone surrogates: ftfy's business
-            return True
-        verdicts = self._verdicts
+            return _NEEDS_FTFY
+        verdicts, worst = self._verdicts, _LEFT_ALONE
         for run in masked.split():
             verdict = verdicts.get(run)
             if verdict is None:
-                verdict = _is_safe_run(self.options, run)
+                verdict = _run_verdict(self.options, run)
                 if len(verdicts) < _MAX_VERDICTS:
                     verdicts[run] = verdict
-            if not verdict:
-                return True
-        return False
+            if verdict == _NEEDS_FTFY:
+                return verdict
+            worst = max(worst, verdict)
+        return worst
 
     def fix(self, text: str, fast: bool = True) -> str:
         """The same result as :func:`fix_unicode` (which ``fast=False`` runs), faster."""
@@ -156,6 +165,17 @@ class UnicodeFixer:
             return fix_unicode(text, self.config)
         if not self.needs_ftfy(text):
             return _fix_line_breaks(text)
+        return self._fix_lines(text)
+
+    def repair(self, text: str, fast: bool = True) -> str:
+        """:meth:`fix`, then :func:`normalize_spaces`."""
+        verdict = self._scan(text) if fast else _NEEDS_FTFY
+        if verdict == _NEEDS_FTFY:
+            return normalize_spaces(self.fix(text, fast))
+        text = _fix_line_breaks(text)
+        return normalize_spaces(text) if verdict == _HAS_SPACES or "\t" in text else text
+
+    def _fix_lines(self, text: str) -> str:
         # ftfy.fix_text fixes a text line by line (each segment ends at a "\n"), so the lines
         # that need nothing are left out: a damaged article usually has a few damaged lines.
         segments = [line + "\n" for line in text.split("\n")]
@@ -169,11 +189,13 @@ def _fix_line_breaks(text: str) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n") if "\r" in text else text
 
 
-def _is_safe_run(options: NormalizeOptions, run: bytes) -> bool:
-    """A run of non-ASCII bytes that ftfy, with these options, leaves alone in every ASCII context."""
+def _run_verdict(options: NormalizeOptions, run: bytes) -> int:
+    """_NEEDS_FTFY unless ftfy, with these options, leaves the run alone in every ASCII context."""
     text = run.decode("utf-8", errors="replace")
     eligible = (len(text) == 1 and text in _CANDIDATES) or (2 <= len(text) <= 3 and set(text) <= _TYPOGRAPHY_SET)
-    return eligible and _left_alone(options, text)
+    if not (eligible and _left_alone(options, text)):
+        return _NEEDS_FTFY
+    return _HAS_SPACES if _SPACE_LIKE_OR_INVISIBLE.search(text) else _LEFT_ALONE
 
 
 # Bounded: only eligible runs reach it (about 4,600 of them).
@@ -234,4 +256,4 @@ def count_words(tidy_text: str) -> int:
 
 def normalize(text: str, fixer: UnicodeFixer, fast: bool = True) -> str:
     """The whole normalisation step: ftfy (where needed), then spaces, then layout."""
-    return tidy_layout(normalize_spaces(fixer.fix(text, fast)))
+    return tidy_layout(fixer.repair(text, fast))

@@ -112,14 +112,11 @@ class CompiledRule:
                             rule.name)
         self.scoped = bool(rule.sites or rule.urls)
         self.ignore_case = "IGNORECASE" in rule.flags
-        self.requires = tuple(literal.lower() for literal in rule.requires) if self.ignore_case else rule.requires
+        self.requires = _literal_patterns(rule.requires, rule.flags)
 
-    def may_match(self, text: str, lowered: str | None = None) -> bool:
+    def may_match(self, text: str) -> bool:
         """False when the text holds none of the rule's ``requires`` literals (any case for IGNORECASE rules)."""
-        if not self.requires:
-            return True
-        haystack = (lowered if lowered is not None else text.lower()) if self.ignore_case else text
-        return any(literal in haystack for literal in self.requires)
+        return not self.requires or any(literal.search(text) for literal in self.requires)
 
     def applies_to(self, url: str | None, source: str) -> bool:
         if not self.scoped:
@@ -142,7 +139,7 @@ class CompiledRule:
         except TimeoutError:
             raise self.timed_out(timeout) from None
 
-    def apply(self, text: str, timeout: float, lowered: str | None = None) -> tuple[str, int]:
+    def apply(self, text: str, timeout: float) -> tuple[str, int]:
         """Return the text with every match replaced (every matching line emptied), and the number of matches.
 
         This is the reference: :class:`RuleSet`'s fast path must give the same result.
@@ -154,13 +151,11 @@ class CompiledRule:
                 raise self.timed_out(timeout) from None
         # Line rules, and rules with 'requires' (which look only at the lines holding a literal:
         # a Hill article has a few lines with MORE and dozens without), work line by line.
-        if self.requires and self.ignore_case and lowered is None:
-            lowered = text.lower()
-        if not self.may_match(text, lowered):
+        if not self.may_match(text):
             return text, 0
         lines = text.split("\n")
         hits = 0
-        for index in sorted(_lines_holding(self, text, lowered)) if self.requires else range(len(lines)):
+        for index in sorted(_lines_holding(self, text)) if self.requires else range(len(lines)):
             line = lines[index]
             if self.is_line_rule:
                 if self.matches_line(line, timeout):
@@ -320,34 +315,28 @@ class RuleSet:
         """Run every rule in scope; return the text and the hits per rule that fired."""
         hits: dict[str, int] = {}
         pending: list[int] = []   # line rules (by gate index) waiting for one pass
-        lowered, lowered_from = None, None
         for rule, line_rule in self._steps:
             if rule.scoped and not rule.applies_to(url, source):
                 continue
             if fast and line_rule is not None:
                 pending.append(line_rule)
                 continue
-            if rule.requires and rule.ignore_case and lowered_from is not text:
-                lowered, lowered_from = text.lower(), text   # once per version of the text
-            if not rule.may_match(text, lowered if lowered_from is text else None):
+            if not rule.may_match(text):
                 continue
             if pending:
-                text = self._remove_lines(text, pending, timeout, hits, lowered if lowered_from is text else None)
+                text = self._remove_lines(text, pending, timeout, hits)
                 pending = []
-            text, count = rule.apply(text, timeout, lowered if lowered_from is text else None)
+            text, count = rule.apply(text, timeout)
             if count:
                 hits[rule.name] = count
         if pending:
-            text = self._remove_lines(text, pending, timeout, hits, lowered if lowered_from is text else None)
+            text = self._remove_lines(text, pending, timeout, hits)
         return text, {rule.name: hits[rule.name] for rule in self.rules if rule.name in hits}
 
-    def _remove_lines(self, text: str, pending: list[int], timeout: float, hits: dict[str, int],
-                      lowered: str | None) -> str:
+    def _remove_lines(self, text: str, pending: list[int], timeout: float, hits: dict[str, int]) -> str:
         gate_rules = self.gate.rules
-        if lowered is None and any(gate_rules[i].requires and gate_rules[i].ignore_case for i in pending):
-            lowered = text.lower()
         # Rules with 'requires' look only at the lines holding a literal, found with str.find.
-        holding = {i: _lines_holding(gate_rules[i], text, lowered) for i in pending if gate_rules[i].requires}
+        holding = {i: _lines_holding(gate_rules[i], text) for i in pending if gate_rules[i].requires}
         active = {i for i in pending if holding.get(i, True)}
         if not active:
             return text
@@ -372,19 +361,17 @@ class RuleSet:
         return "\n".join(lines) if changed else text
 
 
-def _lines_holding(rule: CompiledRule, text: str, lowered: str | None) -> set[int]:
+def _literal_patterns(literals: Sequence[str], flags: Sequence[str]) -> tuple[regex.Pattern, ...]:
+    # The regex module finds a literal in any case about as fast as str.find finds it in one.
+    ignore_case = regex.IGNORECASE if "IGNORECASE" in flags else 0
+    return tuple(regex.compile(regex.escape(literal), ignore_case) for literal in literals)
+
+
+def _lines_holding(rule: CompiledRule, text: str) -> set[int]:
     """Indices of the lines of ``text`` that hold one of the rule's ``requires`` literals."""
-    # Lower-casing keeps every line break where it was, so offsets in ``lowered`` count lines as in ``text``.
-    haystack = lowered if rule.ignore_case else text
-    offsets = []
-    for literal in rule.requires:
-        at = haystack.find(literal)
-        while at >= 0:
-            offsets.append(at)
-            at = haystack.find(literal, at + 1)
     indices, line, counted_to = set(), 0, 0
-    for at in sorted(offsets):
-        line += haystack.count("\n", counted_to, at)
+    for at in sorted(match.start() for literal in rule.requires for match in literal.finditer(text)):
+        line += text.count("\n", counted_to, at)
         counted_to = at
         indices.add(line)
     return indices
@@ -444,9 +431,9 @@ def _parse_rule(table, file: str, index: int) -> Rule:
     if any(not literal or "\n" in literal for literal in requires):
         raise RuleError(file, "each 'requires' literal must be non-empty text within one line", name)
     parsed_examples = tuple(_parse_example(example, file, name, i + 1) for i, example in enumerate(examples))
-    fold = str.lower if "IGNORECASE" in flags else str
+    literals = _literal_patterns(requires, flags)
     for i, example in enumerate(parsed_examples, 1):
-        if requires and not any(fold(literal) in fold(example.input) for literal in requires):
+        if literals and not any(literal.search(example.input) for literal in literals):
             raise RuleError(file, f"example {i} contains none of 'requires' {list(requires)}, so the rule "
                                   "would skip it", name)
     return Rule(

@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from pipeline.clean import Cleaner
-from pipeline.normalize import ZERO_WIDTH, NormalizeOptions, UnicodeFixer, fix_unicode, normalize
+from pipeline.normalize import ZERO_WIDTH, NormalizeOptions, UnicodeFixer, fix_unicode, normalize, normalize_spaces
 from pipeline.records import Article, Rejected
 from pipeline.rule_files import load_rules
 from tests.conftest import BUNDLED_RULES, FIXTURES
@@ -117,9 +117,27 @@ TYPOGRAPHY = "‘’“”–—…•€£©®°éèüñçÃÂâ€™\u00a0\u2
 @given(st.text(alphabet=st.characters(codec="utf-8") | st.sampled_from(TYPOGRAPHY)))
 def test_the_ftfy_fast_path_gives_exactly_what_ftfy_gives(text):
     assert FIXER.fix(text) == fix_unicode(text, FIXER.config)
+    assert FIXER.repair(text) == normalize_spaces(fix_unicode(text, FIXER.config))
 
 
 @given(st.lists(st.sampled_from(["plain words ", "don’t ", "“quoted” ", "A—B ", "café ", "Â£5 ", "â€™ ", "\r\n",
-                                 "’”", "€•", "…”", "\n", "ﬁ", "x²", "&amp; "]), max_size=12).map("".join))
+                                 "’”", "€•", "…”", "\n", "ﬁ", "x²", "&amp; ", "10\u00a0km ", "\t", "soft\u00adhyphen ",
+                                 "zero\u200bwidth ", "’\u2009”"]), max_size=12).map("".join))
 def test_the_fast_path_agrees_on_typical_mixtures_of_clean_and_damaged_text(text):
     assert FIXER.fix(text) == fix_unicode(text, FIXER.config)
+    assert FIXER.repair(text) == normalize_spaces(fix_unicode(text, FIXER.config))
+
+
+GATE = CLEANER.rules.gate
+EXAMPLE_LINES = sorted({line for rule in GATE.rules for text in (*(e.input for e in rule.rule.examples), *rule.rule.keep)
+                        for line in text.split("\n") if line})
+
+
+@given(st.sampled_from(EXAMPLE_LINES), st.text(alphabet=" .:-|©\u00a0aZ9", max_size=4), st.integers(0, 60),
+       st.sampled_from([str, str.upper, str.lower, str.title]))
+def test_the_line_gate_never_rules_out_a_line_that_a_rule_matches(line, noise, at, case):
+    for candidate in (case(line), case(line[:at] + noise + line[at:])):
+        allowed = set(GATE.candidates(candidate)) | set(GATE.any_start)
+        for index, rule in enumerate(GATE.rules):
+            if rule.matches_line(candidate, 2.0):
+                assert index in allowed, (rule.name, candidate)
