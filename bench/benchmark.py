@@ -77,9 +77,10 @@ def child(name: str, input_dir: Path, work: Path) -> None:
     elif name == "core":
         from pipeline.clean import Cleaner
         from pipeline.records import Article, Rejected
-        from pipeline.rule_files import bundled_rules_dir, load_rules
+        from pipeline.rules import parse_rules
         records = _texts(input_dir)
-        cleaner = Cleaner(load_rules([bundled_rules_dir()]))
+        # Read directly, not through pipeline.rule_files: the core alone never imports Beam.
+        cleaner = Cleaner(parse_rules((str(path), path.read_bytes()) for path in sorted((ROOT / "rules").glob("*.toml"))))
         start = time.perf_counter()
         for record in records:
             try:

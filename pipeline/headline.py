@@ -32,12 +32,14 @@ def _fold(line: str) -> str:
     return _LABEL.sub("", folded)
 
 
-def _is_site_suffix(rest: str, host: str) -> bool:
+def _is_site_suffix(rest: str, url: str | None) -> bool:
     if not _SITE_SUFFIX.fullmatch(rest):
         return False
     words = regex.findall(r"\w+", rest)
-    return len(words) <= _SITE_SUFFIX_MAX_WORDS or any(
-        len(word) > 2 and word not in _NOT_SITE_WORDS and word in host for word in words)
+    if len(words) <= _SITE_SUFFIX_MAX_WORDS:
+        return True
+    host = (urlsplit(url).hostname or "").replace(".", "") if url else ""
+    return any(len(word) > 2 and word not in _NOT_SITE_WORDS and word in host for word in words)
 
 
 def split_headline(text: str, title: str | None, first_line_is_headline: bool = True) -> tuple[str, str]:
@@ -85,7 +87,6 @@ def drop_leading_repeats(body: str, title: str, url: str | None = None) -> tuple
     if not title:
         return title, body, 0
     key = _fold(title)
-    host = (urlsplit(url).hostname or "").replace(".", "") if url else ""
     repeats = start = 0
     # Line by line from the top, without splitting the whole body: the search ends within a few lines.
     while start <= len(body):
@@ -96,11 +97,11 @@ def drop_leading_repeats(body: str, title: str, url: str | None = None) -> tuple
             start = end + 1
             continue
         folded = _fold(line)
-        if folded == key or (folded.startswith(key) and _is_site_suffix(folded[len(key):], host)):
+        if folded == key or (folded.startswith(key) and _is_site_suffix(folded[len(key):], url)):
             repeats += 1
             start = end + 1
             continue
-        if key.startswith(folded) and _is_site_suffix(key[len(folded):], host):
+        if key.startswith(folded) and _is_site_suffix(key[len(folded):], url):
             title, key = line.strip(), folded
             repeats += 1
             start = end + 1

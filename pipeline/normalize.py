@@ -34,10 +34,6 @@ _SPACE_LIKE_OR_INVISIBLE = re.compile("[" + re.escape(_SPACE_LIKE + ZERO_WIDTH +
 # letters that read as mojibake); repeating until nothing changes makes cleaning idempotent.
 _MAX_FTFY_PASSES = 3
 
-_SPACE_RUN = re.compile(r" {2,}")
-_SPACES_AROUND_NEWLINE = re.compile(r" *\n *")
-_BLANK_LINE_RUN = re.compile(r"\n{3,}")
-
 
 @dataclass(frozen=True)
 class NormalizeOptions:
@@ -156,7 +152,7 @@ class UnicodeFixer:
                     verdicts[run] = verdict
             if verdict == _NEEDS_FTFY:
                 return verdict
-            worst = max(worst, verdict)
+            worst |= verdict
         return worst
 
     def fix(self, text: str, fast: bool = True) -> str:
@@ -229,13 +225,14 @@ def tidy_layout(text: str) -> str:
     >>> tidy_layout("One\\nTwo\\n\\nThree")
     'One\\nTwo\\n\\nThree'
     """
-    # Each substitution only when a fast substring test says it has work: most texts are tidy already.
-    if "  " in text:
-        text = _SPACE_RUN.sub(" ", text)
-    if " \n" in text or "\n " in text:
-        text = _SPACES_AROUND_NEWLINE.sub("\n", text)
-    if "\n\n\n" in text:
-        text = _BLANK_LINE_RUN.sub("\n\n", text)
+    # str.replace until nothing is left to replace: several times faster than the equivalent
+    # substitutions (" {2,}", " *\n *", "\n{3,}"), and most texts need no pass at all.
+    while "  " in text:
+        text = text.replace("  ", " ")
+    # Spaces now stand alone, so one replacement each side of a line break takes them all.
+    text = text.replace(" \n", "\n").replace("\n ", "\n")
+    while "\n\n\n" in text:
+        text = text.replace("\n\n\n", "\n\n")
     return text.strip(" \n")
 
 

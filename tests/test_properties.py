@@ -5,6 +5,7 @@ longer search, run by hand:  HYPOTHESIS_PROFILE=long ./run_local.sh test tests/t
 """
 
 import json
+import re
 import unicodedata
 
 import pytest
@@ -12,7 +13,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from pipeline.clean import Cleaner
-from pipeline.normalize import ZERO_WIDTH, NormalizeOptions, UnicodeFixer, fix_unicode, normalize, normalize_spaces
+from pipeline.normalize import (ZERO_WIDTH, NormalizeOptions, UnicodeFixer, fix_unicode, normalize, normalize_spaces,
+                                tidy_layout)
 from pipeline.records import Article, Rejected
 from pipeline.rule_files import load_rules
 from tests.conftest import BUNDLED_RULES, FIXTURES
@@ -141,3 +143,9 @@ def test_the_line_gate_never_rules_out_a_line_that_a_rule_matches(line, noise, a
         for index, rule in enumerate(GATE.rules):
             if rule.matches_line(candidate, 2.0):
                 assert index in allowed, (rule.name, candidate)
+
+
+@given(st.text(alphabet=" \nab", max_size=40))
+def test_tidy_layout_is_its_specification(text):
+    collapsed = re.sub(r"\n{3,}", "\n\n", re.sub(r" *\n *", "\n", re.sub(r" {2,}", " ", text)))
+    assert tidy_layout(text) == collapsed.strip(" \n")
