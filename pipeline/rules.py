@@ -249,10 +249,9 @@ class LineGate:
 
 
 def _could_start(gate: regex.Pattern, prefix: str) -> bool:
-    try:
-        return gate.fullmatch(prefix, partial=True, timeout=1.0) is not None
-    except TimeoutError:
-        return True   # undecided: the rule is tried on the line itself, under the document's timeout
+    # No timeout (it costs more than the match): a prefix of at most _GATE_CHARS characters
+    # leaves even a badly backtracking pattern little to try.
+    return gate.fullmatch(prefix, partial=True) is not None
 
 
 def _gate_pattern(rule: CompiledRule) -> regex.Pattern | None:
