@@ -111,7 +111,6 @@ class CompiledRule:
             raise RuleError(rule.file, "pattern matches an empty line; make it require at least one character",
                             rule.name)
         self.scoped = bool(rule.sites or rule.urls)
-        self.ignore_case = "IGNORECASE" in rule.flags
         self.requires = _literal_patterns(rule.requires, rule.flags)
 
     def may_match(self, text: str) -> bool:
@@ -195,10 +194,11 @@ class LineGate:
     ``posted[ ]+on[ ]+[^\\n]{0,150}?\\b(?:19|20)\\d\\d``).
 
     Verdicts are cached per prefix, and prefixes grow a character at a time,
-    so they recur from line to line: most paragraphs lose every rule at their
-    first two characters, one dictionary lookup, and "The president" at
-    "The pr". Rules that can start with any text are tried on every line;
-    their ``requires`` literals keep that cheap.
+    so they recur from line to line: most paragraphs lose every rule within
+    their first few characters ("The president" at "The pr"), and a line whose
+    first eight characters were seen before costs one dictionary lookup.
+    Rules that can start with any text are tried on every line; their
+    ``requires`` literals keep that cheap.
     """
 
     def __init__(self, rules: Sequence[CompiledRule]):
@@ -212,8 +212,10 @@ class LineGate:
         self._by_key: dict[str, tuple[int, ...]] = {}     # per first _GATE_CHARS characters
 
     def candidates(self, line: str) -> tuple[int, ...]:
-        """Indices, in rule order, of the rules judged by prefix that may match ``line``: never fewer
-        than do. Rules in ``any_start`` are not judged here."""
+        """Indices, in rule order, of the rules judged by prefix that may match ``line``.
+
+        Never leaves out a rule that matches; rules in ``any_start`` are not judged here.
+        """
         key = line[:_GATE_CHARS]
         alive = self._by_key.get(key)
         if alive is None:

@@ -1,5 +1,5 @@
-"""The fast paths (ftfy skipped where it provably changes nothing, line rules in one scan)
-give exactly the reference output (ftfy on every text, each line rule on its own).
+"""The fast paths (ftfy only on the lines that need it, line rules in one gated pass over the
+lines) give exactly the reference output (ftfy on every text, each rule on its own, in order).
 
 The corpus test runs on every document of ../shared/corpus (or $NEWSCLEAN_CORPUS) and is
 skipped where the corpus is not there, as on a user's machine; CI has it.
