@@ -1,6 +1,7 @@
 """Throughput and peak memory of the cleaner against the tools a user would otherwise pick.
 
     python bench/benchmark.py --corpus ../shared/corpus [--size_mb 40] [--out bench/results.json]
+    python bench/benchmark.py --corpus ../shared/corpus --size_mb 30 --profile   # where the core's time goes
 
 Builds an input of SIZE MB of real scraped articles (the corpus' JSONL files, repeated with
 new ids until the size is reached, in 8 files), then measures, each in its own process:
@@ -12,6 +13,9 @@ new ids until the size is reached, in 8 files), then measures, each in its own p
   datatrove         datatrove: JsonlReader, FTFYFormatter (our ftfy settings), the same rules
                     applied in order with regex, JsonlWriter; one task, one worker
   pipeline_4x       `pipeline` again on 4x the input, for memory growth
+
+With --profile it only runs the core under cProfile on the same input and prints the time
+spent in each step of the cleaning (cumulative, so nested rows are part of their parent).
 
 MB/s counts the UTF-8 bytes of the articles' text per wall-clock second of the whole process,
 start-up included (what a user waits for); core and ftfy also report their loop alone. Peak
@@ -74,23 +78,66 @@ def child(name: str, input_dir: Path, work: Path) -> None:
         for record in records:
             ftfy.fix_text(record["text"])
         print(json.dumps({"loop_seconds": time.perf_counter() - start}))
-    elif name == "core":
+    elif name in ("core", "profile"):
         from pipeline.clean import Cleaner
         from pipeline.records import Article, Rejected
         from pipeline.rules import parse_rules
         records = _texts(input_dir)
         # Read directly, not through pipeline.rule_files: the core alone never imports Beam.
         cleaner = Cleaner(parse_rules((str(path), path.read_bytes()) for path in sorted((ROOT / "rules").glob("*.toml"))))
+
+        def loop():
+            for record in records:
+                try:
+                    cleaner.clean(Article(id=record["id"], text=record["text"], source="bench",
+                                          url=record.get("url"), title=record.get("title")))
+                except Rejected:
+                    pass
+
+        if name == "profile":
+            print_profile(loop)
+            return
         start = time.perf_counter()
-        for record in records:
-            try:
-                cleaner.clean(Article(id=record["id"], text=record["text"], source="bench", url=record.get("url"),
-                                      title=record.get("title")))
-            except Rejected:
-                pass
+        loop()
         print(json.dumps({"loop_seconds": time.perf_counter() - start}))
     elif name == "datatrove":
         run_datatrove(input_dir, work)
+
+
+def print_profile(loop) -> None:
+    """Run ``loop`` under cProfile; print the cumulative time of each step of Cleaner.clean."""
+    import cProfile
+    import pstats
+
+    from pipeline import clean, headline, normalize, rules
+    rows = [  # label, function; indented rows are part of the row above
+        ("whole core (Cleaner.clean)", clean.Cleaner.clean),
+        ("normalisation: ftfy where needed, spaces, layout", normalize.normalize),
+        ("  ftfy fast-path check", normalize.UnicodeFixer._scan),
+        ("  ftfy itself, on the lines that need it", normalize.fix_unicode),
+        ("rules, all", rules.RuleSet.apply),
+        ("  line rules: passes over the lines", rules.RuleSet._remove_lines),
+        ("    line gate", rules.LineGate.screen),
+        ("    finding 'requires' literals", rules._lines_holding),
+        ("  other rules (hover cards, share-counter tail) on the lines holding their literal", rules.CompiledRule.apply),
+        ("layout tidying (in normalisation, and after rules that fired)", normalize.tidy_layout),
+        ("headline repeats", headline.drop_leading_repeats),
+        ("word counts for the mass-removal share", normalize.count_words),
+    ]
+    profiler = cProfile.Profile()
+    profiler.runcall(loop)
+    stats = pstats.Stats(profiler).stats
+    cumulative = {key: values[3] for key, values in stats.items()}
+
+    def seconds(function) -> float:
+        code = function.__code__
+        return cumulative.get((code.co_filename, code.co_firstlineno, code.co_name), 0.0)
+
+    whole = seconds(clean.Cleaner.clean)
+    print(f"{'step':<86}{'seconds':>9}{'share':>8}")
+    for label, function in rows:
+        print(f"{label:<86}{seconds(function):>9.2f}{seconds(function) / whole:>8.0%}")
+    print("(cProfile slows Python code more than the regex and string methods it calls: read the shares)")
 
 
 def run_datatrove(input_dir: Path, work: Path) -> None:
@@ -186,6 +233,7 @@ def main() -> None:
     parser.add_argument("--size_mb", type=float, default=40, help="article text to clean, in MB (default 40)")
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results.json")
     parser.add_argument("--work", type=Path, help="scratch folder (default: a new temporary one)")
+    parser.add_argument("--profile", action="store_true", help="only profile the core, step by step")
     parser.add_argument("--child", help=argparse.SUPPRESS)
     parser.add_argument("--input", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -196,6 +244,10 @@ def main() -> None:
         parser.error("--corpus must name the corpus folder (../shared/corpus)")
 
     work = args.work or Path(tempfile.mkdtemp(prefix="newsclean-bench-"))
+    if args.profile:
+        build_input(args.corpus, args.size_mb, work / "input-1x")
+        child("profile", work / "input-1x", work)
+        return
     inputs = {scale: work / f"input-{scale}x" for scale in (1, 4)}
     sizes = {scale: build_input(args.corpus, args.size_mb * scale, folder) for scale, folder in inputs.items()}
     me = [sys.executable, str(Path(__file__).resolve())]

@@ -144,7 +144,7 @@ class UnicodeFixer:
         except UnicodeEncodeError:  # lone surrogates: ftfy's business
             return _NEEDS_FTFY
         verdicts, worst = self._verdicts, _LEFT_ALONE
-        for run in masked.split():
+        for run in set(masked.split()):   # an article repeats the same few runs (’ “ ” —) many times
             verdict = verdicts.get(run)
             if verdict is None:
                 verdict = _run_verdict(self.options, run)

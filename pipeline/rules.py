@@ -219,12 +219,14 @@ class LineGate:
         key = line[:_GATE_CHARS]
         alive = self._by_key.get(key)
         if alive is None:
-            alive = self.by_prefix
+            alive, verdicts = self.by_prefix, self._verdicts
             # One character at a time: short prefixes recur from line to line, and so their verdicts.
             for depth in range(1, len(key) + 1):
                 if not alive:
                     break
-                alive = self._narrow(alive, key[:depth])
+                prefix = key[:depth]
+                verdict = verdicts.get(prefix)
+                alive = self._narrow(alive, prefix) if verdict is None else verdict
             if len(self._by_key) < _GATE_VERDICTS:
                 self._by_key[key] = alive
         return alive
@@ -242,11 +244,9 @@ class LineGate:
         return found
 
     def _narrow(self, alive: tuple[int, ...], prefix: str) -> tuple[int, ...]:
-        verdict = self._verdicts.get(prefix)
-        if verdict is None:
-            verdict = tuple(i for i in alive if _could_start(self._gates[i], prefix))
-            if len(self._verdicts) < _GATE_VERDICTS:
-                self._verdicts[prefix] = verdict
+        verdict = tuple(i for i in alive if _could_start(self._gates[i], prefix))
+        if len(self._verdicts) < _GATE_VERDICTS:
+            self._verdicts[prefix] = verdict
         return verdict
 
 
