@@ -171,6 +171,7 @@ class CompiledRule:
 # A line gate judges a line by up to this many first characters; rules still possible after
 # that are tried on the line.
 _GATE_CHARS = 8
+_SCREEN_CHARS = 3
 # Bounded, so a stream of novel prefixes cannot grow it without end.
 _GATE_VERDICTS = 100_000
 # Text that only a rule able to start with anything can begin with ('[^\n]{0,80}views...').
@@ -218,27 +219,29 @@ class LineGate:
         """
         key = line[:_GATE_CHARS]
         alive = self._by_key.get(key)
-        if alive is None:
-            alive, verdicts = self.by_prefix, self._verdicts
-            # One character at a time: short prefixes recur from line to line, and so their verdicts.
-            for depth in range(1, len(key) + 1):
-                if not alive:
-                    break
-                prefix = key[:depth]
-                verdict = verdicts.get(prefix)
-                alive = self._narrow(alive, prefix) if verdict is None else verdict
-            if len(self._by_key) < _GATE_VERDICTS:
-                self._by_key[key] = alive
+        if alive is not None:
+            return alive
+        alive, verdicts, depth = self.by_prefix, self._verdicts, 0
+        # One character at a time: short prefixes recur from line to line, and so their verdicts.
+        while alive and depth < len(key):
+            depth += 1
+            verdict = verdicts.get(key[:depth])
+            alive = self._narrow(alive, key[:depth]) if verdict is None else verdict
+        if len(self._by_key) < _GATE_VERDICTS:
+            self._by_key[key] = alive
+            if not alive and depth < _SCREEN_CHARS:
+                # Dead before the third character: the next line starting with these three is settled
+                # by screen's first lookup.
+                verdicts[key[:_SCREEN_CHARS]] = ()
         return alive
 
     def screen(self, lines: Sequence[str]) -> dict[int, tuple[int, ...]]:
         """The :meth:`candidates` of each line that has some, by line index."""
-        by_key, candidates, found = self._by_key, self.candidates, {}
+        found, by_prefix, candidates = {}, self._verdicts, self.candidates
         for index, line in enumerate(lines):
-            if line:
-                alive = by_key.get(line[:_GATE_CHARS])
-                if alive is None:
-                    alive = candidates(line)
+            # Most lines lose every rule within their first three characters: one lookup settles them.
+            if line and by_prefix.get(line[:_SCREEN_CHARS], True):
+                alive = candidates(line)
                 if alive:
                     found[index] = alive
         return found
