@@ -24,6 +24,7 @@ files (local or in a bucket) is ``pipeline.rule_files``' job.
 
 from __future__ import annotations
 
+import functools
 import tomllib
 from dataclasses import dataclass
 from typing import Iterable, Sequence
@@ -150,11 +151,12 @@ class CompiledRule:
                 raise self.timed_out(timeout) from None
         # Line rules, and rules with 'requires' (which look only at the lines holding a literal:
         # a Hill article has a few lines with MORE and dozens without), work line by line.
-        if not self.may_match(text):
+        holding = _lines_holding(self, text) if self.requires else None
+        if holding is not None and not holding:
             return text, 0
         lines = text.split("\n")
         hits = 0
-        for index in sorted(_lines_holding(self, text)) if self.requires else range(len(lines)):
+        for index in sorted(holding) if holding is not None else range(len(lines)):
             line = lines[index]
             if self.is_line_rule:
                 if self.matches_line(line, timeout):
@@ -319,13 +321,17 @@ class RuleSet:
         """Run every rule in scope; return the text and the hits per rule that fired."""
         hits: dict[str, int] = {}
         pending: list[int] = []   # line rules (by gate index) waiting for one pass
+        absent: set[regex.Pattern] = set()   # literals the text (as it is now) does not hold
+        absent_from = text
         for rule, line_rule in self._steps:
             if rule.scoped and not rule.applies_to(url, source):
                 continue
             if fast and line_rule is not None:
                 pending.append(line_rule)
                 continue
-            if not rule.may_match(text):
+            if absent_from is not text:
+                absent, absent_from = set(), text
+            if not _holds_a_literal(rule, text, absent):
                 continue
             if pending:
                 text = self._remove_lines(text, pending, timeout, hits)
@@ -368,7 +374,25 @@ class RuleSet:
 def _literal_patterns(literals: Sequence[str], flags: Sequence[str]) -> tuple[regex.Pattern, ...]:
     # The regex module finds a literal in any case about as fast as str.find finds it in one.
     ignore_case = regex.IGNORECASE if "IGNORECASE" in flags else 0
-    return tuple(regex.compile(regex.escape(literal), ignore_case) for literal in literals)
+    return tuple(_literal_pattern(literal, ignore_case) for literal in literals)
+
+
+@functools.lru_cache(maxsize=None)
+def _literal_pattern(literal: str, flags: int) -> regex.Pattern:
+    # One object per literal, so that rules sharing one (the hover cards' MORE) share its lookup.
+    return regex.compile(regex.escape(literal), flags)
+
+
+def _holds_a_literal(rule: CompiledRule, text: str, absent: set[regex.Pattern]) -> bool:
+    """:meth:`CompiledRule.may_match`, remembering in ``absent`` the literals the text does not hold."""
+    if not rule.requires:
+        return True
+    for literal in rule.requires:
+        if literal not in absent:
+            if literal.search(text):
+                return True
+            absent.add(literal)
+    return False
 
 
 def _lines_holding(rule: CompiledRule, text: str) -> set[int]:
