@@ -397,8 +397,9 @@ def _holds_a_literal(rule: CompiledRule, text: str, absent: set[regex.Pattern]) 
 
 def _lines_holding(rule: CompiledRule, text: str) -> set[int]:
     """Indices of the lines of ``text`` that hold one of the rule's ``requires`` literals."""
+    offsets = [match.start() for literal in rule.requires for match in literal.finditer(text)]
     indices, line, counted_to = set(), 0, 0
-    for at in sorted(match.start() for literal in rule.requires for match in literal.finditer(text)):
+    for at in sorted(offsets) if len(rule.requires) > 1 else offsets:
         line += text.count("\n", counted_to, at)
         counted_to = at
         indices.add(line)
