@@ -114,10 +114,6 @@ class CompiledRule:
         self.scoped = bool(rule.sites or rule.urls)
         self.requires = _literal_patterns(rule.requires, rule.flags)
 
-    def may_match(self, text: str) -> bool:
-        """False when the text holds none of the rule's ``requires`` literals (any case for IGNORECASE rules)."""
-        return not self.requires or any(literal.search(text) for literal in self.requires)
-
     def applies_to(self, url: str | None, source: str) -> bool:
         if not self.scoped:
             return True
@@ -345,7 +341,7 @@ class RuleSet:
 
     def _remove_lines(self, text: str, pending: list[int], timeout: float, hits: dict[str, int]) -> str:
         gate_rules = self.gate.rules
-        # Rules with 'requires' look only at the lines holding a literal, found with str.find.
+        # Rules with 'requires' look only at the lines holding a literal.
         holding = {i: _lines_holding(gate_rules[i], text) for i in pending if gate_rules[i].requires}
         active = {i for i in pending if holding.get(i, True)}
         if not active:
@@ -384,7 +380,10 @@ def _literal_pattern(literal: str, flags: int) -> regex.Pattern:
 
 
 def _holds_a_literal(rule: CompiledRule, text: str, absent: set[regex.Pattern]) -> bool:
-    """:meth:`CompiledRule.may_match`, remembering in ``absent`` the literals the text does not hold."""
+    """False when the text holds none of the rule's ``requires`` literals (any case for IGNORECASE rules).
+
+    Remembers in ``absent`` the literals the text does not hold, for the next rule that asks.
+    """
     if not rule.requires:
         return True
     for literal in rule.requires:
