@@ -83,7 +83,7 @@ def child(name: str, input_dir: Path, work: Path) -> None:
         from pipeline.records import Article, Rejected
         from pipeline.rules import parse_rules
         records = _texts(input_dir)
-        # Read directly, not through pipeline.rule_files: the core alone never imports Beam.
+        # Read directly, not through pipeline.rules.files: the core alone never imports Beam.
         cleaner = Cleaner(parse_rules((str(path), path.read_bytes()) for path in sorted((ROOT / "rules").glob("*.toml"))))
 
         def loop():
@@ -109,17 +109,18 @@ def print_profile(loop) -> None:
     import cProfile
     import pstats
 
-    from pipeline import clean, headline, normalize, rules
+    from pipeline import clean, headline, normalize
+    from pipeline.rules import compiled, engine, gate
     rows = [  # label, function; indented rows are part of the row above
         ("whole core (Cleaner.clean)", clean.Cleaner.clean),
         ("normalisation: ftfy where needed, spaces, layout", normalize.normalize),
         ("  ftfy fast-path check", normalize.UnicodeFixer._scan),
         ("  ftfy itself, on the lines that need it", normalize.fix_unicode),
-        ("rules, all", rules.RuleSet.apply),
-        ("  line rules: passes over the lines", rules.RuleSet._remove_lines),
-        ("    line gate", rules.LineGate.screen),
-        ("    finding 'requires' literals", rules._lines_holding),
-        ("  other rules (hover cards, share-counter tail) on the lines holding their literal", rules.CompiledRule.apply),
+        ("rules, all", engine.RuleSet.apply),
+        ("  line rules: passes over the lines", engine.RuleSet._remove_lines),
+        ("    line gate", gate.LineGate.screen),
+        ("    finding 'requires' literals", compiled.lines_holding),
+        ("  other rules (hover cards, share-counter tail) on the lines holding their literal", compiled.CompiledRule.apply),
         ("layout tidying (in normalisation, and after rules that fired)", normalize.tidy_layout),
         ("headline repeats", headline.drop_leading_repeats),
         ("word counts for the mass-removal share", normalize.count_words),
@@ -148,7 +149,7 @@ def run_datatrove(input_dir: Path, work: Path) -> None:
     from datatrove.pipeline.writers import JsonlWriter
 
     from pipeline.normalize import NormalizeOptions, ftfy_config
-    from pipeline.rule_files import bundled_rules_dir, load_rules
+    from pipeline.rules.files import bundled_rules_dir, load_rules
 
     rules = load_rules([bundled_rules_dir()])
 

@@ -1,4 +1,4 @@
-"""Command line: ``python -m pipeline run|eval|rules test``.
+"""Command line: ``python -m pipeline run|eval|rules test|rules list``.
 
 Flags this parser does not know go to Beam's PipelineOptions, so any runner
 option (``--runner``, ``--direct_num_workers``, ``--project``...) passes through.
@@ -18,20 +18,12 @@ from apache_beam.options.pipeline_options import PipelineOptions
 
 from pipeline.clean import DEFAULT_MAX_REMOVED_SHARE, CleanOptions
 from pipeline.evaluate import format_report, score
-from pipeline.job import (
-    EVAL_FILE,
-    JobConfig,
-    OutputError,
-    format_summary,
-    prepare_output_dir,
-    read_clean_output,
-    read_jsonl,
-    run_job,
-)
+from pipeline.job import CLEAN, EVAL_FILE, JobConfig, OutputError, format_summary, prepare_output_dir, read_output, run_job
 from pipeline.normalize import NormalizeOptions
-from pipeline.readers import DEFAULT_MAX_DOC_BYTES, FORMATS, JsonlFields
-from pipeline.rule_files import bundled_rules_dir, load_rules
-from pipeline.rules import DEFAULT_TIMEOUT_SECONDS, RuleError, example_failures
+from pipeline.readers import DEFAULT_MAX_DOC_BYTES, FORMATS, JsonlFields, ReadOptions
+from pipeline.rules import DEFAULT_TIMEOUT_SECONDS, CompiledRule, RuleError, example_failures
+from pipeline.rules.files import bundled_rules_dir, load_rules
+from pipeline.writers import JsonlWriter
 
 RUN_OUTPUT_HELP = "output folder for clean-*.jsonl, rejected-*.jsonl, files-*.jsonl and summary.json"
 
@@ -126,9 +118,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     rules = commands.add_parser("rules", help="work with rule files")
     rules_commands = rules.add_subparsers(dest="rules_command", required=True)
-    test = rules_commands.add_parser("test", help="load rule files and run their examples")
-    test.add_argument("paths", nargs="*", default=[bundled_rules_dir()], metavar="PATH",
-                      help="rule files or folders (default: the bundled rules)")
+    for name, help in (("test", "load rule files and run their examples and look-alikes"),
+                       ("list", "show the rules in the order they run, with file, scope and kind")):
+        command = rules_commands.add_parser(name, help=help, allow_abbrev=False)
+        command.add_argument("paths", nargs="*", metavar="PATH",
+                             help="rule files or folders, after the bundled rules as in 'run --rules'")
+        command.add_argument("--no_bundled_rules", action="store_true", help="only the PATHs given, not the bundled rules")
     return parser
 
 
@@ -151,7 +146,10 @@ def _job_config(args) -> JobConfig:
         output_dir=args.output,
         rules=rules,
         input_format=args.input_format,
-        fields=JsonlFields(text=args.text_field, id=args.id_field, url=args.url_field, title=args.title_field),
+        read=ReadOptions(
+            fields=JsonlFields(text=args.text_field, id=args.id_field, url=args.url_field, title=args.title_field),
+            max_doc_bytes=args.max_doc_bytes,
+        ),
         clean=CleanOptions(
             normalize=NormalizeOptions(straight_quotes=args.straight_quotes, unicode_form=args.unicode_form,
                                        decode_html_entities=args.decode_html_entities),
@@ -159,7 +157,6 @@ def _job_config(args) -> JobConfig:
             max_removed_share=args.max_removed_share,
             first_line_is_headline=not args.no_headline_line,
         ),
-        max_doc_bytes=args.max_doc_bytes,
     )
 
 
@@ -180,14 +177,15 @@ def _kinds(args) -> dict:
 
 
 def _eval(args, beam_args: list[str]) -> int:
-    if not FileSystems.match([args.gold])[0].metadata_list:
+    gold_files = sorted(m.path for m in FileSystems.match([args.gold])[0].metadata_list)
+    if not gold_files:
         raise ConfigError(f"--gold {args.gold} matches no file")
-    gold, kinds = read_jsonl(args.gold), _kinds(args)
+    gold, kinds = [record for path in gold_files for record in JsonlWriter.read(path)], _kinds(args)
     args.output = args.output or tempfile.mkdtemp(prefix="newsclean-eval-")
     config = _job_config(args)
     prepare_output_dir(args.output, args.overwrite)
     run_job(config, PipelineOptions(beam_args))
-    report = score({record["id"]: record for record in read_clean_output(args.output)}, gold, kinds)
+    report = score({record["id"]: record for record in read_output(args.output, CLEAN)}, gold, kinds)
     path = FileSystems.join(args.output, EVAL_FILE)
     with FileSystems.create(path, mime_type="application/json") as out:
         out.write(json.dumps(report, indent=2).encode("utf-8") + b"\n")
@@ -196,13 +194,36 @@ def _eval(args, beam_args: list[str]) -> int:
     return 0
 
 
+def _rule_paths(args) -> list[str]:
+    """The rule files a job with the same flags would load: the bundled ones first, unless told otherwise."""
+    if args.no_bundled_rules and not args.paths:
+        raise ConfigError("--no_bundled_rules leaves no rules: name rule files or folders")
+    return ([] if args.no_bundled_rules else [bundled_rules_dir()]) + list(args.paths)
+
+
 def _rules_test(args) -> int:
-    rules = load_rules(args.paths)
+    rules = load_rules(_rule_paths(args))
     failures = example_failures(rules)
     _report(failures)
     checked = sum(len(rule.examples) + len(rule.keep) for rule in rules)
     print(f"{len(rules)} rules, {checked} examples: {len(failures)} failed")
     return 1 if failures else 0
+
+
+def _scope(rule) -> str:
+    parts = [*(f"site {site}" for site in rule.sites), *(f"url /{url}/" for url in rule.urls)]
+    return ", ".join(parts) or "every document"
+
+
+def _rules_list(args) -> int:
+    rules = load_rules(_rule_paths(args))
+    rows = [("#", "rule", "kind", "scope", "file")]
+    rows += [(str(i), rule.name, "line rule" if CompiledRule(rule).is_line_rule else "text rule", _scope(rule),
+              rule.file) for i, rule in enumerate(rules, 1)]
+    widths = [max(len(row[column]) for row in rows) for column in range(len(rows[0]) - 1)]
+    for row in rows:
+        print("  ".join(cell.ljust(width) for cell, width in zip(row, widths)) + "  " + row[-1])
+    return 0
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -214,8 +235,12 @@ def main(argv: list[str] | None = None) -> int:
     commands = {"run": _run, "eval": _eval}
     try:
         if args.command == "rules":
-            return _rules_test(args)
+            return _rules_list(args) if args.rules_command == "list" else _rules_test(args)
         return commands[args.command](args, extra)
-    except (RuleError, ConfigError, OutputError) as error:
+    except RuleError as error:
+        for problem in error.problems:
+            print(f"error: {problem}", file=sys.stderr)
+        return 2
+    except (ConfigError, OutputError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2

@@ -12,8 +12,9 @@ from apache_beam.metrics.metric import MetricsFilter
 from apache_beam.options.pipeline_options import PipelineOptions
 
 from pipeline.clean import CleanOptions
-from pipeline.readers import DEFAULT_MAX_DOC_BYTES, JsonlFields
-from pipeline.rules import Rule
+from pipeline.readers import ReadOptions
+from pipeline.rules.schema import Rule
+from pipeline.writers import WRITERS
 from pipeline.transforms import (
     ARTICLES,
     BYTES_IN,
@@ -32,7 +33,6 @@ from pipeline.transforms import (
     CountDuplicateIds,
     ReadArticles,
     ReconcileFiles,
-    WriteJsonl,
     rejected_counter,
     rule_docs_counter,
     rule_hits_counter,
@@ -41,8 +41,10 @@ from pipeline.transforms import (
 FILES = "files"
 SUMMARY_FILE = "summary.json"
 EVAL_FILE = "eval.json"
-# Everything a run writes into its output folder; a rerun replaces all of it or nothing.
-OUTPUT_PATTERNS = (f"{CLEAN}-*.jsonl", f"{REJECTED}-*.jsonl", f"{FILES}-*.jsonl", SUMMARY_FILE, EVAL_FILE)
+OUTPUT_FORMAT = "jsonl"
+# Everything a run writes into its output folder, in any format; a rerun replaces all of it or nothing.
+OUTPUT_PATTERNS = (*(writer.pattern(prefix) for writer in WRITERS.values() for prefix in (CLEAN, REJECTED, FILES)),
+                   SUMMARY_FILE, EVAL_FILE)
 
 
 class OutputError(Exception):
@@ -55,25 +57,25 @@ class JobConfig:
     output_dir: str
     rules: Sequence[Rule]
     input_format: str = "auto"
-    fields: JsonlFields = JsonlFields()
+    read: ReadOptions = field(default_factory=ReadOptions)
     clean: CleanOptions = field(default_factory=CleanOptions)
-    max_doc_bytes: int = DEFAULT_MAX_DOC_BYTES
+    output_format: str = OUTPUT_FORMAT
 
 
 def build_pipeline(config: JobConfig, options: PipelineOptions) -> beam.Pipeline:
     """Read articles, clean them, write clean and rejected JSONL; nothing runs yet."""
+    write = WRITERS[config.output_format]
     pipeline = beam.Pipeline(options=options)
-    read = pipeline | "ReadArticles" >> ReadArticles(
-        config.input_pattern, config.input_format, config.fields, config.max_doc_bytes)
+    read = pipeline | "ReadArticles" >> ReadArticles(config.input_pattern, config.input_format, config.read)
     cleaned = read[ARTICLES] | "CleanArticles" >> CleanArticles(config.rules, config.clean)
     rejected = (read[REJECTED], cleaned[REJECTED]) | "GatherRejections" >> beam.Flatten()
-    cleaned[CLEAN] | "WriteClean" >> WriteJsonl(config.output_dir, CLEAN)
-    rejected | "WriteRejected" >> WriteJsonl(config.output_dir, REJECTED)
+    cleaned[CLEAN] | "WriteClean" >> write(config.output_dir, CLEAN)
+    rejected | "WriteRejected" >> write(config.output_dir, REJECTED)
     cleaned[CLEAN] | "CountDuplicateIds" >> CountDuplicateIds()
     (
         {"file_counts": read[FILE_COUNTS], "clean": cleaned[CLEAN], "rejected": rejected}
         | "ReconcileFiles" >> ReconcileFiles()
-        | "WriteFileTallies" >> WriteJsonl(config.output_dir, FILES)
+        | "WriteFileTallies" >> write(config.output_dir, FILES)
     )
     return pipeline
 
@@ -161,22 +163,17 @@ def format_summary(summary: dict) -> str:
     return "\n".join(lines)
 
 
-def read_jsonl(pattern: str) -> list[dict]:
-    """Every JSON record in the files matching ``pattern``, on any Beam filesystem."""
-    records = []
-    for metadata in sorted(FileSystems.match([pattern])[0].metadata_list, key=lambda m: m.path):
-        with FileSystems.open(metadata.path) as stream:
-            records.extend(json.loads(line) for line in stream.read().decode("utf-8").splitlines() if line.strip())
-    return records
+def read_output(output_dir: str, prefix: str, output_format: str = OUTPUT_FORMAT) -> list[dict]:
+    """Every record a run wrote under ``prefix`` (``clean``, ``rejected``, ``files``), shard by shard."""
+    writer = WRITERS[output_format]
+    pattern = FileSystems.join(output_dir, writer.pattern(prefix))
+    paths = sorted(m.path for m in FileSystems.match([pattern])[0].metadata_list)
+    return [record for path in paths for record in writer.read(path)]
 
 
-def read_clean_output(output_dir: str) -> list[dict]:
-    return read_jsonl(FileSystems.join(output_dir, f"{CLEAN}-*.jsonl"))
-
-
-def file_reconciliation(output_dir: str) -> dict:
+def file_reconciliation(output_dir: str, output_format: str = OUTPUT_FORMAT) -> dict:
     """Input files, and those whose records read differ from clean plus rejected (never, unless a bug)."""
-    tallies = read_jsonl(FileSystems.join(output_dir, f"{FILES}-*.jsonl"))
+    tallies = read_output(output_dir, FILES, output_format)
     unreconciled = sorted(t["source"] for t in tallies if t["read"] != t["clean"] + t["rejected"])
     return {"read": len(tallies), "not_reconciled": unreconciled}
 
@@ -185,6 +182,6 @@ def run_job(config: JobConfig, options: PipelineOptions) -> dict:
     """Run the pipeline to the end, write summary.json next to the outputs and return the summary."""
     result = build_pipeline(config, options).run()
     result.wait_until_finish()
-    summary = summarize(counter_totals(result), config.rules, file_reconciliation(config.output_dir))
+    summary = summarize(counter_totals(result), config.rules, file_reconciliation(config.output_dir, config.output_format))
     write_summary(summary, config.output_dir)
     return summary

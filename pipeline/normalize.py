@@ -155,19 +155,17 @@ class UnicodeFixer:
             worst |= verdict
         return worst
 
-    def fix(self, text: str, fast: bool = True) -> str:
-        """The same result as :func:`fix_unicode` (which ``fast=False`` runs), faster."""
-        if not fast:
-            return fix_unicode(text, self.config)
+    def fix(self, text: str) -> str:
+        """The same result as :func:`fix_unicode`, faster."""
         if not self.needs_ftfy(text):
             return _fix_line_breaks(text)
         return self._fix_lines(text)
 
-    def repair(self, text: str, fast: bool = True) -> str:
+    def repair(self, text: str) -> str:
         """:meth:`fix`, then :func:`normalize_spaces`."""
-        verdict = self._scan(text) if fast else _NEEDS_FTFY
+        verdict = self._scan(text)
         if verdict == _NEEDS_FTFY:
-            return normalize_spaces(self.fix(text, fast))
+            return normalize_spaces(self._fix_lines(text))
         text = _fix_line_breaks(text)
         return normalize_spaces(text) if verdict == _HAS_SPACES or "\t" in text else text
 
@@ -251,6 +249,6 @@ def count_words(tidy_text: str) -> int:
     return tidy_text.count(" ") + tidy_text.count("\n") - tidy_text.count("\n\n") + 1
 
 
-def normalize(text: str, fixer: UnicodeFixer, fast: bool = True) -> str:
+def normalize(text: str, fixer: UnicodeFixer) -> str:
     """The whole normalisation step: ftfy (where needed), then spaces, then layout."""
-    return tidy_layout(fixer.repair(text, fast))
+    return tidy_layout(fixer.repair(text))

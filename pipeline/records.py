@@ -1,8 +1,10 @@
-"""The records that flow through the pipeline and the error that rejects one."""
+"""The records that flow through the pipeline and the error that rejects one.
+
+Records that reach an output have ``to_dict()``: the one shape every writer writes.
+"""
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 
 RAW_PREVIEW_CHARS = 300
@@ -30,15 +32,15 @@ class CleanArticle:
     url: str | None
     stats: dict = field(default_factory=dict)
 
-    def to_json(self) -> str:
-        record = {"id": self.id, "title": self.title, "text": self.text}
+    def to_dict(self) -> dict:
+        record: dict = {"id": self.id, "title": self.title, "text": self.text}
         if self.url:
             record["url"] = self.url
         record["source"] = self.source
         if self.line is not None:
             record["line"] = self.line
         record["stats"] = self.stats
-        return json.dumps(record, ensure_ascii=False)
+        return record
 
 
 @dataclass(frozen=True)
@@ -54,9 +56,8 @@ class FileTally:
     def reconciled(self) -> bool:
         return self.read == self.clean + self.rejected
 
-    def to_json(self) -> str:
-        return json.dumps({"source": self.source, "read": self.read, "clean": self.clean,
-                           "rejected": self.rejected}, ensure_ascii=False)
+    def to_dict(self) -> dict:
+        return {"source": self.source, "read": self.read, "clean": self.clean, "rejected": self.rejected}
 
 
 class Rejected(Exception):
@@ -92,10 +93,9 @@ class Rejection:
         return cls(stage=error.stage, reason=error.reason, detail=error.detail,
                    source=source, id=id or error.record_id, line=line, raw_start=raw[:RAW_PREVIEW_CHARS])
 
-    def to_json(self) -> str:
-        record = {"id": self.id, "source": self.source}
+    def to_dict(self) -> dict:
+        record: dict = {"id": self.id, "source": self.source}
         if self.line is not None:
             record["line"] = self.line
-        record.update(stage=self.stage, reason=self.reason, detail=self.detail,
-                      raw_start=self.raw_start)
-        return json.dumps(record, ensure_ascii=False)
+        record.update(stage=self.stage, reason=self.reason, detail=self.detail, raw_start=self.raw_start)
+        return record

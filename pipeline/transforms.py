@@ -14,13 +14,12 @@ from typing import BinaryIO, Sequence
 import apache_beam as beam
 from apache_beam.io import fileio
 from apache_beam.io.filesystem import CompressionTypes
-from apache_beam.io.filesystems import FileSystems
 from apache_beam.metrics import Metrics
 
 from pipeline.clean import Cleaner, CleanOptions
-from pipeline.readers import DEFAULT_MAX_DOC_BYTES, JsonlFields, detect_format, read_records
+from pipeline.readers import READERS, ReadOptions, detect_format
 from pipeline.records import RAW_PREVIEW_CHARS, Article, CleanArticle, FileTally, Rejected, Rejection
-from pipeline.rules import Rule
+from pipeline.rules.schema import Rule
 
 NAMESPACE = "newsclean"
 ARTICLES = "articles"
@@ -77,20 +76,22 @@ class ReadArticlesFn(beam.DoFn):
     reconcile every file's records with what came out.
     """
 
-    def __init__(self, input_format: str, fields: JsonlFields, max_doc_bytes: int):
+    def __init__(self, input_format: str, options: ReadOptions):
         self.input_format = input_format
-        self.fields = fields
-        self.max_doc_bytes = max_doc_bytes
+        self.options = options
         self.docs_read = Metrics.counter(NAMESPACE, DOCS_READ)
         self.bytes_in = Metrics.counter(NAMESPACE, BYTES_IN)
 
+    def setup(self):
+        self.readers = {name: reader(self.options) for name, reader in READERS.items()}
+
     def process(self, readable_file: fileio.ReadableFile):
         path = readable_file.metadata.path
-        fmt = detect_format(path) if self.input_format == "auto" else self.input_format
+        reader = self.readers[detect_format(path) if self.input_format == "auto" else self.input_format]
         read = 0
         try:
             with _open(readable_file) as stream:
-                for record, size in read_records(stream, path, fmt, self.fields, self.max_doc_bytes):
+                for record, size in reader.read(stream, path):
                     read += 1
                     self.bytes_in.inc(size)
                     if isinstance(record, Rejection):
@@ -150,13 +151,11 @@ def _unexpected_failure(failure) -> Rejection:
 class ReadArticles(beam.PTransform):
     """Files matching a glob to articles (main output), rejections (``REJECTED``) and records per file (``FILE_COUNTS``)."""
 
-    def __init__(self, file_pattern: str, input_format: str = "auto", fields: JsonlFields = JsonlFields(),
-                 max_doc_bytes: int = DEFAULT_MAX_DOC_BYTES):
+    def __init__(self, file_pattern: str, input_format: str = "auto", options: ReadOptions = ReadOptions()):
         super().__init__()
         self.file_pattern = file_pattern
         self.input_format = input_format
-        self.fields = fields
-        self.max_doc_bytes = max_doc_bytes
+        self.options = options
 
     def expand(self, pipeline):
         return (
@@ -166,7 +165,7 @@ class ReadArticles(beam.PTransform):
             # reading to writing, and no shuffle ever holds the articles.
             | "SpreadFilesOverWorkers" >> beam.Reshuffle()
             | "OpenFiles" >> fileio.ReadMatches()
-            | "ParseRecords" >> beam.ParDo(ReadArticlesFn(self.input_format, self.fields, self.max_doc_bytes))
+            | "ParseRecords" >> beam.ParDo(ReadArticlesFn(self.input_format, self.options))
                 .with_outputs(REJECTED, FILE_COUNTS, main=ARTICLES)
         )
 
@@ -238,19 +237,4 @@ class CountDuplicateIds(beam.PTransform):
             | "KeyById" >> beam.Map(lambda article: (article.id, 1))
             | "CountPerId" >> beam.CombinePerKey(sum)
             | "CountRepeats" >> beam.ParDo(_CountRepeatedIds())
-        )
-
-
-class WriteJsonl(beam.PTransform):
-    """Records with a ``to_json()`` to ``DIR/PREFIX-SSSSS-of-NNNNN.jsonl``."""
-
-    def __init__(self, output_dir: str, prefix: str):
-        super().__init__()
-        self.path_prefix = FileSystems.join(output_dir, prefix)
-
-    def expand(self, records):
-        return (
-            records
-            | "ToJson" >> beam.Map(lambda record: record.to_json())
-            | "WriteFiles" >> beam.io.WriteToText(self.path_prefix, file_name_suffix=".jsonl")
         )

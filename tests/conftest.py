@@ -1,3 +1,5 @@
+import contextlib
+import io
 import json
 import os
 import subprocess
@@ -6,6 +8,8 @@ from pathlib import Path
 
 import pytest
 from hypothesis import settings
+
+from pipeline.cli import main
 
 REPO = Path(__file__).resolve().parent.parent
 FIXTURES = REPO / "fixtures"
@@ -49,7 +53,19 @@ def read_output(output_dir: Path, kind: str) -> list[dict]:
     return sort_records([r for shard in sorted(output_dir.glob(f"{kind}-*.jsonl")) for r in read_jsonl(shard)])
 
 
-def run_cli(*args: str, cwd: Path = REPO, timeout: float = 300) -> subprocess.CompletedProcess:
+def run_cli(*args: str, cwd: Path = REPO) -> subprocess.CompletedProcess:
+    """``python -m pipeline ARGS`` in this process (starting Python and Beam again adds nothing to most tests)."""
+    stdout, stderr = io.StringIO(), io.StringIO()
+    with contextlib.chdir(cwd), contextlib.redirect_stdout(stdout), contextlib.redirect_stderr(stderr):
+        try:
+            code = main(list(args))
+        except SystemExit as exit:   # argparse's errors
+            code = exit.code if isinstance(exit.code, int) else 1
+    return subprocess.CompletedProcess(["python", "-m", "pipeline", *args], code, stdout.getvalue(), stderr.getvalue())
+
+
+def run_cli_process(*args: str, cwd: Path = REPO, timeout: float = 300) -> subprocess.CompletedProcess:
+    """``python -m pipeline ARGS`` in a new process: for runners that start worker processes."""
     return subprocess.run([sys.executable, "-m", "pipeline", *args], cwd=cwd, capture_output=True,
                           text=True, timeout=timeout)
 

@@ -4,7 +4,7 @@ from pipeline.clean import Cleaner, CleanOptions
 from pipeline.normalize import NormalizeOptions
 from pipeline.readers import article_from_file
 from pipeline.records import Article, Rejected
-from pipeline.rule_files import load_rules
+from pipeline.rules.files import load_rules
 from pipeline.rules import Example, Rule
 from tests.conftest import BUNDLED_RULES, EXPECTED, RAW, read_jsonl
 

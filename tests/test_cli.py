@@ -5,10 +5,12 @@ import shutil
 import subprocess
 
 from tests.conftest import (
+    BUNDLED_RULES,
     EXPECTED,
     FIXTURES,
     IN_PROCESS,
     REPO,
+    RULE_TOML,
     read_jsonl,
     read_output,
     run_cli,
@@ -80,7 +82,9 @@ def test_a_failing_example_fails_rules_test_and_stops_run_before_reading(tmp_pat
     tested = run_cli("rules", "test", str(rules))
     assert tested.returncode == 1
     assert f"{rules / '90-site.toml'}: rule 'user-backtracker': example 1: expected 'a', got ''" in tested.stderr
-    assert "1 rules, 2 examples: 1 failed" in tested.stdout
+    assert tested.stdout.endswith(" examples: 1 failed\n")   # checked together with the bundled rules
+    alone = run_cli("rules", "test", "--no_bundled_rules", str(rules))
+    assert (alone.returncode, alone.stdout) == (1, "1 rules, 2 examples: 1 failed\n")
 
     ran = run_fixtures(tmp_path / "out", "--rules", str(rules), *IN_PROCESS)
     assert ran.returncode == 2
@@ -217,3 +221,25 @@ def test_eval_takes_an_explicit_kinds_file(tmp_path):
                    "--kinds", str(kinds), "--output", str(tmp_path / "out"), *IN_PROCESS)
     assert done.returncode == 0, done.stderr
     assert set(json.loads((tmp_path / "out" / "eval.json").read_text())["groups"]) == {"all", "mine"}
+
+
+def test_rules_test_checks_a_folder_with_the_bundled_rules_it_will_run_with(write_rule_file):
+    # Alone it passes; with the bundled rules, as 'run --rules' loads it, its name is taken.
+    rules = write_rule_file("90-site.toml", RULE_TOML.replace('name = "ad-line"', 'name = "share-bar"'))
+    assert run_cli("rules", "test", "--no_bundled_rules", str(rules)).returncode == 0
+    tested = run_cli("rules", "test", str(rules))
+    assert tested.returncode == 2
+    assert tested.stderr.strip().endswith(f"error: {rules / '90-site.toml'}: rule 'share-bar': name already used in "
+                                          f"{BUNDLED_RULES / '50-share-bars.toml'}")
+
+
+def test_rules_list_shows_the_rules_in_the_order_they_run(write_rule_file):
+    rules = write_rule_file("90-site.toml", (FIXTURES / "rules" / "example-news.toml").read_text(encoding="utf-8"))
+    listed = run_cli("rules", "list", str(rules))
+    assert listed.returncode == 0, listed.stderr
+    header, *rows = listed.stdout.splitlines()
+    assert header.split() == ["#", "rule", "kind", "scope", "file"]
+    assert rows[0].split()[:4] == ["1", "read-time-line", "line", "rule"]
+    assert rows[-1].split()[1:] == ["example-news-subscribe", "line", "rule", "site", "example-news.com",
+                                    str(rules / "90-site.toml")]
+    assert any(row.split()[1:4] == ["hover-card", "text", "rule"] for row in rows)

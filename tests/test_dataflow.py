@@ -13,7 +13,7 @@ from apache_beam.options.pipeline_options import PipelineOptions  # noqa: E402
 from apache_beam.portability.api import beam_runner_api_pb2  # noqa: E402
 
 from pipeline.job import JobConfig, build_pipeline  # noqa: E402
-from pipeline.rule_files import load_rules  # noqa: E402
+from pipeline.rules.files import load_rules  # noqa: E402
 from pipeline.transforms import CleanArticleFn  # noqa: E402
 from tests.conftest import BUNDLED_RULES, FIXTURES  # noqa: E402
 

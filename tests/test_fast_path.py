@@ -1,5 +1,6 @@
 """The fast paths (ftfy only on the lines that need it, line rules in one gated pass over the
-lines) give exactly the reference output (ftfy on every text, each rule on its own, in order).
+lines, rules with 'requires' only on the lines holding a literal) give exactly the reference
+output of tests/reference.py (ftfy on every text, each rule on its own on the whole text, in order).
 
 The corpus test runs on every document of ../shared/corpus (or $NEWSCLEAN_CORPUS) and is
 skipped where the corpus is not there, as on a user's machine; CI has it.
@@ -12,14 +13,16 @@ from pathlib import Path
 import pytest
 
 from pipeline.clean import Cleaner
-from pipeline.readers import JsonlFields, article_from_file, article_from_json_line
+from pipeline.readers import JsonlFields, article_from_file
+from pipeline.readers.jsonl import article_from_json_line
 from pipeline.records import Rejected
-from pipeline.rule_files import load_rules
+from pipeline.rules.files import load_rules
 from tests.conftest import BUNDLED_RULES, FIXTURES, REPO
+from tests.reference import reference_cleaner
 
 CORPUS = Path(os.environ.get("NEWSCLEAN_CORPUS", REPO.parent / "shared" / "corpus"))
 RULES = load_rules([str(BUNDLED_RULES)])
-FAST, REFERENCE = Cleaner(RULES), Cleaner(RULES, fast=False)
+FAST, REFERENCE = Cleaner(RULES), reference_cleaner(RULES)
 
 
 def outcome(cleaner: Cleaner, article):

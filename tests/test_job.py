@@ -3,7 +3,7 @@ import json
 from apache_beam.options.pipeline_options import PipelineOptions
 
 from pipeline.job import JobConfig, format_summary, run_job, summarize
-from pipeline.rule_files import load_rules
+from pipeline.rules.files import load_rules
 from tests.conftest import BUNDLED_RULES, EXPECTED, IN_PROCESS, RAW, read_jsonl, read_output
 
 RULES = load_rules([str(BUNDLED_RULES)])

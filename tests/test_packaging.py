@@ -37,7 +37,7 @@ def test_an_installed_package_finds_its_bundled_rules(dist, tmp_path):
     site = tmp_path / "site"
     zipfile.ZipFile(wheel).extractall(site)
     probe = (f"import sys; sys.path.insert(0, {str(site)!r}); import pipeline; "
-             "from pipeline.rule_files import bundled_rules_dir, load_rules; "
+             "from pipeline.rules.files import bundled_rules_dir, load_rules; "
              "print(pipeline.__file__); print(bundled_rules_dir()); print(len(load_rules([bundled_rules_dir()])))")
     done = subprocess.run([sys.executable, "-c", probe], cwd=tmp_path, capture_output=True, text=True, check=True)
     package_file, rules_dir, count = done.stdout.split("\n")[:3]

@@ -16,10 +16,12 @@ from pipeline.clean import Cleaner
 from pipeline.normalize import (ZERO_WIDTH, NormalizeOptions, UnicodeFixer, fix_unicode, normalize, normalize_spaces,
                                 tidy_layout)
 from pipeline.records import Article, Rejected
-from pipeline.rule_files import load_rules
+from pipeline.rules import RuleSet
+from pipeline.rules.files import load_rules
 from tests.conftest import BUNDLED_RULES, FIXTURES
 
-CLEANER = Cleaner(load_rules([str(BUNDLED_RULES)]))
+RULES = load_rules([str(BUNDLED_RULES)])
+CLEANER, RULE_SET = Cleaner(RULES), RuleSet(RULES)
 FIXER = UnicodeFixer(NormalizeOptions())
 GOLD_PARAGRAPHS = [p for line in (FIXTURES / "eval" / "gold.jsonl").read_text(encoding="utf-8").splitlines()
                    for p in json.loads(line)["text"].split("\n\n")]
@@ -101,7 +103,7 @@ def test_every_paragraph_that_is_removed_is_claimed_by_a_rule_or_the_headline(ar
     clean = clean_or_none(text)
     normalized_body = normalize(text, FIXER).split("\n\n")[1:]
     for paragraph in normalized_body:
-        claimed_by_rule = any(rule.apply(paragraph, 2.0)[1] for rule in CLEANER.rules.rules)
+        claimed_by_rule = any(rule.apply(paragraph, 2.0)[1] for rule in RULE_SET.rules)
         is_headline = paragraph.casefold() == normalize(text, FIXER).split("\n\n")[0].casefold()
         if not (claimed_by_rule or is_headline):
             assert clean is not None and paragraph in clean.text, paragraph
@@ -130,7 +132,7 @@ def test_the_fast_path_agrees_on_typical_mixtures_of_clean_and_damaged_text(text
     assert FIXER.repair(text) == normalize_spaces(fix_unicode(text, FIXER.config))
 
 
-GATE = CLEANER.rules.gate
+GATE = RULE_SET.gate
 EXAMPLE_LINES = sorted({line for rule in GATE.rules for text in (*(e.input for e in rule.rule.examples), *rule.rule.keep)
                         for line in text.split("\n") if line})
 

@@ -3,18 +3,10 @@ import io
 
 import pytest
 
-from pipeline.readers import (
-    JsonlFields,
-    article_from_file,
-    article_from_json_line,
-    bounded_lines,
-    check_not_binary,
-    decode_bytes,
-    detect_format,
-    file_stem,
-    read_at_most,
-    read_records,
-)
+from pipeline.readers import JsonlFields, ReadOptions, article_from_file, detect_format, file_stem, read_records
+from pipeline.readers.base import read_at_most
+from pipeline.readers.decoding import bounded_lines, check_not_binary, decode_bytes
+from pipeline.readers.jsonl import article_from_json_line
 from pipeline.records import Article, Rejected
 
 FIELDS = JsonlFields()
@@ -137,22 +129,22 @@ def test_nul_bytes_mean_binary_unless_utf16_with_a_bom():
 
 def test_read_records_of_a_jsonl_stream_numbers_lines_and_counts_bytes():
     stream = io.BytesIO(b'{"text": "A\\n\\nB"}\n\n{"text": 1}\n' + b"x" * 50 + b"\n")
-    records = list(read_records(stream, "f.jsonl", "jsonl", FIELDS, max_bytes=40))
+    records = list(read_records(stream, "f.jsonl", "jsonl", ReadOptions(max_doc_bytes=40)))
     assert [(type(r).__name__, getattr(r, "line", None), size) for r, size in records] == [
         ("Article", 1, 19), ("Rejection", 3, 12), ("Rejection", 4, 0)]
     assert [r.reason for r, _ in records[1:]] == ["bad_field", "too_large"]
 
 
 def test_read_records_of_a_whole_file():
-    [(article, size)] = read_records(io.BytesIO(b"Title\n\nBody"), "d/a.txt", "text", FIELDS, max_bytes=100)
+    [(article, size)] = read_records(io.BytesIO(b"Title\n\nBody"), "d/a.txt", "text", ReadOptions(max_doc_bytes=100))
     assert (article, size) == (Article(id="a", text="Title\n\nBody", source="d/a.txt"), 11)
-    [(rejection, _)] = read_records(io.BytesIO(b"x" * 101), "d/a.txt", "text", FIELDS, max_bytes=100)
+    [(rejection, _)] = read_records(io.BytesIO(b"x" * 101), "d/a.txt", "text", ReadOptions(max_doc_bytes=100))
     assert (rejection.id, rejection.reason) == (None, "too_large")
 
 
 def test_a_read_error_keeps_the_lines_before_it_and_rejects_the_rest_once():
     stream = BrokenStream(b'{"text": "A\\n\\nB"}\n{"text": "C\\n\\nD"}\n{"text": "cut')
-    records = [r for r, _ in read_records(stream, "f.jsonl.gz", "jsonl", FIELDS, max_bytes=1000)]
+    records = [r for r, _ in read_records(stream, "f.jsonl.gz", "jsonl", ReadOptions(max_doc_bytes=1000))]
     assert [type(r).__name__ for r in records] == ["Article", "Article", "Rejection"]
     assert (records[2].reason, records[2].line) == ("unreadable", 3)   # the cut line and all after it
     assert "EOFError" in records[2].detail

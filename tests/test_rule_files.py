@@ -6,7 +6,7 @@ from apache_beam.io.filesystem import CompressionTypes
 from apache_beam.io.localfilesystem import LocalFileSystem
 
 from pipeline.cli import main
-from pipeline.rule_files import bundled_rules_dir, load_rules, read_rule_files
+from pipeline.rules.files import bundled_rules_dir, load_rules, read_rule_files
 from pipeline.rules import RuleError
 from tests.conftest import BUNDLED_RULES, FIXTURES, IN_PROCESS, RAW, RULE_TOML, read_output
 

@@ -3,7 +3,7 @@ import time
 import pytest
 
 from pipeline.records import Rejected
-from pipeline.rule_files import load_rules
+from pipeline.rules.files import load_rules
 from pipeline.rules import (
     CompiledRule,
     Example,
@@ -17,8 +17,13 @@ from pipeline.rules import (
     parse_rules,
 )
 from tests.conftest import BUNDLED_RULES, RULE_TOML
+from tests.reference import apply_rules_one_by_one
 
 VALID = RULE_TOML
+
+
+def one_by_one(rules: RuleSet, text: str, url: str | None):
+    return apply_rules_one_by_one(rules.rules, text, url, "f", 2.0)
 
 
 def rule(pattern: str, name: str = "r", replacement: str = "", **kwargs) -> Rule:
@@ -159,7 +164,8 @@ def test_line_rules_are_recognised_by_shape():
 
 
 def test_a_line_rule_removes_whole_lines_only_and_never_the_next_one():
-    crossing = CompiledRule(rule(r"^More:\s*\S.*$", flags=("MULTILINE",)))
+    # [^\n]* and \S could cross a line break in a whole-text search; a line rule never does.
+    crossing = CompiledRule(rule(r"^More:[^\n]*\S.*$", flags=("MULTILINE",)))
     assert crossing.is_line_rule
     assert crossing.apply("Body.\n\nMore:\n\nA real sentence.", 2.0) == ("Body.\n\nMore:\n\nA real sentence.", 0)
     assert crossing.apply("Body.\n\nMore: a link", 2.0) == ("Body.\n\n", 1)
@@ -174,13 +180,13 @@ def test_a_line_rule_removes_whole_lines_only_and_never_the_next_one():
 ])
 def test_line_rules_in_one_pass_equal_each_rule_on_its_own(text):
     rules = RuleSet(LINE_RULES)
-    assert rules.apply(text, None, "f") == rules.apply(text, None, "f", fast=False)
+    assert rules.apply(text, None, "f") == one_by_one(rules, text, None)
 
 
 def test_a_line_rule_never_reaches_into_the_next_line_in_either_path():
-    rules = RuleSet([rule(r"^More:\s*\S.*$", flags=("MULTILINE",))])
+    rules = RuleSet([rule(r"^More:[^\n]*\S.*$", flags=("MULTILINE",))])
     text = "Body.\n\nMore:\n\nA real sentence."
-    assert rules.apply(text, None, "f") == rules.apply(text, None, "f", fast=False) == (text, {})
+    assert rules.apply(text, None, "f") == one_by_one(rules, text, None) == (text, {})
 
 
 def test_a_line_rule_that_matches_an_empty_line_is_refused():
@@ -230,7 +236,7 @@ def test_a_pass_honours_scope_and_requires_of_each_line_rule():
     text = "Share\n\n(c) Example. All Rights Reserved.\n\nBody."
     for url, expected in [("https://a.com/x", ("\n\n\n\nBody.", {"scoped": 1, "notice": 1})),
                           ("https://b.com/x", ("Share\n\n\n\nBody.", {"notice": 1}))]:
-        assert rules.apply(text, url, "f") == rules.apply(text, url, "f", fast=False) == expected
+        assert rules.apply(text, url, "f") == one_by_one(rules, text, url) == expected
 
 
 def test_a_non_line_rule_between_line_rules_sees_the_text_the_earlier_ones_left():
@@ -238,13 +244,13 @@ def test_a_non_line_rule_between_line_rules_sees_the_text_the_earlier_ones_left(
                      rule(r"Share\n", "glue", "joined ", requires=("Share",)),
                      rule(r"^joined Body\.$", "after", flags=("MULTILINE",))])
     text = "Share\nBody."
-    assert rules.apply(text, None, "f") == rules.apply(text, None, "f", fast=False) == ("\nBody.", {"share": 1})
+    assert rules.apply(text, None, "f") == one_by_one(rules, text, None) == ("\nBody.", {"share": 1})
 
 
 def test_rule_set_fast_and_reference_paths_agree_and_keep_rule_order():
     rules = RuleSet([*LINE_RULES, rule("Body", "body-word", "Text"), rule(r"^Text\.$", "after", flags=("MULTILINE",))])
     text = "ADVERTISEMENT\n\nBody.\n\n3 min read"
-    assert rules.apply(text, None, "f") == rules.apply(text, None, "f", fast=False) == \
+    assert rules.apply(text, None, "f") == one_by_one(rules, text, None) == \
         ("\n\n\n\n", {"ad": 1, "read-time": 1, "body-word": 1, "after": 1})
 
 
@@ -253,8 +259,8 @@ def test_requires_skips_texts_without_the_literal_and_is_checked_against_example
     assert CompiledRule(hover).apply("a more b", 2.0) == ("a more b", 0)
     assert CompiledRule(hover).apply("a x MORE b", 2.0) == ("a  b", 1)
     bad = VALID.replace('flags = ["MULTILINE"]', 'flags = ["MULTILINE"]\nrequires = ["SPONSOR"]')
-    with pytest.raises(RuleError, match="example 1 contains none of 'requires'"):
-        parse_rule_file("ads.toml", bad.encode())
+    with pytest.raises(RuleError, match="ads.toml: rule 'ad-line': example 1 contains none of 'requires'"):
+        parse_rules([("ads.toml", bad.encode())])
     for literals in ('[""]', '["AD\\nVERT"]'):
         bad = VALID.replace('flags = ["MULTILINE"]', f'flags = ["MULTILINE"]\nrequires = {literals}')
         with pytest.raises(RuleError, match="ads.toml: rule 'ad-line': each 'requires' literal must be non-empty"):
@@ -267,3 +273,64 @@ def test_a_rule_with_requires_looks_only_at_lines_holding_a_literal():
     assert card.apply(text, 2.0) == ("Ann said.\nBob Ray said more.\nCy too", 2)
     spanning = CompiledRule(rule(r"said\.\nBob", "span", requires=("said",)))
     assert spanning.apply(text, 2.0) == (text, 0)   # never across lines
+
+
+def test_an_inline_multiline_flag_makes_a_line_rule_as_the_listed_flag_does():
+    inline = CompiledRule(rule(r"(?m)^• Comments$"))
+    listed = CompiledRule(rule(r"^• Comments$", flags=("MULTILINE",)))
+    assert inline.is_line_rule and listed.is_line_rule
+    text = "Body.\n• Comments\nEnd."
+    assert inline.apply(text, 2.0) == listed.apply(text, 2.0) == ("Body.\n\nEnd.", 1)
+
+
+def test_requires_literals_ignore_case_when_the_pattern_does_inline_or_listed():
+    inline = CompiledRule(rule(r"(?i)\w+ MORE", requires=("MORE",)))
+    listed = CompiledRule(rule(r"\w+ MORE", flags=("IGNORECASE",), requires=("MORE",)))
+    assert inline.apply("a x more b", 2.0) == listed.apply("a x more b", 2.0) == ("a  b", 1)
+    assert check_examples(rule(r"(?i)\w+ MORE", requires=("MORE",), examples=(Example("a x more b", "a b"),),
+                               keep=("Nothing here.",))) == []
+
+
+@pytest.mark.parametrize("pattern, examples, keep", [
+    # '^' without MULTILINE matches at the start of the text only, but line by line at every line.
+    (r"^Foo[ ]", (Example("Foo bar", "bar"),), ("Bar\nFoo baz",)),
+    # A pattern across a line break never matches within one line.
+    (r"Sponsored\nby[ ]\w+", (Example("Text.\nSponsored\nby Acme", "Text."),), ("Sponsored content",)),
+])
+def test_a_rule_whose_requires_changes_its_result_is_refused(pattern, examples, keep):
+    failures = check_examples(rule(pattern, requires=("Foo", "Sponsored"), examples=examples, keep=keep))
+    assert len(failures) == 1
+    assert failures[0].startswith("test.toml: rule 'r': ") and "without 'requires'" in failures[0]
+    assert check_examples(rule(pattern, examples=examples, keep=keep)) == []   # the same rule without it is fine
+
+
+@pytest.mark.parametrize("pattern, flags, message", [
+    (r"^Share\s+this$", ("MULTILINE",), r"line rule uses \\s"),
+    (r"(?s)President.*", (), "with DOTALL an unbounded"),
+    (r"Sponsored.+$", ("DOTALL",), "with DOTALL an unbounded"),
+])
+def test_patterns_the_readme_forbids_are_refused_naming_file_and_rule(pattern, flags, message):
+    with pytest.raises(RuleError, match=f"^test.toml: rule 'r': {message}"):
+        CompiledRule(rule(pattern, flags=flags))
+
+
+@pytest.mark.parametrize("pattern, flags", [
+    (r"^Share[ ]this$", ("MULTILINE",)),        # [ ] as the README says
+    (r"Sponsored.{0,40}\.", ("DOTALL",)),     # a bounded run
+    (r"(?s)Loading\.*", ()),                   # an escaped dot repeated
+    (r"President.*", ()),                       # without DOTALL '.' stops at the line's end
+])
+def test_their_look_alikes_load(pattern, flags):
+    CompiledRule(rule(pattern, flags=flags))
+
+
+def test_every_problem_of_a_file_is_reported_not_only_the_first():
+    bad = RULE_TOML + RULE_TOML.replace('name = "ad-line"', 'name = "ad-two"').replace(
+        'description = ', 'colour = "red"\ndescription = ') + RULE_TOML.replace('name = "ad-line"', 'name = "ad-three"')
+    with pytest.raises(RuleError) as raised:
+        parse_rules([("ads.toml", bad.encode()), ("more.toml", RULE_TOML.replace("MULTILINE", "MULTI").encode())])
+    assert raised.value.problems == [
+        "ads.toml: rule 'ad-two': unknown key(s) ['colour']; allowed: description, examples, flags, keep, name, "
+        "pattern, replacement, requires, scope",
+        "more.toml: rule 'ad-line': unknown flag(s) ['MULTI']; allowed: IGNORECASE, MULTILINE, DOTALL, VERBOSE",
+    ]

@@ -8,7 +8,7 @@ from apache_beam.testing.test_pipeline import TestPipeline as BeamTestPipeline
 from apache_beam.testing.util import assert_that, equal_to
 
 from pipeline.records import Article
-from pipeline.rule_files import load_rules
+from pipeline.rules.files import load_rules
 from pipeline.transforms import ARTICLES, CLEAN, NAMESPACE, REJECTED, CleanArticles, ReadArticles
 from tests.conftest import BUNDLED_RULES, IN_PROCESS, RAW
 

@@ -9,7 +9,8 @@ from typing import Iterable
 from apache_beam.io.filesystems import FileSystems
 
 import pipeline
-from pipeline.rules import Rule, RuleError, parse_rules
+from pipeline.rules.loader import parse_rules
+from pipeline.rules.schema import Rule, RuleError
 
 
 def bundled_rules_dir() -> str:

@@ -1,0 +1,21 @@
+"""Cleanup rules: the TOML files users write, checked, compiled and applied.
+
+- ``schema``: the file format, parsed into plain :class:`Rule` data;
+- ``compiled``: what a rule means (line rule or not, scope, ``requires``), per process;
+- ``gate``: which line rules a line's first characters allow;
+- ``engine``: :class:`RuleSet`, every rule in order with the gate's shortcuts;
+- ``loader``: file contents to checked rules; ``checks``: examples and look-alikes;
+- ``files``: finding and reading rule files on any Beam filesystem (the only part that imports Beam).
+"""
+
+from pipeline.rules.checks import check_examples, example_failures
+from pipeline.rules.compiled import DEFAULT_TIMEOUT_SECONDS, CompiledRule
+from pipeline.rules.engine import RuleSet
+from pipeline.rules.gate import LineGate
+from pipeline.rules.loader import parse_rules
+from pipeline.rules.schema import FLAGS, Example, Rule, RuleError, parse_rule_file
+
+__all__ = [
+    "DEFAULT_TIMEOUT_SECONDS", "FLAGS", "CompiledRule", "Example", "LineGate", "Rule", "RuleError", "RuleSet",
+    "check_examples", "example_failures", "parse_rule_file", "parse_rules",
+]

@@ -1,0 +1,157 @@
+"""What a rule means: its pattern, scope and ``requires`` literals compiled once per process.
+
+Everything here follows the *compiled* pattern, so a flag written inline
+(``(?m)``, ``(?i)``) means what the same flag means in ``flags = [...]``.
+"""
+
+from __future__ import annotations
+
+import functools
+from typing import Sequence
+from urllib.parse import urlsplit
+
+import regex
+
+from pipeline.records import Rejected
+from pipeline.rules.schema import Rule, RuleError
+
+DEFAULT_TIMEOUT_SECONDS = 2.0
+
+_LOOKAROUND = regex.compile(r"\(\?<?[=!]|\\[AZz]")
+# Global inline flags at the start of a pattern, '(?mi)', which a line rule's '^' may follow.
+_LEADING_FLAGS = regex.compile(r"^(?:\(\?[a-zA-Z]+\))+")
+# '.' repeated without an upper bound: '.*', '.+', '.{3,}' (not '\.*', not '[.]*').
+_UNBOUNDED_DOT = regex.compile(r"(?<!\\)(?:\\\\)*\.(?:[*+]|\{\d*,\})")
+_WHITESPACE_CLASS = regex.compile(r"(?<!\\)(?:\\\\)*\\s")
+
+
+class CompiledRule:
+    """A rule ready to run: its pattern and scope compiled once per process.
+
+    A *line rule* (MULTILINE, pattern ``^...$``, no replacement, no lookaround or
+    \\A/\\Z) removes every line its pattern matches in full, one line at a time:
+    it can never reach into a neighbouring line, and it may not match an empty line.
+    Any other rule replaces every match in the whole text.
+
+    ``requires`` only saves time: a rule with it looks only at the lines that
+    hold a literal (in any case when the pattern ignores case), which
+    :func:`pipeline.rules.checks.check_examples` proves equal, on the rule's
+    examples and look-alikes, to running it on the whole text.
+    """
+
+    def __init__(self, rule: Rule):
+        self.rule = rule
+        self.name = rule.name
+        try:
+            self.pattern = regex.compile(rule.pattern, rule.regex_flags)
+            self.url_patterns = tuple(regex.compile(url) for url in rule.urls)
+        except regex.error as error:
+            hint = r" (the regex module writes \u00A0, not \x{00A0})" if r"\x{" in rule.pattern else ""
+            raise RuleError(rule.file, f"pattern does not compile: {error}{hint}", rule.name) from None
+        flags = self.pattern.flags
+        body = _LEADING_FLAGS.sub("", rule.pattern.strip())
+        self.is_line_rule = bool(flags & regex.MULTILINE and not rule.replacement and body.startswith("^")
+                                 and body.endswith("$") and not body.endswith("\\$")
+                                 and not _LOOKAROUND.search(body))
+        self._refuse_what_the_readme_forbids(body, flags)
+        self.scoped = bool(rule.sites or rule.urls)
+        self.requires = literal_patterns(rule.requires, ignore_case=bool(flags & regex.IGNORECASE))
+        for i, example in enumerate(rule.examples, 1):
+            if self.requires and not any(literal.search(example.input) for literal in self.requires):
+                raise RuleError(rule.file, f"example {i} contains none of 'requires' {list(rule.requires)}, so "
+                                           "the rule would skip it", rule.name)
+
+    def _refuse_what_the_readme_forbids(self, body: str, flags: int) -> None:
+        rule = self.rule
+        if self.is_line_rule and self.pattern.fullmatch(""):
+            # It would count every blank line as a hit.
+            raise RuleError(rule.file, "pattern matches an empty line; make it require at least one character",
+                            rule.name)
+        if self.is_line_rule and _WHITESPACE_CLASS.search(body):
+            raise RuleError(rule.file, r"line rule uses \s; after normalisation a line holds single spaces, so "
+                                       "write [ ] (\\s also stands for a line break, which a line never holds)",
+                            rule.name)
+        if (flags & regex.DOTALL or "(?s" in body) and _UNBOUNDED_DOT.search(body):
+            raise RuleError(rule.file, "with DOTALL an unbounded '.*' or '.+' can run to the end of the "
+                                       "document; bound it ('.{0,300}') or stay within a line ('[^\\n]*')",
+                            rule.name)
+
+    def applies_to(self, url: str | None, source: str) -> bool:
+        if not self.scoped:
+            return True
+        # The host is in the URL: a site the URL does not mention needs no parsing of it.
+        if url and self.rule.sites and any(site in url.lower() for site in self.rule.sites):
+            host = urlsplit(url).hostname or ""
+            if any(host == site or host.endswith("." + site) for site in self.rule.sites):
+                return True
+        return any(p.search(url or source) for p in self.url_patterns)
+
+    def timed_out(self, timeout: float) -> Rejected:
+        return Rejected("rules", "rule_timeout",
+                        f"rule '{self.name}' ({self.rule.file}) ran longer than {timeout:g} s on this "
+                        "document; simplify its pattern or raise --rule_timeout")
+
+    def matches_line(self, line: str, timeout: float) -> bool:
+        try:
+            return self.pattern.fullmatch(line, timeout=timeout) is not None
+        except TimeoutError:
+            raise self.timed_out(timeout) from None
+
+    def apply_whole(self, text: str, timeout: float) -> tuple[str, int]:
+        """What the rule means, without ``requires``: every matching line emptied, or every match replaced."""
+        if self.is_line_rule:
+            lines = text.split("\n")
+            hits = 0
+            for index, line in enumerate(lines):
+                if self.matches_line(line, timeout):
+                    lines[index], hits = "", hits + 1
+            return "\n".join(lines), hits
+        try:
+            return self.pattern.subn(self.rule.replacement, text, timeout=timeout)
+        except TimeoutError:
+            raise self.timed_out(timeout) from None
+
+    def apply(self, text: str, timeout: float) -> tuple[str, int]:
+        """:meth:`apply_whole`, looking only at the lines that hold a ``requires`` literal."""
+        if not self.requires:
+            return self.apply_whole(text, timeout)
+        # A Hill article has a few lines with MORE and dozens without.
+        holding = lines_holding(self, text)
+        if not holding:
+            return text, 0
+        lines = text.split("\n")
+        hits = 0
+        for index in sorted(holding):
+            line = lines[index]
+            if self.is_line_rule:
+                if self.matches_line(line, timeout):
+                    lines[index], hits = "", hits + 1
+                continue
+            try:
+                lines[index], count = self.pattern.subn(self.rule.replacement, line, timeout=timeout)
+            except TimeoutError:
+                raise self.timed_out(timeout) from None
+            hits += count
+        return "\n".join(lines), hits
+
+
+def literal_patterns(literals: Sequence[str], ignore_case: bool) -> tuple[regex.Pattern, ...]:
+    # The regex module finds a literal in any case about as fast as str.find finds it in one.
+    return tuple(_literal_pattern(literal, regex.IGNORECASE if ignore_case else 0) for literal in literals)
+
+
+@functools.lru_cache(maxsize=None)
+def _literal_pattern(literal: str, flags: int) -> regex.Pattern:
+    # One object per literal, so that rules sharing one (the hover cards' MORE) share its lookup.
+    return regex.compile(regex.escape(literal), flags)
+
+
+def lines_holding(rule: CompiledRule, text: str) -> set[int]:
+    """Indices of the lines of ``text`` that hold one of the rule's ``requires`` literals."""
+    offsets = [match.start() for literal in rule.requires for match in literal.finditer(text)]
+    indices, line, counted_to = set(), 0, 0
+    for at in sorted(offsets) if len(rule.requires) > 1 else offsets:
+        line += text.count("\n", counted_to, at)
+        counted_to = at
+        indices.add(line)
+    return indices

@@ -1,0 +1,106 @@
+"""Running a rule set: every rule in scope, in order, with the line gate's shortcuts.
+
+What each rule means is :class:`CompiledRule.apply_whole`; ``tests/reference.py``
+runs exactly that, rule after rule, and the equivalence tests hold this
+module's result equal to it on the fixtures and the whole corpus.
+"""
+
+from __future__ import annotations
+
+from typing import Sequence
+
+import regex
+
+from pipeline.rules.compiled import DEFAULT_TIMEOUT_SECONDS, CompiledRule, lines_holding
+from pipeline.rules.gate import LineGate
+from pipeline.rules.schema import Rule
+
+
+class RuleSet:
+    """All rules, compiled once per process, applied in file and rule order.
+
+    The result is that of running each rule on its own, in order, on the
+    whole text (the equivalence tests check it on the whole corpus), with less work: line
+    rules that follow each other run in one pass over the lines, each line
+    tried only with the rules its :class:`LineGate` lets through; a non-line
+    rule that cannot run on this document (out of scope, or its ``requires``
+    literal absent) does not split the pass. That is exact because line rules
+    only empty lines: they never create a literal, and no line rule matches an
+    empty line.
+    """
+
+    def __init__(self, rules: Sequence[Rule]):
+        self.rules = [CompiledRule(rule) for rule in rules]
+        line_rules = [rule for rule in self.rules if rule.is_line_rule]
+        self.gate = LineGate(line_rules)
+        gate_index = {rule.name: index for index, rule in enumerate(line_rules)}
+        self._steps = [(rule, gate_index.get(rule.name)) for rule in self.rules]
+
+    def apply(self, text: str, url: str | None, source: str,
+              timeout: float = DEFAULT_TIMEOUT_SECONDS) -> tuple[str, dict[str, int]]:
+        """Run every rule in scope; return the text and the hits per rule that fired."""
+        hits: dict[str, int] = {}
+        pending: list[int] = []   # line rules (by gate index) waiting for one pass
+        absent: set[regex.Pattern] = set()   # literals the text (as it is now) does not hold
+        absent_from = text
+        for rule, line_rule in self._steps:
+            if rule.scoped and not rule.applies_to(url, source):
+                continue
+            if line_rule is not None:
+                pending.append(line_rule)
+                continue
+            if absent_from is not text:
+                absent, absent_from = set(), text
+            if not _holds_a_literal(rule, text, absent):
+                continue
+            if pending:
+                text = self._remove_lines(text, pending, timeout, hits)
+                pending = []
+            text, count = rule.apply(text, timeout)
+            if count:
+                hits[rule.name] = count
+        if pending:
+            text = self._remove_lines(text, pending, timeout, hits)
+        return text, {rule.name: hits[rule.name] for rule in self.rules if rule.name in hits}
+
+    def _remove_lines(self, text: str, pending: list[int], timeout: float, hits: dict[str, int]) -> str:
+        gate_rules = self.gate.rules
+        # Rules with 'requires' look only at the lines holding a literal.
+        holding = {i: lines_holding(gate_rules[i], text) for i in pending if gate_rules[i].requires}
+        active = {i for i in pending if holding.get(i, True)}
+        if not active:
+            return text
+        lines = text.split("\n")
+        to_try = self.gate.screen(lines)
+        for i in self.gate.any_start:
+            if i in active:
+                for index in holding[i] if i in holding else range(len(lines)):
+                    if lines[index]:
+                        to_try[index] = tuple(sorted({*to_try.get(index, ()), i}))
+        changed = False
+        for index, candidates in to_try.items():
+            line = lines[index]
+            for i in candidates:
+                if i not in active or (i in holding and index not in holding[i]):
+                    continue
+                rule = gate_rules[i]
+                if rule.matches_line(line, timeout):
+                    lines[index], changed = "", True
+                    hits[rule.name] = hits.get(rule.name, 0) + 1
+                    break
+        return "\n".join(lines) if changed else text
+
+
+def _holds_a_literal(rule: CompiledRule, text: str, absent: set[regex.Pattern]) -> bool:
+    """False when the text holds none of the rule's ``requires`` literals (any case for IGNORECASE rules).
+
+    Remembers in ``absent`` the literals the text does not hold, for the next rule that asks.
+    """
+    if not rule.requires:
+        return True
+    for literal in rule.requires:
+        if literal not in absent:
+            if literal.search(text):
+                return True
+            absent.add(literal)
+    return False

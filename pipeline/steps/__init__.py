@@ -1,0 +1,19 @@
+"""The cleaning steps, in the order :class:`pipeline.clean.Cleaner` runs them.
+
+A new step is a module here with a :class:`Step` subclass, and one line in ``STEPS``.
+"""
+
+from pipeline.steps.apply_rules import ApplyRules
+from pipeline.steps.base import DEFAULT_MAX_REMOVED_SHARE, CleanOptions, Draft, Step
+from pipeline.steps.headline_repeats import DropHeadlineRepeats
+from pipeline.steps.normalize_text import NormalizeText
+from pipeline.steps.split_headline import SplitHeadline
+
+STEPS: tuple[type[Step], ...] = (
+    NormalizeText,
+    SplitHeadline,
+    ApplyRules,
+    DropHeadlineRepeats,
+)
+
+__all__ = ["DEFAULT_MAX_REMOVED_SHARE", "STEPS", "CleanOptions", "Draft", "Step"]

@@ -1,0 +1,54 @@
+"""What every cleaning step shares: the options, the draft it works on, the interface it has."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Sequence
+
+from pipeline.normalize import NormalizeOptions
+from pipeline.records import Article
+from pipeline.rules.compiled import DEFAULT_TIMEOUT_SECONDS
+from pipeline.rules.schema import Rule
+
+DEFAULT_MAX_REMOVED_SHARE = 0.5
+
+
+@dataclass(frozen=True)
+class CleanOptions:
+    normalize: NormalizeOptions = field(default_factory=NormalizeOptions)
+    rule_timeout: float = DEFAULT_TIMEOUT_SECONDS
+    # Rules that remove more than this share of a document's words flag it in its stats.
+    max_removed_share: float = DEFAULT_MAX_REMOVED_SHARE
+    # False for archives whose texts start with the body, their headlines kept elsewhere.
+    first_line_is_headline: bool = True
+
+    def __post_init__(self):
+        if not 0 < self.max_removed_share <= 1:
+            raise ValueError(f"max_removed_share must be in (0, 1], not {self.max_removed_share}")
+
+
+@dataclass
+class Draft:
+    """One article on its way through the steps: each step reads and rewrites it in place."""
+
+    article: Article
+    body: str                    # the article text; without its headline once the headline step ran
+    title: str = ""
+    given_title: str | None = None   # the record's own title field, normalised
+    stats: dict = field(default_factory=dict)
+
+
+class Step:
+    """One stage of cleaning. Built once per worker (compile here), then applied to every article.
+
+    ``apply`` rewrites the draft, adds what it counted to ``draft.stats``, and
+    raises :class:`pipeline.records.Rejected` when the article cannot go on.
+    """
+
+    name = "step"
+
+    def __init__(self, rules: Sequence[Rule], options: CleanOptions):
+        self.options = options
+
+    def apply(self, draft: Draft) -> None:
+        raise NotImplementedError

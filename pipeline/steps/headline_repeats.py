@@ -1,0 +1,23 @@
+"""Step 4: repeats of the headline at the top of the body.
+
+After the rules, because widget lines (a read time) often sit between repeats.
+"""
+
+from __future__ import annotations
+
+from pipeline.headline import drop_leading_repeats
+from pipeline.records import Rejected
+from pipeline.steps.base import Draft, Step
+
+
+class DropHeadlineRepeats(Step):
+    name = "headline_repeats"
+
+    def apply(self, draft: Draft) -> None:
+        draft.title, draft.body, draft.stats["headline_repeats"] = drop_leading_repeats(
+            draft.body, draft.title, draft.article.url)
+        if not draft.body:
+            fired = ", ".join(draft.stats.get("rules", {})) or "none"
+            raise Rejected("clean", "empty_after_cleaning",
+                           f"nothing but the headline and cruft was left (rules that fired: {fired}); "
+                           "if the text is an article, one of those rules is too broad")

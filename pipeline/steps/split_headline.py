@@ -1,0 +1,13 @@
+"""Step 2: take the headline out, so the rules run on the body only."""
+
+from __future__ import annotations
+
+from pipeline.headline import split_headline
+from pipeline.steps.base import Draft, Step
+
+
+class SplitHeadline(Step):
+    name = "headline"
+
+    def apply(self, draft: Draft) -> None:
+        draft.title, draft.body = split_headline(draft.body, draft.given_title, self.options.first_line_is_headline)

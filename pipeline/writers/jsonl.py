@@ -1,0 +1,36 @@
+"""``jsonl``: one JSON object per line, UTF-8, through Beam's ``WriteToText``."""
+
+from __future__ import annotations
+
+import json
+from typing import Iterator
+
+import apache_beam as beam
+from apache_beam.io.filesystems import FileSystems
+
+from pipeline.writers.base import Writer
+
+
+def to_json_line(record) -> str:
+    return json.dumps(record.to_dict(), ensure_ascii=False)
+
+
+class JsonlWriter(Writer):
+    name = "jsonl"
+    suffix = ".jsonl"
+
+    def expand(self, records):
+        return (
+            records
+            | "ToJson" >> beam.Map(to_json_line)
+            | "WriteFiles" >> beam.io.WriteToText(self.path_prefix, file_name_suffix=self.suffix)
+        )
+
+    @staticmethod
+    def read(path: str) -> Iterator[dict]:
+        with FileSystems.open(path) as stream:
+            # Split on "\n" only: JSON escapes every other line break, but str.splitlines would
+            # also split on U+2028 or U+0085 that ensure_ascii=False leaves inside a string.
+            for line in stream.read().decode("utf-8").split("\n"):
+                if line.strip():
+                    yield json.loads(line)
