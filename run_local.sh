@@ -2,6 +2,7 @@
 # Quick start on a fresh clone with only python3:
 #   ./run_local.sh              clean fixtures/raw/ on the DirectRunner into out/local/
 #   ./run_local.sh test [ARGS]  run the whole test-suite (ARGS go to pytest)
+#   ./run_local.sh lint         ruff and mypy, as CI runs them
 # Both create .venv and install the project into it the first time, and again
 # whenever pyproject.toml changes. NEWSCLEAN_EXTRAS picks the extras to install
 # (default "test"; "test,dataflow" adds apache-beam[gcp] for the Dataflow graph tests).
@@ -22,6 +23,11 @@ if [ ! -f "$stamp" ]; then
   fi
   rm -f .venv/.installed-*
   touch "$stamp"
+fi
+
+if [ "${1:-}" = "lint" ]; then
+  .venv/bin/ruff check .
+  exec .venv/bin/mypy
 fi
 
 if [ "${1:-}" = "test" ]; then

@@ -7,7 +7,7 @@ so they run on the body only; drop repeats of the headline after the rules.
 
 from __future__ import annotations
 
-from typing import Sequence
+from collections.abc import Sequence
 
 from pipeline.records import Article, CleanArticle
 from pipeline.rules.schema import Rule

@@ -18,7 +18,16 @@ from apache_beam.options.pipeline_options import PipelineOptions
 
 from pipeline.clean import DEFAULT_MAX_REMOVED_SHARE, CleanOptions
 from pipeline.evaluate import format_report, score
-from pipeline.job import CLEAN, EVAL_FILE, JobConfig, OutputError, format_summary, prepare_output_dir, read_output, run_job
+from pipeline.job import (
+    CLEAN,
+    EVAL_FILE,
+    JobConfig,
+    OutputError,
+    format_summary,
+    prepare_output_dir,
+    read_output,
+    run_job,
+)
 from pipeline.normalize import NormalizeOptions
 from pipeline.readers import DEFAULT_MAX_DOC_BYTES, FORMATS, JsonlFields, ReadOptions
 from pipeline.rules import DEFAULT_TIMEOUT_SECONDS, CompiledRule, RuleError, example_failures
@@ -222,7 +231,7 @@ def _rules_list(args) -> int:
               rule.file) for i, rule in enumerate(rules, 1)]
     widths = [max(len(row[column]) for row in rows) for column in range(len(rows[0]) - 1)]
     for row in rows:
-        print("  ".join(cell.ljust(width) for cell, width in zip(row, widths)) + "  " + row[-1])
+        print("  ".join(cell.ljust(width) for cell, width in zip(row[:-1], widths, strict=True)) + "  " + row[-1])
     return 0
 
 

@@ -12,6 +12,8 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections.abc import Callable
+from typing import cast
 
 from pipeline import cli
 
@@ -35,7 +37,7 @@ def run_options() -> list[argparse.Action]:
 def _regex(action: argparse.Action) -> str:
     if action.choices:
         return "^(" + "|".join(action.choices) + ")$"
-    return _REGEX_BY_TYPE.get(action.type, "^.+$")
+    return _REGEX_BY_TYPE.get(cast(Callable, action.type), "^.+$")
 
 
 def metadata() -> dict:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from bs4 import BeautifulSoup, Comment, Doctype, ProcessingInstruction
+from bs4 import BeautifulSoup, Comment, Doctype, ProcessingInstruction, Tag
 
 from pipeline.normalize import tidy_layout
 
@@ -32,8 +32,9 @@ class Page:
 def _meta(soup: BeautifulSoup, *names: str) -> str | None:
     for name in names:
         tag = soup.find("meta", attrs={"property": name}) or soup.find("meta", attrs={"name": name})
-        if tag and tag.get("content", "").strip():
-            return tag["content"].strip()
+        content = tag.get("content") if isinstance(tag, Tag) else None
+        if isinstance(content, str) and content.strip():
+            return content.strip()
     return None
 
 
@@ -51,7 +52,8 @@ def html_to_text(markup: str) -> Page:
     soup = BeautifulSoup(markup, "html.parser")
     title = _meta(soup, "og:title")
     canonical = soup.find("link", rel="canonical")
-    url = (canonical.get("href") if canonical else None) or _meta(soup, "og:url")
+    href = canonical.get("href") if isinstance(canonical, Tag) else None
+    url = (href if isinstance(href, str) else None) or _meta(soup, "og:url")
     for node in soup.find_all(string=lambda s: isinstance(s, (Comment, Doctype, ProcessingInstruction))):
         node.extract()
     for tag in soup.find_all(_DROPPED):

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Sequence
 
 import apache_beam as beam
 from apache_beam.io.filesystems import FileSystems
@@ -14,7 +14,6 @@ from apache_beam.options.pipeline_options import PipelineOptions
 from pipeline.clean import CleanOptions
 from pipeline.readers import ReadOptions
 from pipeline.rules.schema import Rule
-from pipeline.writers import WRITERS
 from pipeline.transforms import (
     ARTICLES,
     BYTES_IN,
@@ -37,6 +36,7 @@ from pipeline.transforms import (
     rule_docs_counter,
     rule_hits_counter,
 )
+from pipeline.writers import WRITERS
 
 FILES = "files"
 SUMMARY_FILE = "summary.json"

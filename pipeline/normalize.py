@@ -193,7 +193,7 @@ def _run_verdict(options: NormalizeOptions, run: bytes) -> int:
 
 
 # Bounded: only eligible runs reach it (about 4,600 of them).
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _left_alone(options: NormalizeOptions, text: str) -> bool:
     config = ftfy_config(options)
     return all(ftfy.fix_text(context.format(text), config) == context.format(text) for context in _CONTEXTS)

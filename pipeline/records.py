@@ -89,7 +89,7 @@ class Rejection:
 
     @classmethod
     def of(cls, error: Rejected, source: str, raw: str, id: str | None = None,
-           line: int | None = None) -> "Rejection":
+           line: int | None = None) -> Rejection:
         return cls(stage=error.stage, reason=error.reason, detail=error.detail,
                    source=source, id=id or error.record_id, line=line, raw_start=raw[:RAW_PREVIEW_CHARS])
 

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import bz2
 import gzip
-from typing import BinaryIO, Sequence
+from collections.abc import Sequence
+from typing import BinaryIO
 
 import apache_beam as beam
 from apache_beam.io import fileio

@@ -7,7 +7,7 @@ only by the equivalence tests; production code never imports it.
 
 from __future__ import annotations
 
-from typing import Sequence
+from collections.abc import Sequence
 
 from pipeline.clean import Cleaner, CleanOptions
 from pipeline.normalize import fix_unicode, normalize_spaces, tidy_layout

@@ -4,8 +4,8 @@ from pipeline.clean import Cleaner, CleanOptions
 from pipeline.normalize import NormalizeOptions
 from pipeline.readers import article_from_file
 from pipeline.records import Article, Rejected
-from pipeline.rules.files import load_rules
 from pipeline.rules import Example, Rule
+from pipeline.rules.files import load_rules
 from tests.conftest import BUNDLED_RULES, EXPECTED, RAW, read_jsonl
 
 SEED_IDS = ["000_82a298d765422ea0", "002_fb6e392a3bbb2a7b"]

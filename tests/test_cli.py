@@ -49,11 +49,13 @@ def test_run_cleans_the_fixtures_to_their_expected_records(tmp_path):
     assert "hover-card: 3 hits in 1 documents" in done.stdout
 
 
-def test_run_local_script_cleans_the_fixtures_on_the_direct_runner():
-    done = subprocess.run([str(REPO / "run_local.sh")], cwd=REPO, capture_output=True, text=True, timeout=600)
+def test_run_local_script_cleans_the_fixtures_on_the_direct_runner(tmp_path):
+    # Extra arguments go to the job; a later --output wins, so the test writes outside the repository.
+    done = subprocess.run([str(REPO / "run_local.sh"), "--output", str(tmp_path)], cwd=REPO, capture_output=True,
+                          text=True, timeout=600)
     assert done.returncode == 0, done.stderr
     assert "documents: 9 read, 7 clean, 2 rejected" in done.stdout
-    assert read_output(REPO / "out" / "local", "clean") == EXPECTED_CLEAN
+    assert read_output(tmp_path, "clean") == EXPECTED_CLEAN
 
 
 def test_a_rules_folder_adds_to_the_bundled_rules_and_respects_its_scope(tmp_path):

@@ -13,8 +13,15 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from pipeline.clean import Cleaner
-from pipeline.normalize import (ZERO_WIDTH, NormalizeOptions, UnicodeFixer, fix_unicode, normalize, normalize_spaces,
-                                tidy_layout)
+from pipeline.normalize import (
+    ZERO_WIDTH,
+    NormalizeOptions,
+    UnicodeFixer,
+    fix_unicode,
+    normalize,
+    normalize_spaces,
+    tidy_layout,
+)
 from pipeline.records import Article, Rejected
 from pipeline.rules import RuleSet
 from pipeline.rules.files import load_rules

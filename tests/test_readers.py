@@ -26,11 +26,11 @@ def test_file_stem_drops_folders_compression_and_extension():
 
 
 @pytest.mark.parametrize("data, text", [
-    ("naïve “quote”".encode("utf-8"), "naïve “quote”"),
+    ("naïve “quote”".encode(), "naïve “quote”"),
     (codecs.BOM_UTF8 + b"hello", "hello"),
     ("hello ’".encode("utf-16"), "hello ’"),
     (b"caf\xe9 \x93quoted\x94 \x81", "café “quoted” \x81"),  # Windows-1252 bytes, one it leaves undefined
-    ("mixed é ".encode("utf-8") + b"and \xe9", "mixed é and é"),
+    ("mixed é ".encode() + b"and \xe9", "mixed é and é"),
 ])
 def test_decode_bytes(data, text):
     assert decode_bytes(data) == text

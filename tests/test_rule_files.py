@@ -6,8 +6,8 @@ from apache_beam.io.filesystem import CompressionTypes
 from apache_beam.io.localfilesystem import LocalFileSystem
 
 from pipeline.cli import main
-from pipeline.rules.files import bundled_rules_dir, load_rules, read_rule_files
 from pipeline.rules import RuleError
+from pipeline.rules.files import bundled_rules_dir, load_rules, read_rule_files
 from tests.conftest import BUNDLED_RULES, FIXTURES, IN_PROCESS, RAW, RULE_TOML, read_output
 
 RULE = RULE_TOML.replace('"ad-line"', '"NAME"')

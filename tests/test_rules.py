@@ -3,7 +3,6 @@ import time
 import pytest
 
 from pipeline.records import Rejected
-from pipeline.rules.files import load_rules
 from pipeline.rules import (
     CompiledRule,
     Example,
@@ -16,6 +15,7 @@ from pipeline.rules import (
     parse_rule_file,
     parse_rules,
 )
+from pipeline.rules.files import load_rules
 from tests.conftest import BUNDLED_RULES, RULE_TOML
 from tests.reference import apply_rules_one_by_one
 

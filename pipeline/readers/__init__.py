@@ -7,15 +7,16 @@ A new format is a module here with a Reader subclass (its ``name`` and the
 from __future__ import annotations
 
 import posixpath
-from typing import BinaryIO, Iterator
+from collections.abc import Iterator
+from typing import BinaryIO
 
 from pipeline.readers.base import (
     DEFAULT_MAX_DOC_BYTES,
-    WholeFileReader,
     JsonlFields,
-    ReadOptions,
     Reader,
+    ReadOptions,
     Record,
+    WholeFileReader,
     base_name,
     file_stem,
     strip_compression,

@@ -8,8 +8,9 @@ Nothing larger than ``max_doc_bytes`` is held in memory.
 from __future__ import annotations
 
 import posixpath
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import BinaryIO, Iterator
+from typing import BinaryIO
 
 from pipeline.records import RAW_PREVIEW_CHARS, Article, Rejected, Rejection
 

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import codecs
-from typing import BinaryIO, Iterator
+from collections.abc import Iterator
+from typing import BinaryIO
 
 from pipeline.records import Rejected
 
 
-def _cp1252_fallback(error: UnicodeDecodeError) -> tuple[str, int]:
+def _cp1252_fallback(error: UnicodeError) -> tuple[str, int]:
+    assert isinstance(error, UnicodeDecodeError)   # registered for decoding only
     # Windows-1252 leaves 0x81, 0x8D, 0x8F, 0x90 and 0x9D undefined; Latin-1 maps them
     # to the same code points, as browsers do.
     bad = error.object[error.start:error.end]

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import json
-from typing import BinaryIO, Iterator
+from collections.abc import Iterator
+from typing import BinaryIO
 
 from pipeline.readers.base import Cursor, JsonlFields, Reader, Record, base_name, preview
 from pipeline.readers.decoding import bounded_lines, decode_bytes

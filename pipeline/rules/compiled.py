@@ -7,7 +7,7 @@ Everything here follows the *compiled* pattern, so a flag written inline
 from __future__ import annotations
 
 import functools
-from typing import Sequence
+from collections.abc import Sequence
 from urllib.parse import urlsplit
 
 import regex
@@ -140,7 +140,7 @@ def literal_patterns(literals: Sequence[str], ignore_case: bool) -> tuple[regex.
     return tuple(_literal_pattern(literal, regex.IGNORECASE if ignore_case else 0) for literal in literals)
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _literal_pattern(literal: str, flags: int) -> regex.Pattern:
     # One object per literal, so that rules sharing one (the hover cards' MORE) share its lookup.
     return regex.compile(regex.escape(literal), flags)

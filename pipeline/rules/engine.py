@@ -7,7 +7,7 @@ module's result equal to it on the fixtures and the whole corpus.
 
 from __future__ import annotations
 
-from typing import Sequence
+from collections.abc import Sequence
 
 import regex
 

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import posixpath
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Iterable
 
 from apache_beam.io.filesystems import FileSystems
 

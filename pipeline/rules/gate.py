@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Sequence
+from collections.abc import Sequence
 
 import regex
 
@@ -14,6 +14,8 @@ _GATE_CHARS = 8
 _SCREEN_CHARS = 3
 # Bounded, so a stream of novel prefixes cannot grow it without end.
 _GATE_VERDICTS = 100_000
+# The verdict on a prefix not judged yet: not empty, so not settled.
+_UNSEEN: tuple[int, ...] = (-1,)
 # Text that only a rule able to start with anything can begin with ('[^\n]{0,80}views...').
 _ANY_START_PROBES = ("\x00", "A\x00", "a\x00", "1\x00")
 # Inline WORD or REVERSE flags and fuzzy matching change what a prefix says about a line: such
@@ -80,7 +82,7 @@ class LineGate:
         found, by_prefix, candidates = {}, self._verdicts, self.candidates
         for index, line in enumerate(lines):
             # Most lines lose every rule within their first three characters: one lookup settles them.
-            if line and by_prefix.get(line[:_SCREEN_CHARS], True):
+            if line and by_prefix.get(line[:_SCREEN_CHARS], _UNSEEN):
                 alive = candidates(line)
                 if alive:
                     found[index] = alive

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Iterable
+from collections.abc import Iterable
 
 from pipeline.rules.compiled import CompiledRule
 from pipeline.rules.schema import Rule, RuleError, parse_rule_file
