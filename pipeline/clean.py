@@ -29,4 +29,4 @@ class Cleaner:
             step.apply(draft)
         stats = {"chars_in": len(article.text), "chars_out": len(draft.title) + len(draft.body), **draft.stats}
         return CleanArticle(id=article.id, title=draft.title, text=draft.body, source=article.source,
-                            line=article.line, url=article.url, stats=stats)
+                            line=article.line, url=article.url, stats=stats, metadata=article.metadata)

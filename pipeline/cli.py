@@ -16,6 +16,7 @@ from pathlib import Path
 from apache_beam.io.filesystems import FileSystems
 from apache_beam.options.pipeline_options import PipelineOptions
 
+from pipeline.body_score import format_body_report, score_bodies
 from pipeline.clean import DEFAULT_MAX_REMOVED_SHARE, CleanOptions
 from pipeline.evaluate import format_report, score
 from pipeline.job import (
@@ -29,6 +30,7 @@ from pipeline.job import (
     run_job,
 )
 from pipeline.normalize import NormalizeOptions
+from pipeline.pages import HTML_MODES
 from pipeline.readers import DEFAULT_MAX_DOC_BYTES, FORMATS, JsonlFields, ReadOptions
 from pipeline.rules import DEFAULT_TIMEOUT_SECONDS, CompiledRule, RuleError, example_failures
 from pipeline.rules.files import bundled_rules_dir, load_rules
@@ -89,6 +91,8 @@ def add_job_options(parser: argparse.ArgumentParser, output_help: str, output_re
     _add_flag(parser, "--no_bundled_rules", "use only the --rules given, not the bundled rules")
     parser.add_argument("--input_format", choices=FORMATS, default="auto",
                         help="auto picks by extension: .jsonl/.ndjson/.json, .html/.htm, anything else is text")
+    parser.add_argument("--html_mode", choices=HTML_MODES, default="article",
+                        help="article: the page's main content (trafilatura); full: all of its text")
     parser.add_argument("--text_field", default="text", help="JSONL key holding the article text")
     parser.add_argument("--id_field", default="id", help="JSONL key holding the id (missing: FILE:LINE)")
     parser.add_argument("--url_field", default="url", help="JSONL key holding the URL")
@@ -122,7 +126,8 @@ def build_parser() -> argparse.ArgumentParser:
                                    help="run the job on raw articles and score it against gold answers")
     add_job_options(evaluate, f"where the job's outputs and {EVAL_FILE} go (default: a new temporary folder)",
                      output_required=False)
-    evaluate.add_argument("--gold", required=True, help="JSONL of {id, title, text} answers")
+    evaluate.add_argument("--gold", required=True, help="JSONL of {id, title, text} answers, or the article-extraction "
+                                                        "benchmark's ground truth: one JSON {id: {articleBody}}")
     evaluate.add_argument("--kinds", help="JSON {id: [cruft kinds]} to score per kind (default: kinds.json beside --gold)")
 
     rules = commands.add_parser("rules", help="work with rule files")
@@ -158,6 +163,7 @@ def _job_config(args) -> JobConfig:
         read=ReadOptions(
             fields=JsonlFields(text=args.text_field, id=args.id_field, url=args.url_field, title=args.title_field),
             max_doc_bytes=args.max_doc_bytes,
+            html_mode=args.html_mode,
         ),
         clean=CleanOptions(
             normalize=NormalizeOptions(straight_quotes=args.straight_quotes, unicode_form=args.unicode_form,
@@ -185,20 +191,43 @@ def _kinds(args) -> dict:
     return json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
 
 
+def _article_bodies(gold_files: list[str]) -> dict | None:
+    """The benchmark's ground truth, ``{id: {"articleBody": ...}}`` in one JSON file; None for gold JSONL."""
+    if len(gold_files) != 1:
+        return None
+    with FileSystems.open(gold_files[0]) as stream:
+        content = stream.read().decode("utf-8")
+    try:
+        truth = json.loads(content)
+    except json.JSONDecodeError:
+        return None   # JSONL: one answer per line
+    if isinstance(truth, dict) and all(isinstance(v, dict) and "articleBody" in v for v in truth.values()):
+        return truth
+    return None
+
+
 def _eval(args, beam_args: list[str]) -> int:
     gold_files = sorted(m.path for m in FileSystems.match([args.gold])[0].metadata_list)
     if not gold_files:
         raise ConfigError(f"--gold {args.gold} matches no file")
-    gold, kinds = [record for path in gold_files for record in JsonlWriter.read(path)], _kinds(args)
+    truth = _article_bodies(gold_files)
+    if truth is None:
+        gold, kinds = [record for path in gold_files for record in JsonlWriter.read(path)], _kinds(args)
     args.output = args.output or tempfile.mkdtemp(prefix="newsclean-eval-")
     config = _job_config(args)
     prepare_output_dir(args.output, args.overwrite)
     run_job(config, PipelineOptions(beam_args))
-    report = score({record["id"]: record for record in read_output(args.output, CLEAN)}, gold, kinds)
+    outputs = {record["id"]: record for record in read_output(args.output, CLEAN)}
+    if truth is not None:
+        report = score_bodies({page_id: record["text"] for page_id, record in outputs.items()}, truth)
+        text = format_body_report(report)
+    else:
+        report = score(outputs, gold, kinds)
+        text = format_report(report)
     path = FileSystems.join(args.output, EVAL_FILE)
     with FileSystems.create(path, mime_type="application/json") as out:
-        out.write(json.dumps(report, indent=2).encode("utf-8") + b"\n")
-    print(format_report(report))
+        out.write(json.dumps(report, indent=2, ensure_ascii=False).encode("utf-8") + b"\n")
+    print(text)
     print(f"report: {path}")
     return 0
 

@@ -20,6 +20,10 @@ class Article:
     line: int | None = None
     url: str | None = None
     title: str | None = None
+    # What the input states about the article besides its text (a page's author, date, site_name, language).
+    metadata: dict[str, str] = field(default_factory=dict)
+    # False where the title comes from elsewhere (a page's own title): the text's first line is body.
+    headline_in_text: bool = True
 
 
 @dataclass(frozen=True)
@@ -31,6 +35,7 @@ class CleanArticle:
     line: int | None
     url: str | None
     stats: dict = field(default_factory=dict)
+    metadata: dict[str, str] = field(default_factory=dict)
 
     def to_dict(self) -> dict:
         record: dict = {"id": self.id, "title": self.title, "text": self.text}
@@ -39,6 +44,8 @@ class CleanArticle:
         record["source"] = self.source
         if self.line is not None:
             record["line"] = self.line
+        if self.metadata:
+            record["metadata"] = self.metadata
         record["stats"] = self.stats
         return record
 

@@ -41,11 +41,21 @@ def test_text_file_is_one_article_named_after_the_file():
         Article(id="000_ab", text="Title\n\nBody", source="in/000_ab.txt.gz")
 
 
-def test_html_file_takes_title_and_url_from_the_page():
-    page = (b'<html><head><meta property="og:title" content="Storm"><link rel="canonical" href="https://h.example/s">'
-            b"</head><body><h1>Storm</h1><p>Winds.</p></body></html>")
-    assert article_from_file("p/storm.html", page, "html") == \
-        Article(id="storm", text="Storm\n\nWinds.", source="p/storm.html", url="https://h.example/s", title="Storm")
+def test_html_file_takes_title_url_and_metadata_from_the_page_and_its_text_starts_with_the_body():
+    page = ('<html lang="de"><head><meta property="og:title" content="Sturm"><link rel="canonical" '
+            'href="https://h.example/s"></head><body><h1>Sturm</h1><p>Der Wind hat in der Nacht viele Dächer '
+            'abgedeckt, sagte die Feuerwehr am Morgen.</p></body></html>').encode()
+    article = article_from_file("p/sturm.html", page, "html")
+    assert (article.id, article.title, article.url) == ("sturm", "Sturm", "https://h.example/s")
+    assert article.text.endswith("Der Wind hat in der Nacht viele Dächer abgedeckt, sagte die Feuerwehr am Morgen.")
+    assert article.metadata == {"language": "de", "site_name": "h.example"}
+    assert not article.headline_in_text   # no body paragraph ever becomes the headline
+
+
+def test_html_file_in_a_declared_charset_is_read_in_it():
+    page = '<html><head><meta charset="koi8-r"><title>Москва</title></head><body><p>Снег выпал в Москве.</p>'
+    article = article_from_file("p/moskva.html", page.encode("koi8-r"), "html", ReadOptions(html_mode="full"))
+    assert (article.title, article.text) == ("Москва", "Снег выпал в Москве.")
 
 
 def test_json_line_with_every_field():

@@ -35,6 +35,7 @@ class JsonlFields:
 class ReadOptions:
     fields: JsonlFields = field(default_factory=JsonlFields)
     max_doc_bytes: int = DEFAULT_MAX_DOC_BYTES
+    html_mode: str = "article"   # see pipeline.pages.HTML_MODES
 
 
 @dataclass

@@ -1,11 +1,37 @@
-"""``html``: one page per file, turned into text; title and URL from the page's metadata."""
+"""``html``: one page per file: its article (or, in ``full`` mode, all its text), title, URL and metadata."""
 
 from __future__ import annotations
 
-from pipeline.html_text import html_to_text
+import codecs
+import re
+
+from pipeline.pages import html_to_page
 from pipeline.readers.base import WholeFileReader, file_stem
 from pipeline.readers.decoding import check_not_binary, decode_bytes
 from pipeline.records import Article
+
+# <meta charset="koi8-r"> or <meta http-equiv="Content-Type" content="text/html; charset=Shift_JIS">
+_DECLARED_CHARSET = re.compile(rb"""<meta[^>]{0,200}?charset\s*=\s*["']?([A-Za-z0-9._:-]{1,40})""", re.IGNORECASE)
+
+
+def decode_page(data: bytes) -> str:
+    """Bytes of a page as text: in the charset it declares when that is not UTF-8 and the bytes fit it.
+
+    >>> decode_page('<meta charset="koi8-r"><p>Москва</p>'.encode("koi8-r"))
+    '<meta charset="koi8-r"><p>Москва</p>'
+    """
+    declared = _DECLARED_CHARSET.search(data[:4096])
+    if declared:
+        try:
+            codec = codecs.lookup(declared.group(1).decode("ascii"))
+        except LookupError:
+            codec = None
+        if codec and codec.name not in ("utf-8", "utf-8-sig", "ascii"):
+            try:
+                return data.decode(codec.name)
+            except (UnicodeDecodeError, ValueError):
+                pass   # the declaration is wrong: read it as any other file
+    return decode_bytes(data)
 
 
 class HtmlReader(WholeFileReader):
@@ -14,5 +40,6 @@ class HtmlReader(WholeFileReader):
 
     def article(self, path: str, data: bytes) -> Article:
         check_not_binary(data)
-        page = html_to_text(decode_bytes(data))
-        return Article(id=file_stem(path), text=page.text, source=path, url=page.url, title=page.title)
+        page = html_to_page(decode_page(data), self.options.html_mode)
+        return Article(id=file_stem(path), text=page.text, source=path, url=page.url, title=page.title,
+                       metadata=page.metadata, headline_in_text=False)

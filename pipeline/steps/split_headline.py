@@ -10,4 +10,5 @@ class SplitHeadline(Step):
     name = "headline"
 
     def apply(self, draft: Draft) -> None:
-        draft.title, draft.body = split_headline(draft.body, draft.given_title, self.options.first_line_is_headline)
+        first_line_is_headline = self.options.first_line_is_headline and draft.article.headline_in_text
+        draft.title, draft.body = split_headline(draft.body, draft.given_title, first_line_is_headline)
