@@ -245,3 +245,35 @@ def test_rules_list_shows_the_rules_in_the_order_they_run(write_rule_file):
     assert rows[-1].split()[1:] == ["example-news-subscribe", "line", "rule", "site", "example-news.com",
                                     str(rules / "90-site.toml")]
     assert any(row.split()[1:4] == ["hover-card", "text", "rule"] for row in rows)
+
+
+def test_html_pages_come_out_as_their_article_with_the_page_title_and_metadata(tmp_path):
+    done = run_cli("run", "--input", str(FIXTURES / "pages" / "*.html"), "--output", str(tmp_path), *IN_PROCESS)
+    assert done.returncode == 0, done.stderr
+    bridge, flood = read_output(tmp_path, "clean")
+    # Only <title> and one paragraph: the title without its site suffix, and the paragraph as the text.
+    assert (bridge["title"], bridge["text"]) == (
+        "Council approves new bridge",
+        "The council approved a new bridge over the river on Tuesday, ending a decade of argument about where it "
+        "should stand.")
+    assert flood["title"] == "Flood inquiry blames blocked drains"
+    assert flood["url"] == "https://courier.example/news/flood-inquiry"
+    assert flood["metadata"] == {"author": "Ann Lee", "date": "2024-03-05", "site_name": "courier.example",
+                                 "language": "en"}
+    assert flood["text"].startswith("An inquiry into the flooding") and flood["text"].endswith("end of the month.")
+    for furniture in ("Home", "Share on", "Read more", "Fire station", "Most read", "Contact us"):
+        assert furniture not in flood["text"]
+
+
+def test_eval_scores_pages_the_extraction_benchmarks_way_and_full_mode_keeps_the_furniture(tmp_path):
+    runs = {}
+    for mode in ("article", "full"):
+        done = run_cli("eval", "--input", str(FIXTURES / "pages" / "*.html"), "--gold",
+                       str(FIXTURES / "pages" / "ground-truth.json"), "--output", str(tmp_path / mode),
+                       "--html_mode", mode, *IN_PROCESS)
+        assert done.returncode == 0, done.stderr
+        runs[mode] = json.loads((tmp_path / mode / "eval.json").read_text())
+    assert (runs["article"]["f1"], runs["article"]["pages"]) == (1.0, 2)
+    assert runs["full"]["precision"] < 0.9
+    [worst, _] = runs["full"]["worst"]
+    assert worst["id"] == "flood-inquiry" and any("Home News Sport" in run for run in worst["extra"])
