@@ -32,11 +32,12 @@ def _fold(line: str) -> str:
     return _LABEL.sub("", folded)
 
 
-def _is_site_suffix(rest: str, url: str | None) -> bool:
+def _is_site_suffix(rest: str, url: str | None, named_in_host: bool = False) -> bool:
+    """Whether ``rest`` (" | Daily Post") is a site name: short, or (``named_in_host``) a word of it in the URL's host."""
     if not _SITE_SUFFIX.fullmatch(rest):
         return False
     words = regex.findall(r"\w+", rest)
-    if len(words) <= _SITE_SUFFIX_MAX_WORDS:
+    if len(words) <= _SITE_SUFFIX_MAX_WORDS and not (named_in_host and url):
         return True
     host = (urlsplit(url).hostname or "").replace(".", "") if url else ""
     return any(len(word) > 2 and word not in _NOT_SITE_WORDS and word in host for word in words)
@@ -66,7 +67,8 @@ def split_headline(text: str, title: str | None, first_line_is_headline: bool = 
     return head.strip(), body.lstrip("\n")
 
 
-def drop_leading_repeats(body: str, title: str, url: str | None = None) -> tuple[str, str, int]:
+def drop_leading_repeats(body: str, title: str, url: str | None = None,
+                         title_from_record: bool = False) -> tuple[str, str, int]:
     """Remove repeats of ``title`` from the top of ``body``; return ``(title, body, repeats)``.
 
     A repeat is the headline again (case, spacing, quote style and a label such
@@ -77,12 +79,19 @@ def drop_leading_repeats(body: str, title: str, url: str | None = None) -> tuple
     between repeats are skipped; the first other line ends the search, so a
     repeat later in the article stays.
 
+    A title from the record's own field can be a programme's or a series' name
+    ("Tech Now") whose episode title starts the text ("Tech Now - Building My
+    Body"): with ``title_from_record`` and a URL, an appended part counts as a
+    site name only when a word of it is in the URL's host.
+
     >>> drop_leading_repeats("Storm hits coast | Daily Post\\n\\nStorm hits coast\\n\\nWinds rose.", "Storm hits coast")
     ('Storm hits coast', 'Winds rose.', 2)
     >>> drop_leading_repeats("Storm hits coast Three towns lost power.\\n\\nWinds rose.", "Storm hits coast")
     ('Storm hits coast', 'Three towns lost power.\\n\\nWinds rose.', 1)
     >>> drop_leading_repeats("Storm hits coast of Kent, killing two.", "Storm hits coast")
     ('Storm hits coast', 'Storm hits coast of Kent, killing two.', 0)
+    >>> drop_leading_repeats("Tech Now - Building My Body\\n\\nSeries.", "Tech Now", "https://www.bbc.co.uk/x", True)
+    ('Tech Now', 'Tech Now - Building My Body\\n\\nSeries.', 0)
     """
     if not title:
         return title, body, 0
@@ -97,11 +106,11 @@ def drop_leading_repeats(body: str, title: str, url: str | None = None) -> tuple
             start = end + 1
             continue
         folded = _fold(line)
-        if folded == key or (folded.startswith(key) and _is_site_suffix(folded[len(key):], url)):
+        if folded == key or (folded.startswith(key) and _is_site_suffix(folded[len(key):], url, title_from_record)):
             repeats += 1
             start = end + 1
             continue
-        if key.startswith(folded) and _is_site_suffix(key[len(folded):], url):
+        if key.startswith(folded) and _is_site_suffix(key[len(folded):], url, title_from_record):
             title, key = line.strip(), folded
             repeats += 1
             start = end + 1

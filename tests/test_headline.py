@@ -93,3 +93,14 @@ def test_without_a_headline_line_the_text_keeps_its_first_line():
     assert split_headline("First paragraph.\n\nSecond.", None, first_line_is_headline=False) == \
         ("", "First paragraph.\n\nSecond.")
     assert split_headline("Body.", "Given", first_line_is_headline=False) == ("Given", "Body.")
+
+
+def test_a_record_title_followed_by_an_episode_title_is_not_a_site_suffix():
+    body = "Tech Now - Building My Body\n\nSeries Navigation"
+    url = "https://www.bbc.co.uk/iplayer/episode/m002x058"
+    assert drop_leading_repeats(body, "Tech Now", url, title_from_record=True) == ("Tech Now", body, 0)
+    # A site the URL names is still a suffix, and so is a short one when there is no URL.
+    assert drop_leading_repeats("Storm hits coast - BBC News\n\nWinds.", "Storm hits coast", url, True) == \
+        ("Storm hits coast", "Winds.", 1)
+    assert drop_leading_repeats("Storm hits coast - Daily Post\n\nWinds.", "Storm hits coast", None, True) == \
+        ("Storm hits coast", "Winds.", 1)

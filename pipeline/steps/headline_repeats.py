@@ -15,7 +15,7 @@ class DropHeadlineRepeats(Step):
 
     def apply(self, draft: Draft) -> None:
         draft.title, draft.body, draft.stats["headline_repeats"] = drop_leading_repeats(
-            draft.body, draft.title, draft.article.url)
+            draft.body, draft.title, draft.article.url, title_from_record=draft.given_title is not None)
         if not draft.body:
             fired = ", ".join(draft.stats.get("rules", {})) or "none"
             raise Rejected("clean", "empty_after_cleaning",
