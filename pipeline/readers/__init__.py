@@ -18,7 +18,6 @@ from pipeline.readers.base import (
     Record,
     WholeFileReader,
     base_name,
-    file_stem,
     strip_compression,
 )
 from pipeline.readers.html import HtmlReader
@@ -35,7 +34,7 @@ FORMATS = ("auto", *READERS)
 _BY_EXTENSION = {extension: name for name, reader in READERS.items() for extension in reader.extensions}
 
 __all__ = ["DEFAULT_MAX_DOC_BYTES", "FORMATS", "READERS", "JsonlFields", "ReadOptions", "Reader", "Record",
-           "article_from_file", "detect_format", "file_stem", "read_records"]
+           "article_from_file", "detect_format", "read_records"]
 
 
 def detect_format(path: str) -> str:
