@@ -22,13 +22,17 @@ from pipeline.readers.base import (
 )
 from pipeline.readers.html import HtmlReader
 from pipeline.readers.jsonl import JsonlReader
+from pipeline.readers.parquet import ParquetReader
 from pipeline.readers.text import TextReader
+from pipeline.readers.warc import WarcReader
 from pipeline.records import Article
 
 READERS: dict[str, type[Reader]] = {
     TextReader.name: TextReader,
     JsonlReader.name: JsonlReader,
     HtmlReader.name: HtmlReader,
+    ParquetReader.name: ParquetReader,
+    WarcReader.name: WarcReader,
 }
 FORMATS = ("auto", *READERS)
 _BY_EXTENSION = {extension: name for name, reader in READERS.items() for extension in reader.extensions}
