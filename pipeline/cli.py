@@ -114,7 +114,7 @@ def add_job_options(parser: argparse.ArgumentParser, output_help: str, output_re
                         help="format of the clean, rejected and per-file outputs (summary.json stays JSON)")
     parser.add_argument("--compression", choices=COMPRESSIONS, default="none",
                         help="jsonl: .jsonl.gz or .jsonl.zst files; parquet: the column codec (default none)")
-    parser.add_argument("--num_shards", type=positive_int, default=0, metavar="N",
+    parser.add_argument("--num_shards", type=positive_int, default=None, metavar="N",
                         help="shards per output (default: the runner decides)")
     parser.add_argument("--max_removed_share", type=share, default=DEFAULT_MAX_REMOVED_SHARE, metavar="SHARE",
                         help="flag documents whose rules removed more than this share of their words (default 0.5)")
@@ -180,7 +180,7 @@ def _job_config(args) -> JobConfig:
         ),
         output_format=args.output_format,
         compression=args.compression,
-        num_shards=args.num_shards,
+        num_shards=args.num_shards or 0,   # 0: the runner decides
     )
 
 
