@@ -34,9 +34,9 @@ from pipeline.pages import HTML_MODES
 from pipeline.readers import DEFAULT_MAX_DOC_BYTES, FORMATS, JsonlFields, ReadOptions
 from pipeline.rules import DEFAULT_TIMEOUT_SECONDS, CompiledRule, RuleError, example_failures
 from pipeline.rules.files import bundled_rules_dir, load_rules
-from pipeline.writers import JsonlWriter
+from pipeline.writers import COMPRESSIONS, WRITERS, JsonlWriter
 
-RUN_OUTPUT_HELP = "output folder for clean-*.jsonl, rejected-*.jsonl, files-*.jsonl and summary.json"
+RUN_OUTPUT_HELP = "output folder for clean-*, rejected-* and files-* shards (.jsonl or .parquet) and summary.json"
 
 
 class ConfigError(Exception):
@@ -110,6 +110,12 @@ def add_job_options(parser: argparse.ArgumentParser, output_help: str, output_re
                         help="larger files or JSONL lines are rejected as too_large without being loaded "
                              f"(default {DEFAULT_MAX_DOC_BYTES:,})")
     _add_flag(parser, "--overwrite", "replace a previous run's files in --output (default: refuse to mix two runs)")
+    parser.add_argument("--output_format", choices=tuple(WRITERS), default="jsonl",
+                        help="format of the clean, rejected and per-file outputs (summary.json stays JSON)")
+    parser.add_argument("--compression", choices=COMPRESSIONS, default="none",
+                        help="jsonl: .jsonl.gz or .jsonl.zst files; parquet: the column codec (default none)")
+    parser.add_argument("--num_shards", type=positive_int, default=None, metavar="N",
+                        help="shards per output (default: the runner decides)")
     parser.add_argument("--max_removed_share", type=share, default=DEFAULT_MAX_REMOVED_SHARE, metavar="SHARE",
                         help="flag documents whose rules removed more than this share of their words (default 0.5)")
 
@@ -172,6 +178,9 @@ def _job_config(args) -> JobConfig:
             max_removed_share=args.max_removed_share,
             first_line_is_headline=not args.no_headline_line,
         ),
+        output_format=args.output_format,
+        compression=args.compression,
+        num_shards=args.num_shards or 0,   # 0: the runner decides
     )
 
 
@@ -217,7 +226,7 @@ def _eval(args, beam_args: list[str]) -> int:
     config = _job_config(args)
     prepare_output_dir(args.output, args.overwrite)
     run_job(config, PipelineOptions(beam_args))
-    outputs = {record["id"]: record for record in read_output(args.output, CLEAN)}
+    outputs = {record["id"]: record for record in read_output(args.output, CLEAN, args.output_format)}
     if truth is not None:
         report = score_bodies({page_id: record["text"] for page_id, record in outputs.items()}, truth)
         text = format_body_report(report)

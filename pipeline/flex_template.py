@@ -43,8 +43,8 @@ def _regex(action: argparse.Action) -> str:
 def metadata() -> dict:
     return {
         "name": "newsclean",
-        "description": "Clean scraped news articles (text, JSONL, HTML) into JSONL, with a rejected output "
-                       "for every record that could not be cleaned.",
+        "description": "Clean scraped news articles (text, JSONL, HTML, Parquet, WARC) into JSONL or Parquet, "
+                       "with a rejected output for every record that could not be cleaned.",
         "parameters": [
             {
                 "name": action.dest,

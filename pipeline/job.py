@@ -13,6 +13,7 @@ from apache_beam.options.pipeline_options import PipelineOptions
 
 from pipeline.clean import CleanOptions
 from pipeline.readers import ReadOptions
+from pipeline.records import CleanArticle, FileTally, Rejection
 from pipeline.rules.schema import Rule
 from pipeline.transforms import (
     ARTICLES,
@@ -36,7 +37,7 @@ from pipeline.transforms import (
     rule_docs_counter,
     rule_hits_counter,
 )
-from pipeline.writers import WRITERS
+from pipeline.writers import WRITERS, Writer
 
 FILES = "files"
 SUMMARY_FILE = "summary.json"
@@ -60,22 +61,26 @@ class JobConfig:
     read: ReadOptions = field(default_factory=ReadOptions)
     clean: CleanOptions = field(default_factory=CleanOptions)
     output_format: str = OUTPUT_FORMAT
+    compression: str = "none"
+    num_shards: int = 0   # 0: the runner decides
 
 
 def build_pipeline(config: JobConfig, options: PipelineOptions) -> beam.Pipeline:
-    """Read articles, clean them, write clean and rejected JSONL; nothing runs yet."""
-    write = WRITERS[config.output_format]
+    """Read articles, clean them, write clean, rejected and per-file records; nothing runs yet."""
+    def write(prefix: str, record_type: type) -> Writer:
+        return WRITERS[config.output_format](config.output_dir, prefix, record_type, config.compression, config.num_shards)
+
     pipeline = beam.Pipeline(options=options)
     read = pipeline | "ReadArticles" >> ReadArticles(config.input_pattern, config.input_format, config.read)
     cleaned = read[ARTICLES] | "CleanArticles" >> CleanArticles(config.rules, config.clean)
     rejected = (read[REJECTED], cleaned[REJECTED]) | "GatherRejections" >> beam.Flatten()
-    cleaned[CLEAN] | "WriteClean" >> write(config.output_dir, CLEAN)
-    rejected | "WriteRejected" >> write(config.output_dir, REJECTED)
+    cleaned[CLEAN] | "WriteClean" >> write(CLEAN, CleanArticle)
+    rejected | "WriteRejected" >> write(REJECTED, Rejection)
     cleaned[CLEAN] | "CountDuplicateIds" >> CountDuplicateIds()
     (
         {"file_counts": read[FILE_COUNTS], "clean": cleaned[CLEAN], "rejected": rejected}
         | "ReconcileFiles" >> ReconcileFiles()
-        | "WriteFileTallies" >> write(config.output_dir, FILES)
+        | "WriteFileTallies" >> write(FILES, FileTally)
     )
     return pipeline
 
@@ -174,7 +179,7 @@ def read_output(output_dir: str, prefix: str, output_format: str = OUTPUT_FORMAT
 def file_reconciliation(output_dir: str, output_format: str = OUTPUT_FORMAT) -> dict:
     """Input files, and those whose records read differ from clean plus rejected (never, unless a bug)."""
     tallies = read_output(output_dir, FILES, output_format)
-    unreconciled = sorted(t["source"] for t in tallies if t["read"] != t["clean"] + t["rejected"])
+    unreconciled = sorted(t["input_file"] for t in tallies if t["read"] != t["clean"] + t["rejected"])
     return {"read": len(tallies), "not_reconciled": unreconciled}
 
 

@@ -6,6 +6,7 @@ Records that reach an output have ``to_dict()``: the one shape every writer writ
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 RAW_PREVIEW_CHARS = 300
 
@@ -16,12 +17,15 @@ class Article:
 
     id: str
     text: str
+    # The input file's path; written as ``input_file``, since input records often carry a ``source`` of their own
+    # (the publisher), which stays in ``metadata``.
     source: str
     line: int | None = None
     url: str | None = None
     title: str | None = None
-    # What the input states about the article besides its text (a page's author, date, site_name, language).
-    metadata: dict[str, str] = field(default_factory=dict)
+    # What the input states about the article besides what the job reads: a JSONL record's or Parquet row's other
+    # fields unchanged, a page's author, date, site_name, language, a WARC record's date and content type.
+    metadata: dict[str, Any] = field(default_factory=dict)
     # False where the title comes from elsewhere (a page's own title): the text's first line is body.
     headline_in_text: bool = True
 
@@ -35,19 +39,23 @@ class CleanArticle:
     line: int | None
     url: str | None
     stats: dict = field(default_factory=dict)
-    metadata: dict[str, str] = field(default_factory=dict)
+    metadata: dict[str, Any] = field(default_factory=dict)
 
     def to_dict(self) -> dict:
-        record: dict = {"id": self.id, "title": self.title, "text": self.text}
-        if self.url:
-            record["url"] = self.url
-        record["source"] = self.source
-        if self.line is not None:
-            record["line"] = self.line
-        if self.metadata:
-            record["metadata"] = self.metadata
-        record["stats"] = self.stats
-        return record
+        """Every key always present, in one order (docs/schema/clean.schema.json): a columnar writer needs one
+        schema for every shard, so rule hits are a list, not an object keyed by the rules that happened to fire."""
+        stats = self.stats
+        return {
+            "id": self.id, "title": self.title, "text": self.text, "url": self.url, "input_file": self.source,
+            "line": self.line, "metadata": self.metadata,
+            "stats": {
+                "chars_in": stats["chars_in"], "chars_out": stats["chars_out"],
+                "headline_repeats": stats["headline_repeats"],
+                "rules": [{"rule": name, "hits": hits} for name, hits in stats["rules"].items()],
+                "words_removed_by_rules": stats["words_removed_by_rules"],
+                "mass_removal": stats.get("mass_removal", False),   # the step sets it only when true
+            },
+        }
 
 
 @dataclass(frozen=True)
@@ -64,7 +72,7 @@ class FileTally:
         return self.read == self.clean + self.rejected
 
     def to_dict(self) -> dict:
-        return {"source": self.source, "read": self.read, "clean": self.clean, "rejected": self.rejected}
+        return {"input_file": self.source, "read": self.read, "clean": self.clean, "rejected": self.rejected}
 
 
 class Rejected(Exception):
@@ -74,12 +82,15 @@ class Rejected(Exception):
     to do about it.
     """
 
-    def __init__(self, stage: str, reason: str, detail: str, record_id: str | None = None):
+    def __init__(self, stage: str, reason: str, detail: str, record_id: str | None = None,
+                 metadata: dict[str, Any] | None = None):
         super().__init__(f"{stage}/{reason}: {detail}")
         self.stage = stage
         self.reason = reason
         self.detail = detail
         self.record_id = record_id
+        # The record's metadata when it parsed far enough to have one, so a rejection keeps it too.
+        self.metadata = metadata or {}
 
 
 @dataclass(frozen=True)
@@ -93,16 +104,16 @@ class Rejection:
     id: str | None = None
     line: int | None = None
     raw_start: str = ""
+    metadata: dict[str, Any] = field(default_factory=dict)
 
     @classmethod
     def of(cls, error: Rejected, source: str, raw: str, id: str | None = None,
-           line: int | None = None) -> Rejection:
+           line: int | None = None, metadata: dict[str, Any] | None = None) -> Rejection:
         return cls(stage=error.stage, reason=error.reason, detail=error.detail,
-                   source=source, id=id or error.record_id, line=line, raw_start=raw[:RAW_PREVIEW_CHARS])
+                   source=source, id=id or error.record_id, line=line, raw_start=raw[:RAW_PREVIEW_CHARS],
+                   metadata=error.metadata if metadata is None else metadata)
 
     def to_dict(self) -> dict:
-        record: dict = {"id": self.id, "source": self.source}
-        if self.line is not None:
-            record["line"] = self.line
-        record.update(stage=self.stage, reason=self.reason, detail=self.detail, raw_start=self.raw_start)
-        return record
+        """Every key always present, in one order (docs/schema/rejected.schema.json)."""
+        return {"id": self.id, "input_file": self.source, "line": self.line, "stage": self.stage, "reason": self.reason,
+                "detail": self.detail, "raw_start": self.raw_start, "metadata": self.metadata}

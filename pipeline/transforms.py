@@ -10,6 +10,7 @@ from __future__ import annotations
 import bz2
 import gzip
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import BinaryIO
 
 import apache_beam as beam
@@ -19,6 +20,7 @@ from apache_beam.metrics import Metrics
 
 from pipeline.clean import Cleaner, CleanOptions
 from pipeline.readers import READERS, ReadOptions, detect_format
+from pipeline.readers.ids import glob_root
 from pipeline.records import RAW_PREVIEW_CHARS, Article, CleanArticle, FileTally, Rejected, Rejection
 from pipeline.rules.schema import Rule
 
@@ -128,7 +130,8 @@ class CleanArticleFn(beam.DoFn):
             clean = self.cleaner.clean(article)
         except Rejected as error:
             yield beam.pvalue.TaggedOutput(
-                REJECTED, _count_rejection(Rejection.of(error, article.source, article.text, article.id, article.line)))
+                REJECTED, _count_rejection(Rejection.of(error, article.source, article.text, article.id, article.line,
+                                                        article.metadata)))
             return
         self.docs_clean.inc()
         self.bytes_out.inc(len(clean.title.encode("utf-8")) + len(clean.text.encode("utf-8")))
@@ -146,7 +149,8 @@ def _unexpected_failure(failure) -> Rejection:
     text = article.text if isinstance(article.text, str) else repr(article.text)
     return _count_rejection(Rejection(
         "clean", "internal_error", f"unexpected {error_type.__name__} while cleaning: {error_repr}; please report it",
-        source=article.source, id=article.id, line=article.line, raw_start=text[:RAW_PREVIEW_CHARS]))
+        source=article.source, id=article.id, line=article.line, raw_start=text[:RAW_PREVIEW_CHARS],
+        metadata=article.metadata))
 
 
 class ReadArticles(beam.PTransform):
@@ -156,7 +160,7 @@ class ReadArticles(beam.PTransform):
         super().__init__()
         self.file_pattern = file_pattern
         self.input_format = input_format
-        self.options = options
+        self.options = replace(options, id_root=glob_root(file_pattern))
 
     def expand(self, pipeline):
         return (

@@ -64,7 +64,7 @@ def test_a_rules_folder_adds_to_the_bundled_rules_and_respects_its_scope(tmp_pat
     clean = {r["id"]: r for r in read_output(tmp_path, "clean")}
     promo = "Subscribe to Example News for daily updates"
     assert promo not in clean["wire-001"]["text"]                       # example-news.com: rule in scope
-    assert clean["wire-001"]["stats"]["rules"] == {"example-news-subscribe": 1}
+    assert clean["wire-001"]["stats"]["rules"] == [{"rule": "example-news-subscribe", "hits": 1}]
     assert promo in clean["wire.jsonl:2"]["text"]                       # other-site.org: out of scope
     assert clean["002_fb6e392a3bbb2a7b"] == next(r for r in EXPECTED_CLEAN if r["id"] == "002_fb6e392a3bbb2a7b")
     assert "example-news-subscribe: 1 hits in 1 documents" in done.stdout
@@ -190,7 +190,7 @@ def test_max_doc_bytes_rejects_larger_records(tmp_path):
     ran = run_fixtures(tmp_path, "--max_doc_bytes", "2500", *IN_PROCESS)
     assert ran.returncode == 0, ran.stderr
     too_large = [r for r in read_output(tmp_path, "rejected") if r["reason"] == "too_large"]
-    assert [r["source"] for r in too_large] == ["fixtures/raw/002_fb6e392a3bbb2a7b.txt"]
+    assert [r["input_file"] for r in too_large] == ["fixtures/raw/002_fb6e392a3bbb2a7b.txt"]
 
 
 def test_no_headline_line_keeps_the_first_line_of_text_files(tmp_path):

@@ -61,7 +61,7 @@ def hostile_run(tmp_path_factory):
 
 
 def where(record: dict) -> tuple[str, int | None]:
-    return record["source"].rsplit("/", 1)[1], record.get("line")
+    return record["input_file"].rsplit("/", 1)[1], record.get("line")
 
 
 def test_the_job_succeeds_and_every_record_lands_in_exactly_one_place(hostile_run):
@@ -83,9 +83,9 @@ def test_the_summary_reconciles_overall_and_per_file(hostile_run):
     documents = summary["documents"]
     assert documents["read"] == documents["clean"] + documents["rejected"]
     assert summary["files"] == {"read": 16, "not_reconciled": []}
-    tallies = {where({"source": t["source"]})[0]: t for shard in output.glob("files-*.jsonl")
+    tallies = {where({"input_file": t["input_file"]})[0]: t for shard in output.glob("files-*.jsonl")
                for t in map(json.loads, shard.read_text().splitlines())}
-    assert tallies["hostile.jsonl"] == {"source": tallies["hostile.jsonl"]["source"], "read": 14, "clean": 4,
+    assert tallies["hostile.jsonl"] == {"input_file": tallies["hostile.jsonl"]["input_file"], "read": 14, "clean": 4,
                                         "rejected": 10}
     assert summary["rejected_by_reason"] == {
         "bad_field": 3, "binary": 1, "empty_after_cleaning": 1, "empty_text": 4, "invalid_json": 4,

@@ -73,5 +73,5 @@ def test_rules_travel_inside_the_job_not_through_the_local_folder(tmp_path):
     summary = run_job(config, options)
     clean = {record["id"]: record for record in read_output(tmp_path / "out", "clean")}
     assert "Subscribe to Example News" not in clean["wire-001"]["text"]
-    assert clean["wire-001"]["stats"]["rules"] == {"example-news-subscribe": 1}
+    assert clean["wire-001"]["stats"]["rules"] == [{"rule": "example-news-subscribe", "hits": 1}]
     assert summary["rules"]["example-news-subscribe"] == {"hits": 1, "documents": 1}

@@ -3,7 +3,7 @@ import io
 
 import pytest
 
-from pipeline.readers import JsonlFields, ReadOptions, article_from_file, detect_format, file_stem, read_records
+from pipeline.readers import JsonlFields, ReadOptions, article_from_file, detect_format, read_records
 from pipeline.readers.base import read_at_most
 from pipeline.readers.decoding import bounded_lines, check_not_binary, decode_bytes
 from pipeline.readers.jsonl import article_from_json_line
@@ -20,9 +20,18 @@ def test_detect_format_by_extension(path, fmt):
     assert detect_format(path) == fmt
 
 
-def test_file_stem_drops_folders_compression_and_extension():
-    assert file_stem("s3://bucket/deep/000_82a2.txt.gz") == "000_82a2"
-    assert file_stem("C:\\data\\story.html") == "story"
+def test_file_ids_are_paths_below_the_globs_fixed_prefix_so_same_named_files_in_two_folders_differ():
+    options = ReadOptions(id_root="corpus/bbc/")
+    ids = [article_from_file(f"corpus/bbc/{folder}/001.txt.gz", b"Title\n\nBody", "text", options).id
+           for folder in ("business", "sport")]
+    assert ids == ["business/001", "sport/001"]
+    assert article_from_file("corpus/bbc/p.html", b"<html><body><p>Body text</p></body></html>", "html",
+                             ReadOptions(id_root="corpus/bbc/", html_mode="full")).id == "p"
+
+
+def test_without_a_known_glob_a_file_id_is_its_name_without_compression_suffix_and_extension():
+    assert article_from_file("s3://bucket/deep/000_82a2.txt.gz", b"T\n\nB", "text").id == "000_82a2"
+    assert article_from_file("C:\\data\\story.txt", b"T\n\nB", "text").id == "story"
 
 
 @pytest.mark.parametrize("data, text", [
@@ -61,12 +70,22 @@ def test_html_file_in_a_declared_charset_is_read_in_it():
 def test_json_line_with_every_field():
     line = b'{"id": "a1", "url": "https://x.org/1", "title": "T", "text": "Body", "extra": 1}'
     assert article_from_json_line(line, "d/f.jsonl", 3, FIELDS) == \
-        Article(id="a1", text="Body", source="d/f.jsonl", line=3, url="https://x.org/1", title="T")
+        Article(id="a1", text="Body", source="d/f.jsonl", line=3, url="https://x.org/1", title="T", metadata={"extra": 1})
+
+
+def test_json_fields_the_job_does_not_read_are_kept_unchanged_as_metadata_also_when_rejected():
+    line = b'{"id": "a", "text": "B", "source": "ABC", "date": "Mon, 25 May 2026", "tags": ["x", 1], "n": null}'
+    assert article_from_json_line(line, "f.jsonl", 1, FIELDS).metadata == \
+        {"source": "ABC", "date": "Mon, 25 May 2026", "tags": ["x", 1], "n": None}
+    with pytest.raises(Rejected) as error:
+        article_from_json_line(b'{"id": "a", "body": "B", "source": "ABC"}', "f.jsonl", 1, FIELDS)
+    assert error.value.metadata == {"body": "B", "source": "ABC"}
 
 
 def test_json_line_without_id_gets_file_and_line():
     article = article_from_json_line(b'{"text": "Body"}', "gs://b/d/f.jsonl", 12, FIELDS)
     assert article.id == "f.jsonl:12"
+    assert article_from_json_line(b'{"text": "Body"}', "gs://b/d/f.jsonl", 12, FIELDS, id_root="gs://b/").id == "d/f.jsonl:12"
     assert article_from_json_line(b'{"id": "  ", "text": "Body"}', "f.jsonl", 4, FIELDS).id == "f.jsonl:4"
 
 

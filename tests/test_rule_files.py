@@ -86,4 +86,4 @@ def test_run_takes_rules_from_a_bucket(tmp_path, monkeypatch):
     assert main(["run", "--input", str(RAW / "wire.jsonl"), "--output", str(tmp_path / "out"),
                  "--rules", "bucket://rules", *IN_PROCESS]) == 0
     clean = {r["id"]: r for r in read_output(tmp_path / "out", "clean")}
-    assert clean["wire-001"]["stats"]["rules"] == {"example-news-subscribe": 1}
+    assert clean["wire-001"]["stats"]["rules"] == [{"rule": "example-news-subscribe", "hits": 1}]

@@ -18,24 +18,27 @@ from pipeline.readers.base import (
     Record,
     WholeFileReader,
     base_name,
-    file_stem,
     strip_compression,
 )
 from pipeline.readers.html import HtmlReader
 from pipeline.readers.jsonl import JsonlReader
+from pipeline.readers.parquet import ParquetReader
 from pipeline.readers.text import TextReader
+from pipeline.readers.warc import WarcReader
 from pipeline.records import Article
 
 READERS: dict[str, type[Reader]] = {
     TextReader.name: TextReader,
     JsonlReader.name: JsonlReader,
     HtmlReader.name: HtmlReader,
+    ParquetReader.name: ParquetReader,
+    WarcReader.name: WarcReader,
 }
 FORMATS = ("auto", *READERS)
 _BY_EXTENSION = {extension: name for name, reader in READERS.items() for extension in reader.extensions}
 
 __all__ = ["DEFAULT_MAX_DOC_BYTES", "FORMATS", "READERS", "JsonlFields", "ReadOptions", "Reader", "Record",
-           "article_from_file", "detect_format", "file_stem", "read_records"]
+           "article_from_file", "detect_format", "read_records"]
 
 
 def detect_format(path: str) -> str:

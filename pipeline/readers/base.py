@@ -36,6 +36,8 @@ class ReadOptions:
     fields: JsonlFields = field(default_factory=JsonlFields)
     max_doc_bytes: int = DEFAULT_MAX_DOC_BYTES
     html_mode: str = "article"   # see pipeline.pages.HTML_MODES
+    # The input glob's fixed prefix (ids.glob_root); ids of files are their paths below it.
+    id_root: str = ""
 
 
 @dataclass
@@ -105,14 +107,3 @@ def strip_compression(name: str) -> str:
         if name.lower().endswith(suffix):
             return name[: -len(suffix)]
     return name
-
-
-def file_stem(path: str) -> str:
-    """The file name without folders, compression suffix or extension.
-
-    >>> file_stem("gs://bucket/raw/000_82a2.txt.gz")
-    '000_82a2'
-    >>> file_stem("notes")
-    'notes'
-    """
-    return posixpath.splitext(strip_compression(base_name(path)))[0]

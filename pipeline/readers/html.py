@@ -6,8 +6,9 @@ import codecs
 import re
 
 from pipeline.pages import html_to_page
-from pipeline.readers.base import WholeFileReader, file_stem
+from pipeline.readers.base import WholeFileReader
 from pipeline.readers.decoding import check_not_binary, decode_bytes
+from pipeline.readers.ids import file_id
 from pipeline.records import Article
 
 # <meta charset="koi8-r"> or <meta http-equiv="Content-Type" content="text/html; charset=Shift_JIS">
@@ -41,5 +42,5 @@ class HtmlReader(WholeFileReader):
     def article(self, path: str, data: bytes) -> Article:
         check_not_binary(data)
         page = html_to_page(decode_page(data), self.options.html_mode)
-        return Article(id=file_stem(path), text=page.text, source=path, url=page.url, title=page.title,
+        return Article(id=file_id(path, self.options.id_root), text=page.text, source=path, url=page.url, title=page.title,
                        metadata=page.metadata, headline_in_text=False)

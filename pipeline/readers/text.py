@@ -1,9 +1,10 @@
-"""``text``: one article per file; its id is the file stem."""
+"""``text``: one article per file; its id is its path below the input glob's fixed prefix, without extension."""
 
 from __future__ import annotations
 
-from pipeline.readers.base import WholeFileReader, file_stem
+from pipeline.readers.base import WholeFileReader
 from pipeline.readers.decoding import check_not_binary, decode_bytes
+from pipeline.readers.ids import file_id
 from pipeline.records import Article
 
 
@@ -13,4 +14,4 @@ class TextReader(WholeFileReader):
 
     def article(self, path: str, data: bytes) -> Article:
         check_not_binary(data)
-        return Article(id=file_stem(path), text=decode_bytes(data), source=path)
+        return Article(id=file_id(path, self.options.id_root), text=decode_bytes(data), source=path)

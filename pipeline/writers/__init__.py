@@ -3,11 +3,13 @@
 A new format is a module here with a Writer subclass, and one line in ``WRITERS``.
 """
 
-from pipeline.writers.base import Writer
+from pipeline.writers.base import COMPRESSIONS, Writer
 from pipeline.writers.jsonl import JsonlWriter
+from pipeline.writers.parquet import ParquetWriter
 
 WRITERS: dict[str, type[Writer]] = {
     JsonlWriter.name: JsonlWriter,
+    ParquetWriter.name: ParquetWriter,
 }
 
-__all__ = ["WRITERS", "JsonlWriter", "Writer"]
+__all__ = ["COMPRESSIONS", "WRITERS", "JsonlWriter", "ParquetWriter", "Writer"]

@@ -1,0 +1,71 @@
+"""``parquet``: through Beam's ``WriteToParquet``, one explicit pyarrow schema per kind of record.
+
+The schemas are the JSON Schemas in ``docs/schema/`` in columnar form, so every shard of a run has the same
+columns whichever rules fired. ``metadata`` is a ``map<string, string>``: string values as they are, any other
+value (a number, a list, an object) as its JSON text, since input records' metadata has no fixed shape.
+``--compression`` is the column codec; the file name stays ``.parquet``, as readers expect.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+
+import apache_beam as beam
+import pyarrow as pa
+import pyarrow.parquet as pq
+from apache_beam.io.filesystems import FileSystems
+
+from pipeline.records import CleanArticle, FileTally, Rejection
+from pipeline.writers.base import Writer
+
+METADATA = pa.map_(pa.string(), pa.string())
+
+CLEAN_SCHEMA = pa.schema([
+    ("id", pa.string()), ("title", pa.string()), ("text", pa.string()), ("url", pa.string()),
+    ("input_file", pa.string()), ("line", pa.int64()), ("metadata", METADATA),
+    ("stats", pa.struct([
+        ("chars_in", pa.int64()), ("chars_out", pa.int64()), ("headline_repeats", pa.int64()),
+        ("rules", pa.list_(pa.struct([("rule", pa.string()), ("hits", pa.int64())]))),
+        ("words_removed_by_rules", pa.float64()), ("mass_removal", pa.bool_()),
+    ])),
+])
+REJECTED_SCHEMA = pa.schema([
+    ("id", pa.string()), ("input_file", pa.string()), ("line", pa.int64()), ("stage", pa.string()),
+    ("reason", pa.string()), ("detail", pa.string()), ("raw_start", pa.string()), ("metadata", METADATA),
+])
+FILES_SCHEMA = pa.schema([
+    ("input_file", pa.string()), ("read", pa.int64()), ("clean", pa.int64()), ("rejected", pa.int64()),
+])
+SCHEMAS: dict[type, pa.Schema] = {CleanArticle: CLEAN_SCHEMA, Rejection: REJECTED_SCHEMA, FileTally: FILES_SCHEMA}
+
+
+def to_row(record) -> dict:
+    row = record.to_dict()
+    if "metadata" in row:
+        row["metadata"] = {key: value if value is None or isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+                           for key, value in row["metadata"].items()}
+    return row
+
+
+class ParquetWriter(Writer):
+    name = "parquet"
+    suffix = ".parquet"
+
+    def expand(self, records):
+        return (
+            records
+            | "ToRows" >> beam.Map(to_row)
+            | "WriteFiles" >> beam.io.WriteToParquet(
+                self.path_prefix, SCHEMAS[self.record_type], codec=self.compression, file_name_suffix=self.suffix,
+                num_shards=self.num_shards)
+        )
+
+    @staticmethod
+    def read(path: str) -> Iterator[dict]:
+        with FileSystems.open(path) as stream:
+            table = pq.read_table(stream)
+        for row in table.to_pylist():
+            if "metadata" in row:   # pyarrow gives a map as (key, value) pairs
+                row["metadata"] = dict(row["metadata"])
+            yield row
