@@ -18,6 +18,7 @@ from apache_beam.options.pipeline_options import PipelineOptions
 
 from pipeline.body_score import format_body_report, score_bodies
 from pipeline.clean import DEFAULT_MAX_REMOVED_SHARE, CleanOptions
+from pipeline.dedup import DEFAULT_MODE, DEFAULT_THRESHOLD, MODES, DedupOptions
 from pipeline.evaluate import format_report, score
 from pipeline.job import (
     CLEAN,
@@ -36,7 +37,7 @@ from pipeline.rules import DEFAULT_TIMEOUT_SECONDS, CompiledRule, RuleError, exa
 from pipeline.rules.files import bundled_rules_dir, load_rules
 from pipeline.writers import JsonlWriter
 
-RUN_OUTPUT_HELP = "output folder for clean-*.jsonl, rejected-*.jsonl, files-*.jsonl and summary.json"
+RUN_OUTPUT_HELP = "output folder for clean-*.jsonl, rejected-*.jsonl, duplicates-*.jsonl, files-*.jsonl and summary.json"
 
 
 class ConfigError(Exception):
@@ -112,6 +113,12 @@ def add_job_options(parser: argparse.ArgumentParser, output_help: str, output_re
     _add_flag(parser, "--overwrite", "replace a previous run's files in --output (default: refuse to mix two runs)")
     parser.add_argument("--max_removed_share", type=share, default=DEFAULT_MAX_REMOVED_SHARE, metavar="SHARE",
                         help="flag documents whose rules removed more than this share of their words (default 0.5)")
+    parser.add_argument("--dedup", choices=MODES, default=DEFAULT_MODE,
+                        help="exact: same text after folding case, punctuation and spacing; near: also MinHash "
+                             f"Jaccard of word shingles at least --dedup_threshold (default {DEFAULT_MODE})")
+    parser.add_argument("--dedup_threshold", type=share, default=DEFAULT_THRESHOLD, metavar="JACCARD",
+                        help=f"near mode: estimated Jaccard similarity from which two articles are duplicates "
+                             f"(default {DEFAULT_THRESHOLD})")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -172,6 +179,7 @@ def _job_config(args) -> JobConfig:
             max_removed_share=args.max_removed_share,
             first_line_is_headline=not args.no_headline_line,
         ),
+        dedup=DedupOptions(mode=args.dedup, threshold=args.dedup_threshold),
     )
 
 
