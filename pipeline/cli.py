@@ -18,6 +18,7 @@ from apache_beam.options.pipeline_options import PipelineOptions
 
 from pipeline.body_score import format_body_report, score_bodies
 from pipeline.clean import DEFAULT_MAX_REMOVED_SHARE, CleanOptions
+from pipeline.dedup import DEFAULT_MODE, DEFAULT_THRESHOLD, MODES, DedupOptions
 from pipeline.evaluate import format_report, score
 from pipeline.job import (
     CLEAN,
@@ -36,7 +37,8 @@ from pipeline.rules import DEFAULT_TIMEOUT_SECONDS, CompiledRule, RuleError, exa
 from pipeline.rules.files import bundled_rules_dir, load_rules
 from pipeline.writers import COMPRESSIONS, WRITERS, JsonlWriter
 
-RUN_OUTPUT_HELP = "output folder for clean-*, rejected-* and files-* shards (.jsonl or .parquet) and summary.json"
+RUN_OUTPUT_HELP = ("output folder for clean-*, rejected-*, duplicates-* and files-* shards (.jsonl or .parquet) "
+                   "and summary.json")
 
 
 class ConfigError(Exception):
@@ -118,6 +120,12 @@ def add_job_options(parser: argparse.ArgumentParser, output_help: str, output_re
                         help="shards per output (default: the runner decides)")
     parser.add_argument("--max_removed_share", type=share, default=DEFAULT_MAX_REMOVED_SHARE, metavar="SHARE",
                         help="flag documents whose rules removed more than this share of their words (default 0.5)")
+    parser.add_argument("--dedup", choices=MODES, default=DEFAULT_MODE,
+                        help="exact: same text after folding case, punctuation and spacing; near: also MinHash "
+                             f"Jaccard of word shingles at least --dedup_threshold (default {DEFAULT_MODE})")
+    parser.add_argument("--dedup_threshold", type=share, default=DEFAULT_THRESHOLD, metavar="JACCARD",
+                        help=f"near mode: estimated Jaccard similarity from which two articles are duplicates "
+                             f"(default {DEFAULT_THRESHOLD})")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -181,6 +189,7 @@ def _job_config(args) -> JobConfig:
         output_format=args.output_format,
         compression=args.compression,
         num_shards=args.num_shards or 0,   # 0: the runner decides
+        dedup=DedupOptions(mode=args.dedup, threshold=args.dedup_threshold),
     )
 
 

@@ -12,6 +12,8 @@ from apache_beam.metrics.metric import MetricsFilter
 from apache_beam.options.pipeline_options import PipelineOptions
 
 from pipeline.clean import CleanOptions
+from pipeline.dedup import DedupOptions, Duplicate
+from pipeline.dedup_transforms import DOCS_DUPLICATE, DUPLICATES, Deduplicate, duplicate_counter
 from pipeline.readers import ReadOptions
 from pipeline.records import CleanArticle, FileTally, Rejection
 from pipeline.rules.schema import Rule
@@ -44,7 +46,7 @@ SUMMARY_FILE = "summary.json"
 EVAL_FILE = "eval.json"
 OUTPUT_FORMAT = "jsonl"
 # Everything a run writes into its output folder, in any format; a rerun replaces all of it or nothing.
-OUTPUT_PATTERNS = (*(writer.pattern(prefix) for writer in WRITERS.values() for prefix in (CLEAN, REJECTED, FILES)),
+OUTPUT_PATTERNS = (*(writer.pattern(prefix) for writer in WRITERS.values() for prefix in (CLEAN, REJECTED, DUPLICATES, FILES)),
                    SUMMARY_FILE, EVAL_FILE)
 
 
@@ -63,10 +65,12 @@ class JobConfig:
     output_format: str = OUTPUT_FORMAT
     compression: str = "none"
     num_shards: int = 0   # 0: the runner decides
+    dedup: DedupOptions = field(default_factory=DedupOptions)
 
 
 def build_pipeline(config: JobConfig, options: PipelineOptions) -> beam.Pipeline:
-    """Read articles, clean them, write clean, rejected and per-file records; nothing runs yet."""
+    """Read articles, clean them, set duplicates apart, write clean, rejected, duplicate and per-file records;
+    nothing runs yet."""
     def write(prefix: str, record_type: type) -> Writer:
         return WRITERS[config.output_format](config.output_dir, prefix, record_type, config.compression, config.num_shards)
 
@@ -74,11 +78,14 @@ def build_pipeline(config: JobConfig, options: PipelineOptions) -> beam.Pipeline
     read = pipeline | "ReadArticles" >> ReadArticles(config.input_pattern, config.input_format, config.read)
     cleaned = read[ARTICLES] | "CleanArticles" >> CleanArticles(config.rules, config.clean)
     rejected = (read[REJECTED], cleaned[REJECTED]) | "GatherRejections" >> beam.Flatten()
-    cleaned[CLEAN] | "WriteClean" >> write(CLEAN, CleanArticle)
+    deduplicated = cleaned[CLEAN] | "Deduplicate" >> Deduplicate(config.dedup)
+    kept, duplicates = deduplicated[CLEAN], deduplicated[DUPLICATES]
+    kept | "WriteClean" >> write(CLEAN, CleanArticle)
     rejected | "WriteRejected" >> write(REJECTED, Rejection)
-    cleaned[CLEAN] | "CountDuplicateIds" >> CountDuplicateIds()
+    duplicates | "WriteDuplicates" >> write(DUPLICATES, Duplicate)
+    kept | "CountDuplicateIds" >> CountDuplicateIds()
     (
-        {"file_counts": read[FILE_COUNTS], "clean": cleaned[CLEAN], "rejected": rejected}
+        {"file_counts": read[FILE_COUNTS], "clean": kept, "rejected": rejected, "duplicates": duplicates}
         | "ReconcileFiles" >> ReconcileFiles()
         | "WriteFileTallies" >> write(FILES, FileTally)
     )
@@ -122,12 +129,16 @@ def counter_totals(result: beam.runners.runner.PipelineResult) -> dict[str, int]
 def summarize(counters: dict[str, int], rules: Sequence[Rule], files: dict) -> dict:
     """The run's numbers, from Beam counters and the per-file tallies, in the shape written to summary.json."""
     reason_prefix = rejected_counter("")
+    duplicates = counters.get(DOCS_DUPLICATE, 0)
     return {
         "documents": {
             "read": counters.get(DOCS_READ, 0),
-            "clean": counters.get(DOCS_CLEAN, 0),
+            # docs.clean counts every article cleaned; the duplicates among them went to duplicates-*.
+            "clean": counters.get(DOCS_CLEAN, 0) - duplicates,
             "rejected": counters.get(DOCS_REJECTED, 0),
+            "duplicates": duplicates,
         },
+        "duplicates_by_match": {match: counters.get(duplicate_counter(match), 0) for match in ("exact", "near")},
         "files": files,
         "rejected_by_reason": {
             name[len(reason_prefix):]: value for name, value in sorted(counters.items()) if name.startswith(reason_prefix)
@@ -153,10 +164,12 @@ def write_summary(summary: dict, output_dir: str) -> str:
 
 def format_summary(summary: dict) -> str:
     docs, size, files = summary["documents"], summary["bytes"], summary["files"]
-    lines = [f"documents: {docs['read']} read, {docs['clean']} clean, {docs['rejected']} rejected"]
+    lines = [f"documents: {docs['read']} read, {docs['clean']} clean, {docs['rejected']} rejected, "
+             f"{docs['duplicates']} duplicates ({summary['duplicates_by_match']['exact']} exact, "
+             f"{summary['duplicates_by_match']['near']} near)"]
     lines += [f"  rejected {reason}: {count}" for reason, count in summary["rejected_by_reason"].items()]
     lines += [
-        f"files: {files['read']} read, {len(files['not_reconciled'])} where read != clean + rejected",
+        f"files: {files['read']} read, {len(files['not_reconciled'])} where read != clean + rejected + duplicates",
         f"bytes: {size['in']} in, {size['out']} out",
         f"headline repeats removed: {summary['headline_repeats_removed']}",
         f"flagged for mass removal by rules: {summary['flagged_mass_removal']}",
@@ -177,9 +190,9 @@ def read_output(output_dir: str, prefix: str, output_format: str = OUTPUT_FORMAT
 
 
 def file_reconciliation(output_dir: str, output_format: str = OUTPUT_FORMAT) -> dict:
-    """Input files, and those whose records read differ from clean plus rejected (never, unless a bug)."""
+    """Input files, and those whose records read differ from clean plus rejected plus duplicates (never, unless a bug)."""
     tallies = read_output(output_dir, FILES, output_format)
-    unreconciled = sorted(t["input_file"] for t in tallies if t["read"] != t["clean"] + t["rejected"])
+    unreconciled = sorted(t["input_file"] for t in tallies if t["read"] != t["clean"] + t["rejected"] + t["duplicates"])
     return {"read": len(tallies), "not_reconciled": unreconciled}
 
 

@@ -66,13 +66,15 @@ class FileTally:
     read: int
     clean: int
     rejected: int
+    duplicates: int = 0
 
     @property
     def reconciled(self) -> bool:
-        return self.read == self.clean + self.rejected
+        return self.read == self.clean + self.rejected + self.duplicates
 
     def to_dict(self) -> dict:
-        return {"input_file": self.source, "read": self.read, "clean": self.clean, "rejected": self.rejected}
+        return {"input_file": self.source, "read": self.read, "clean": self.clean, "rejected": self.rejected,
+                "duplicates": self.duplicates}
 
 
 class Rejected(Exception):

@@ -201,22 +201,23 @@ class CleanArticles(beam.PTransform):
 
 
 def _add_tallies(tallies):
-    return tuple(map(sum, zip(*tallies, strict=True))) or (0, 0, 0)
+    return tuple(map(sum, zip(*tallies, strict=True))) or (0, 0, 0, 0)
 
 
 class ReconcileFiles(beam.PTransform):
-    """Records read, clean and rejected per input file, as ``FileTally`` records.
+    """Records read, clean, rejected and duplicate per input file, as ``FileTally`` records.
 
     Takes a dict of PCollections: ``file_counts`` ((file, records read) pairs),
-    ``clean`` and ``rejected``.
+    ``clean``, ``rejected`` and ``duplicates``.
     """
 
     def expand(self, outputs):
         return (
             (
-                outputs["file_counts"] | "ReadPerFile" >> beam.Map(lambda pair: (pair[0], (pair[1], 0, 0))),
-                outputs["clean"] | "CleanPerFile" >> beam.Map(lambda article: (article.source, (0, 1, 0))),
-                outputs["rejected"] | "RejectedPerFile" >> beam.Map(lambda rejection: (rejection.source, (0, 0, 1))),
+                outputs["file_counts"] | "ReadPerFile" >> beam.Map(lambda pair: (pair[0], (pair[1], 0, 0, 0))),
+                outputs["clean"] | "CleanPerFile" >> beam.Map(lambda article: (article.source, (0, 1, 0, 0))),
+                outputs["rejected"] | "RejectedPerFile" >> beam.Map(lambda rejection: (rejection.source, (0, 0, 1, 0))),
+                outputs["duplicates"] | "DuplicatesPerFile" >> beam.Map(lambda duplicate: (duplicate.source, (0, 0, 0, 1))),
             )
             | "AllTallies" >> beam.Flatten()
             | "SumPerFile" >> beam.CombinePerKey(_add_tallies)

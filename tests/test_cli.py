@@ -44,7 +44,7 @@ def test_run_cleans_the_fixtures_to_their_expected_records(tmp_path):
     assert read_output(tmp_path, "clean") == EXPECTED_CLEAN
     assert read_output(tmp_path, "rejected") == EXPECTED_REJECTED
     summary = json.loads((tmp_path / "summary.json").read_text())
-    assert summary["documents"] == {"read": 9, "clean": 7, "rejected": 2}
+    assert summary["documents"] == {"read": 9, "clean": 7, "rejected": 2, "duplicates": 0}
     assert "documents: 9 read, 7 clean, 2 rejected" in done.stdout
     assert "hover-card: 3 hits in 1 documents" in done.stdout
 

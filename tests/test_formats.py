@@ -14,7 +14,7 @@ from tests.conftest import FIXTURES, IN_PROCESS, REPO, run_cli
 
 ARTICLES = FIXTURES / "formats" / "articles.jsonl"
 SCHEMAS = {kind: json.loads((REPO / "docs" / "schema" / f"{kind}.schema.json").read_text())
-           for kind in ("clean", "rejected", "files")}
+           for kind in ("clean", "rejected", "duplicates", "files")}
 sys.path.insert(0, str(FIXTURES / "formats"))
 import make_fixtures  # noqa: E402
 
@@ -42,7 +42,7 @@ def test_jsonl_gz_zst_and_parquet_outputs_hold_the_same_records_as_plain_jsonl_w
     gz = run(tmp_path, "gz", "--input", str(ARTICLES), "--compression", "gzip")
     zst = run(tmp_path, "zst", "--input", str(ARTICLES), "--compression", "zstd")
     parquet = run(tmp_path, "parquet", "--input", str(ARTICLES), "--output_format", "parquet", "--compression", "zstd")
-    for kind in ("clean", "rejected", "files"):
+    for kind in ("clean", "rejected", "duplicates", "files"):
         expected = in_order(json.loads(line) for shard in plain.glob(f"{kind}-*.jsonl") for line in shard.open())
         from_gzip = in_order(json.loads(line) for shard in gz.glob(f"{kind}-*.jsonl.gz") for line in gzip.open(shard, "rt"))
         from_parquet = [row for shard in parquet.glob(f"{kind}-*.parquet") for row in pq.read_table(shard).to_pylist()]
@@ -81,7 +81,7 @@ def test_parquet_input_columns_become_fields_and_metadata_with_rejections_and_re
     reasons = {r["id"]: r["reason"] for r in read_output(str(out), "rejected")}
     assert reasons == {"rss-004": "empty_after_cleaning", "pq-no-text": "missing_text"}
     summary = json.loads((out / "summary.json").read_text())
-    assert summary["documents"] == {"read": 5, "clean": 3, "rejected": 2}
+    assert summary["documents"] == {"read": 5, "clean": 3, "rejected": 2, "duplicates": 0}
     assert summary["files"] == {"read": 1, "not_reconciled": []}
 
 
@@ -99,5 +99,5 @@ def test_warc_html_responses_are_pages_and_every_other_record_is_rejected_not_ht
         "a request record", "a request record", "a response record of image/png", "a warcinfo record of application/warc-fields"]
     assert {r["reason"] for r in rejected} == {"not_html"}
     summary = json.loads((out / "summary.json").read_text())
-    assert summary["documents"] == {"read": 6, "clean": 2, "rejected": 4}
+    assert summary["documents"] == {"read": 6, "clean": 2, "rejected": 4, "duplicates": 0}
     assert summary["files"] == {"read": 1, "not_reconciled": []}

@@ -81,12 +81,12 @@ def test_the_summary_reconciles_overall_and_per_file(hostile_run):
     done, output = hostile_run
     summary = json.loads((output / "summary.json").read_text())
     documents = summary["documents"]
-    assert documents["read"] == documents["clean"] + documents["rejected"]
+    assert documents["read"] == documents["clean"] + documents["rejected"] + documents["duplicates"]
     assert summary["files"] == {"read": 16, "not_reconciled": []}
     tallies = {where({"input_file": t["input_file"]})[0]: t for shard in output.glob("files-*.jsonl")
                for t in map(json.loads, shard.read_text().splitlines())}
     assert tallies["hostile.jsonl"] == {"input_file": tallies["hostile.jsonl"]["input_file"], "read": 14, "clean": 4,
-                                        "rejected": 10}
+                                        "rejected": 10, "duplicates": 0}
     assert summary["rejected_by_reason"] == {
         "bad_field": 3, "binary": 1, "empty_after_cleaning": 1, "empty_text": 4, "invalid_json": 4,
         "missing_text": 2, "not_an_object": 1, "rule_timeout": 1, "too_large": 2, "unreadable": 1,

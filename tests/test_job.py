@@ -14,10 +14,12 @@ def test_summarize_groups_counters_by_outcome_reason_and_rule():
         "docs.read": 5, "docs.clean": 3, "docs.rejected": 2, "docs.rejected.invalid_json": 1,
         "docs.rejected.empty_text": 1, "bytes.in": 900, "bytes.out": 700, "headline.repeats_removed": 2,
         "rule.read-time-line.hits": 4, "rule.read-time-line.docs": 3, "docs.flagged.mass_removal": 1,
+        "docs.duplicate": 1, "docs.duplicate.near": 1,
     }
     summary = summarize(counters, RULES, {"read": 2, "not_reconciled": []})
     assert summary == {
-        "documents": {"read": 5, "clean": 3, "rejected": 2},
+        "documents": {"read": 5, "clean": 2, "rejected": 2, "duplicates": 1},
+        "duplicates_by_match": {"exact": 0, "near": 1},
         "files": {"read": 2, "not_reconciled": []},
         "rejected_by_reason": {"empty_text": 1, "invalid_json": 1},
         "bytes": {"in": 900, "out": 700},
@@ -28,10 +30,10 @@ def test_summarize_groups_counters_by_outcome_reason_and_rule():
                   for rule in RULES},
     }
     assert format_summary(summary).splitlines() == [
-        "documents: 5 read, 3 clean, 2 rejected",
+        "documents: 5 read, 2 clean, 2 rejected, 1 duplicates (0 exact, 1 near)",
         "  rejected empty_text: 1",
         "  rejected invalid_json: 1",
-        "files: 2 read, 0 where read != clean + rejected",
+        "files: 2 read, 0 where read != clean + rejected + duplicates",
         "bytes: 900 in, 700 out",
         "headline repeats removed: 2",
         "flagged for mass removal by rules: 1",
@@ -46,7 +48,7 @@ def test_run_job_writes_clean_rejected_and_a_summary_that_reconciles(tmp_path):
     summary = run_job(config, PipelineOptions(IN_PROCESS))
     clean, rejected = read_output(tmp_path, "clean"), read_output(tmp_path, "rejected")
     assert [r["id"] for r in clean] == [r["id"] for r in read_jsonl(EXPECTED / "clean.jsonl")]
-    assert summary["documents"] == {"read": 9, "clean": len(clean), "rejected": len(rejected)}
+    assert summary["documents"] == {"read": 9, "clean": len(clean), "rejected": len(rejected), "duplicates": 0}
     assert summary["documents"]["read"] == len(clean) + len(rejected)
     assert summary["files"] == {"read": 4, "not_reconciled": []}
     assert summary["rejected_by_reason"] == {"invalid_json": 1, "missing_text": 1}

@@ -161,5 +161,6 @@ def test_hostile_markup_finishes_quickly_without_script_text(name, markup, mode)
         text = html_to_page(page("<title>T</title>", markup), mode).text
     except Rejected as rejected:
         text = rejected.reason
-    assert time.perf_counter() - start < 20, name
+    # The old beautifulsoup path took 201 s on 40,000 list items; linear work takes seconds, under load too.
+    assert time.perf_counter() - start < 60, name
     assert "secret" not in text

@@ -56,7 +56,7 @@ def test_every_engine_writes_the_same_records(runs):
 @pytest.mark.portable
 def test_every_engine_reports_the_same_counters(runs):
     summaries = {name: json.loads((output / "summary.json").read_text()) for name, output in runs.items()}
-    assert summaries["in_process"]["documents"] == {"read": 9, "clean": 7, "rejected": 2}
+    assert summaries["in_process"]["documents"] == {"read": 9, "clean": 7, "rejected": 2, "duplicates": 0}
     assert summaries["multi_processing"] == summaries["in_process"]
     assert summaries["portable"] == summaries["in_process"]
 

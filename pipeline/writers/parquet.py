@@ -16,6 +16,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 from apache_beam.io.filesystems import FileSystems
 
+from pipeline.dedup import Duplicate
 from pipeline.records import CleanArticle, FileTally, Rejection
 from pipeline.writers.base import Writer
 
@@ -36,8 +37,14 @@ REJECTED_SCHEMA = pa.schema([
 ])
 FILES_SCHEMA = pa.schema([
     ("input_file", pa.string()), ("read", pa.int64()), ("clean", pa.int64()), ("rejected", pa.int64()),
+    ("duplicates", pa.int64()),
 ])
-SCHEMAS: dict[type, pa.Schema] = {CleanArticle: CLEAN_SCHEMA, Rejection: REJECTED_SCHEMA, FileTally: FILES_SCHEMA}
+DUPLICATES_SCHEMA = pa.schema([
+    *CLEAN_SCHEMA, ("duplicate_of", pa.string()), ("duplicate_of_input_file", pa.string()),
+    ("duplicate_of_line", pa.int64()), ("similarity", pa.float64()), ("match", pa.string()),
+])
+SCHEMAS: dict[type, pa.Schema] = {CleanArticle: CLEAN_SCHEMA, Rejection: REJECTED_SCHEMA, FileTally: FILES_SCHEMA,
+                                  Duplicate: DUPLICATES_SCHEMA}
 
 
 def to_row(record) -> dict:
