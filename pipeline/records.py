@@ -20,6 +20,8 @@ class Article:
     line: int | None = None
     url: str | None = None
     title: str | None = None
+    # Lone surrogates the reader replaced with U+FFFD in the fields; the clean record's stats say how many.
+    surrogates_replaced: int = 0
 
 
 @dataclass(frozen=True)

@@ -7,18 +7,22 @@ rejections that say which stage failed and why. Counters (namespace
 
 from __future__ import annotations
 
-import bz2
-import gzip
+import os
+import stat
 from collections.abc import Sequence
 from typing import BinaryIO
 
 import apache_beam as beam
 from apache_beam.io import fileio
 from apache_beam.io.filesystem import CompressionTypes
+from apache_beam.io.filesystems import FileSystems
 from apache_beam.metrics import Metrics
 
 from pipeline.clean import Cleaner, CleanOptions
 from pipeline.readers import READERS, ReadOptions, detect_format
+from pipeline.readers.base import Cursor
+from pipeline.readers.compression import open_decompressed
+from pipeline.readers.decoding import readable_path
 from pipeline.records import RAW_PREVIEW_CHARS, Article, CleanArticle, FileTally, Rejected, Rejection
 from pipeline.rules.schema import Rule
 
@@ -52,16 +56,25 @@ def rejected_counter(reason: str) -> str:
 
 
 def _open(readable_file: fileio.ReadableFile) -> BinaryIO:
-    """Open a matched file, decompressing by extension.
+    """Open a matched file, decompressing by extension with strict decoders (see ``readers.compression``):
+    Beam's own stop quietly at a truncated end, so records after the cut would vanish."""
+    raw = readable_file.open(compression_type=CompressionTypes.UNCOMPRESSED)
+    return open_decompressed(raw, readable_file.metadata.path)
 
-    Beam's own gzip and bzip2 readers stop quietly at a truncated end; Python's
-    raise EOFError, so a cut-off archive becomes a rejection instead of a silent loss.
-    """
-    path = readable_file.metadata.path.lower()
-    for suffix, module in ((".gz", gzip), (".bz2", bz2)):
-        if path.endswith(suffix):
-            return module.open(readable_file.open(compression_type=CompressionTypes.UNCOMPRESSED))
-    return readable_file.open()
+
+def _not_a_regular_file(path: str) -> str | None:
+    """What a local path is when it is not a regular file: opening a FIFO waits for a writer forever, and a
+    device (``/dev/zero``, also through a symlink) never ends."""
+    if FileSystems.get_scheme(path) is not None:
+        return None   # a bucket holds objects only
+    try:
+        mode = os.stat(path).st_mode
+    except OSError:
+        return None   # opening it fails and says why
+    if stat.S_ISREG(mode):
+        return None
+    return "a FIFO" if stat.S_ISFIFO(mode) else "a device" if stat.S_ISCHR(mode) or stat.S_ISBLK(mode) else \
+        "a socket" if stat.S_ISSOCK(mode) else "not a regular file"
 
 
 def _count_rejection(rejection: Rejection) -> Rejection:
@@ -87,24 +100,30 @@ class ReadArticlesFn(beam.DoFn):
         self.readers = {name: reader(self.options) for name, reader in READERS.items()}
 
     def process(self, readable_file: fileio.ReadableFile):
-        path = readable_file.metadata.path
+        # Records name the file by a valid UTF-8 form of its path; only opening it uses the path as it is.
+        path = readable_path(readable_file.metadata.path)
         reader = self.readers[detect_format(path) if self.input_format == "auto" else self.input_format]
-        read = 0
+        cursor = Cursor()
+        special = _not_a_regular_file(readable_file.metadata.path)
         try:
-            with _open(readable_file) as stream:
-                for record, size in reader.read(stream, path):
-                    read += 1
-                    self.bytes_in.inc(size)
-                    if isinstance(record, Rejection):
-                        yield beam.pvalue.TaggedOutput(REJECTED, _count_rejection(record))
-                    else:
-                        yield record
-        except Exception as error:  # opening or closing the file failed; read_records handles the rest
-            read += 1
+            if special:
+                cursor.seen += 1
+                yield beam.pvalue.TaggedOutput(REJECTED, _count_rejection(Rejection(
+                    "read", "not_a_file", f"is {special}, not a file; it was not opened", source=path)))
+            else:
+                with _open(readable_file) as stream:
+                    for record, size in reader.read(stream, path, cursor):
+                        self.bytes_in.inc(size)
+                        if isinstance(record, Rejection):
+                            yield beam.pvalue.TaggedOutput(REJECTED, _count_rejection(record))
+                        else:
+                            yield record
+        except Exception as error:  # opening or closing the file failed; the reader handles the rest
+            cursor.seen += 1
             yield beam.pvalue.TaggedOutput(REJECTED, _count_rejection(
                 Rejection("read", "unreadable", f"could not open or close the file: {error!r}", source=path)))
-        self.docs_read.inc(read)
-        yield beam.pvalue.TaggedOutput(FILE_COUNTS, (path, read))
+        self.docs_read.inc(cursor.seen)
+        yield beam.pvalue.TaggedOutput(FILE_COUNTS, (path, cursor.seen))
 
 
 class CleanArticleFn(beam.DoFn):

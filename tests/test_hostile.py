@@ -26,7 +26,7 @@ EXPECTED = {
     ("script-only.html", None): "empty_text",
     ("binary-junk.txt", None): "binary",
     ("huge-single-line.txt", None): "too_large",
-    ("backtracking.txt", None): "rule_timeout",
+    ("backtracking.txt", None): "time_budget",
     ("hostile.jsonl", 1): "clean",
     ("hostile.jsonl", 2): "invalid_json",
     ("hostile.jsonl", 3): "invalid_json",
@@ -56,7 +56,7 @@ def hostile_run(tmp_path_factory):
     subprocess.run([sys.executable, str(HOSTILE / "generate.py"), str(inputs)], check=True)
     output = tmp_path_factory.mktemp("out")
     done = run_cli("run", "--input", str(inputs / "*"), "--output", str(output), "--rules", str(HOSTILE / "rules"),
-                   "--rule_timeout", "0.5", *IN_PROCESS)
+                   "--time_budget", "0.5", *IN_PROCESS)
     return done, output
 
 
@@ -89,7 +89,7 @@ def test_the_summary_reconciles_overall_and_per_file(hostile_run):
                                         "rejected": 10}
     assert summary["rejected_by_reason"] == {
         "bad_field": 3, "binary": 1, "empty_after_cleaning": 1, "empty_text": 4, "invalid_json": 4,
-        "missing_text": 2, "not_an_object": 1, "rule_timeout": 1, "too_large": 2, "unreadable": 1,
+        "missing_text": 2, "not_an_object": 1, "time_budget": 1, "too_large": 2, "unreadable": 1,
     }
     assert summary["duplicate_ids"] == 1
 
@@ -100,7 +100,7 @@ def test_rejections_say_what_to_do(hostile_run):
     assert "UTF-16 without a byte-order mark" in details[("binary-junk.txt", None)]
     assert "--max_doc_bytes (10,000,000 bytes)" in details[("huge-single-line.txt", None)]
     assert "rule 'user-backtracker'" in details[("backtracking.txt", None)]
-    assert "--rule_timeout" in details[("backtracking.txt", None)]
+    assert "--time_budget" in details[("backtracking.txt", None)]
     assert details[("hostile.jsonl", 4)].startswith("no 'text' field (set --text_field")
 
 
