@@ -16,7 +16,6 @@ from pipeline.clean import CleanOptions
 from pipeline.readers import ReadOptions
 from pipeline.rules.schema import Rule
 from pipeline.transforms import (
-    ARTICLES,
     BYTES_IN,
     BYTES_OUT,
     CLEAN,
@@ -28,6 +27,7 @@ from pipeline.transforms import (
     HEADLINE_REPEATS,
     MASS_REMOVAL,
     NAMESPACE,
+    RECORDS,
     REJECTED,
     CleanArticles,
     CountDuplicateIds,
@@ -70,13 +70,13 @@ def build_pipeline(config: JobConfig, options: PipelineOptions) -> beam.Pipeline
     write = WRITERS[config.output_format]
     pipeline = beam.Pipeline(options=options)
     read = pipeline | "ReadArticles" >> ReadArticles(config.input_pattern, config.input_format, config.read)
-    cleaned = read[ARTICLES] | "CleanArticles" >> CleanArticles(config.rules, config.clean)
-    rejected = (read[REJECTED], cleaned[REJECTED]) | "GatherRejections" >> beam.Flatten()
+    # The reader's rejections go through CleanArticles with the articles: one stream of rejections, no Flatten.
+    cleaned = read[RECORDS] | "CleanArticles" >> CleanArticles(config.rules, config.clean)
     cleaned[CLEAN] | "WriteClean" >> write(config.output_dir, CLEAN)
-    rejected | "WriteRejected" >> write(config.output_dir, REJECTED)
+    cleaned[REJECTED] | "WriteRejected" >> write(config.output_dir, REJECTED)
     cleaned[CLEAN] | "CountDuplicateIds" >> CountDuplicateIds()
     (
-        {"file_counts": read[FILE_COUNTS], "clean": cleaned[CLEAN], "rejected": rejected}
+        (read[FILE_COUNTS], cleaned[FILE_COUNTS])
         | "ReconcileFiles" >> ReconcileFiles()
         | "WriteFileTallies" >> write(config.output_dir, FILES)
     )

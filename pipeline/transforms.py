@@ -3,6 +3,11 @@
 Every record read ends up in exactly one of two outputs: clean articles, or
 rejections that say which stage failed and why. Counters (namespace
 ``newsclean``) count both, so a runner's UI shows the same numbers as the summary.
+
+No per-record stream is joined with a Flatten: FnApiRunner materialises a Flatten's
+inputs, so one would hold every rejection (or every per-record tally) of a run in memory.
+The reader's rejections travel with the articles through :class:`CleanArticleFn`,
+and tallies are counted per bundle before they are combined.
 """
 
 from __future__ import annotations
@@ -17,6 +22,9 @@ from apache_beam.io import fileio
 from apache_beam.io.filesystem import CompressionTypes
 from apache_beam.io.filesystems import FileSystems
 from apache_beam.metrics import Metrics
+from apache_beam.transforms.window import GlobalWindow
+from apache_beam.utils.timestamp import MIN_TIMESTAMP
+from apache_beam.utils.windowed_value import WindowedValue
 
 from pipeline.clean import Cleaner, CleanOptions
 from pipeline.readers import READERS, ReadOptions, detect_format
@@ -27,10 +35,9 @@ from pipeline.records import RAW_PREVIEW_CHARS, Article, CleanArticle, FileTally
 from pipeline.rules.schema import Rule
 
 NAMESPACE = "newsclean"
-ARTICLES = "articles"
+RECORDS = "records"
 CLEAN = "clean"
 REJECTED = "rejected"
-FAILED = "failed"
 FILE_COUNTS = "file_counts"
 
 DOCS_READ = "docs.read"
@@ -84,9 +91,10 @@ def _count_rejection(rejection: Rejection) -> Rejection:
 
 
 class ReadArticlesFn(beam.DoFn):
-    """A matched file to articles: the whole file for text and HTML, a line for JSONL.
+    """A matched file to records: articles (the whole file for text and HTML, a line for JSONL) and the
+    rejections of what could not be read, both on the main output.
 
-    Also emits ``(file, records read)`` under ``FILE_COUNTS`` so the job can
+    Also emits ``(file, (records seen, 0, 0))`` under ``FILE_COUNTS`` so the job can
     reconcile every file's records with what came out.
     """
 
@@ -108,26 +116,29 @@ class ReadArticlesFn(beam.DoFn):
         try:
             if special:
                 cursor.seen += 1
-                yield beam.pvalue.TaggedOutput(REJECTED, _count_rejection(Rejection(
-                    "read", "not_a_file", f"is {special}, not a file; it was not opened", source=path)))
+                yield _count_rejection(Rejection(
+                    "read", "not_a_file", f"is {special}, not a file; it was not opened", source=path))
             else:
                 with _open(readable_file) as stream:
                     for record, size in reader.read(stream, path, cursor):
                         self.bytes_in.inc(size)
-                        if isinstance(record, Rejection):
-                            yield beam.pvalue.TaggedOutput(REJECTED, _count_rejection(record))
-                        else:
-                            yield record
+                        yield _count_rejection(record) if isinstance(record, Rejection) else record
         except Exception as error:  # opening or closing the file failed; the reader handles the rest
             cursor.seen += 1
-            yield beam.pvalue.TaggedOutput(REJECTED, _count_rejection(
-                Rejection("read", "unreadable", f"could not open or close the file: {error!r}", source=path)))
+            yield _count_rejection(
+                Rejection("read", "unreadable", f"could not open or close the file: {error!r}", source=path))
         self.docs_read.inc(cursor.seen)
-        yield beam.pvalue.TaggedOutput(FILE_COUNTS, (path, cursor.seen))
+        yield beam.pvalue.TaggedOutput(FILE_COUNTS, (path, (cursor.seen, 0, 0)))
 
 
 class CleanArticleFn(beam.DoFn):
-    """Runs the text core; rules arrive as plain data and compile in setup()."""
+    """Runs the text core on each article; a reader's rejection passes through to ``REJECTED``.
+
+    Rules arrive as plain data and compile in setup(). An exception the core did not
+    foresee rejects that one article as ``internal_error`` instead of failing the job.
+    Records clean and rejected per file are counted per bundle and emitted under
+    ``FILE_COUNTS`` when it finishes: one element per file and bundle, not per record.
+    """
 
     def __init__(self, rules: Sequence[Rule], options: CleanOptions):
         self.rules = list(rules)
@@ -142,13 +153,33 @@ class CleanArticleFn(beam.DoFn):
         self.rule_hits = {r.name: Metrics.counter(NAMESPACE, rule_hits_counter(r.name)) for r in self.rules}
         self.rule_docs = {r.name: Metrics.counter(NAMESPACE, rule_docs_counter(r.name)) for r in self.rules}
 
-    def process(self, article: Article):
+    def start_bundle(self):
+        self.tallies: dict[str, list[int]] = {}   # file: [clean, rejected]
+
+    def finish_bundle(self):
+        for source, (clean, rejected) in self.tallies.items():
+            yield beam.pvalue.TaggedOutput(
+                FILE_COUNTS, WindowedValue((source, (0, clean, rejected)), MIN_TIMESTAMP, (GlobalWindow(),)))
+
+    def process(self, record: Article | Rejection):
+        tally = self.tallies.setdefault(record.source, [0, 0])
+        if isinstance(record, Rejection):   # counted where it was made
+            tally[1] += 1
+            yield beam.pvalue.TaggedOutput(REJECTED, record)
+            return
+        article = record
         try:
             clean = self.cleaner.clean(article)
         except Rejected as error:
+            tally[1] += 1
             yield beam.pvalue.TaggedOutput(
                 REJECTED, _count_rejection(Rejection.of(error, article.source, article.text, article.id, article.line)))
             return
+        except Exception as error:
+            tally[1] += 1
+            yield beam.pvalue.TaggedOutput(REJECTED, _unexpected_failure(article, error))
+            return
+        tally[0] += 1
         self.docs_clean.inc()
         self.bytes_out.inc(len(clean.title.encode("utf-8")) + len(clean.text.encode("utf-8")))
         self.headline_repeats.inc(clean.stats["headline_repeats"])
@@ -160,16 +191,16 @@ class CleanArticleFn(beam.DoFn):
         yield clean
 
 
-def _unexpected_failure(failure) -> Rejection:
-    article, (error_type, error_repr, _traceback) = failure
+def _unexpected_failure(article: Article, error: Exception) -> Rejection:
     text = article.text if isinstance(article.text, str) else repr(article.text)
     return _count_rejection(Rejection(
-        "clean", "internal_error", f"unexpected {error_type.__name__} while cleaning: {error_repr}; please report it",
+        "clean", "internal_error", f"unexpected {type(error).__name__} while cleaning: {error!r}; please report it",
         source=article.source, id=article.id, line=article.line, raw_start=text[:RAW_PREVIEW_CHARS]))
 
 
 class ReadArticles(beam.PTransform):
-    """Files matching a glob to articles (main output), rejections (``REJECTED``) and records per file (``FILE_COUNTS``)."""
+    """Files matching a glob to records (``RECORDS``: articles and the reader's rejections) and records seen per
+    file (``FILE_COUNTS``)."""
 
     def __init__(self, file_pattern: str, input_format: str = "auto", options: ReadOptions = ReadOptions()):
         super().__init__()
@@ -186,33 +217,27 @@ class ReadArticles(beam.PTransform):
             | "SpreadFilesOverWorkers" >> beam.Reshuffle()
             | "OpenFiles" >> fileio.ReadMatches()
             | "ParseRecords" >> beam.ParDo(ReadArticlesFn(self.input_format, self.options))
-                .with_outputs(REJECTED, FILE_COUNTS, main=ARTICLES)
+                .with_outputs(FILE_COUNTS, main=RECORDS)
         )
 
 
 class CleanArticles(beam.PTransform):
-    """Articles to clean articles (``CLEAN``) and rejections (``REJECTED``).
-
-    An exception the core did not foresee rejects that one article as
-    ``internal_error`` instead of failing the job.
-    """
+    """Records (articles and rejections) to clean articles (``CLEAN``), every rejection (``REJECTED``) and
+    records clean and rejected per file (``FILE_COUNTS``); see :class:`CleanArticleFn`."""
 
     def __init__(self, rules: Sequence[Rule], options: CleanOptions = CleanOptions()):
         super().__init__()
         self.rules = rules
         self.options = options
 
-    def expand(self, articles):
+    def expand(self, records):
         results = (
-            articles
+            records
             | "Clean" >> beam.ParDo(CleanArticleFn(self.rules, self.options))
-                .with_output_types(CleanArticle, **{REJECTED: Rejection})
-                .with_outputs(REJECTED, main=CLEAN)
-                .with_exception_handling(dead_letter_tag=FAILED)
+                .with_output_types(CleanArticle, **{REJECTED: Rejection, FILE_COUNTS: tuple})
+                .with_outputs(REJECTED, FILE_COUNTS, main=CLEAN)
         )
-        failures = results[FAILED] | "RejectFailures" >> beam.Map(_unexpected_failure)
-        rejected = (results[REJECTED], failures) | "AllRejections" >> beam.Flatten()
-        return {CLEAN: results[CLEAN], REJECTED: rejected}
+        return {CLEAN: results[CLEAN], REJECTED: results[REJECTED], FILE_COUNTS: results[FILE_COUNTS]}
 
 
 def _add_tallies(tallies):
@@ -222,17 +247,13 @@ def _add_tallies(tallies):
 class ReconcileFiles(beam.PTransform):
     """Records read, clean and rejected per input file, as ``FileTally`` records.
 
-    Takes a dict of PCollections: ``file_counts`` ((file, records read) pairs),
-    ``clean`` and ``rejected``.
+    Takes the ``FILE_COUNTS`` PCollections of reading and cleaning: ``(file, (read, clean, rejected))``
+    pairs, a few per file (one per bundle), so the Flatten that joins them holds no per-record state.
     """
 
-    def expand(self, outputs):
+    def expand(self, file_counts):
         return (
-            (
-                outputs["file_counts"] | "ReadPerFile" >> beam.Map(lambda pair: (pair[0], (pair[1], 0, 0))),
-                outputs["clean"] | "CleanPerFile" >> beam.Map(lambda article: (article.source, (0, 1, 0))),
-                outputs["rejected"] | "RejectedPerFile" >> beam.Map(lambda rejection: (rejection.source, (0, 0, 1))),
-            )
+            file_counts
             | "AllTallies" >> beam.Flatten()
             | "SumPerFile" >> beam.CombinePerKey(_add_tallies)
             | "ToFileTally" >> beam.MapTuple(lambda source, counts: FileTally(source, *counts))
