@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from pipeline.budget import Budget
 from pipeline.records import Article, CleanArticle
 from pipeline.rules.schema import Rule
 from pipeline.steps import DEFAULT_MAX_REMOVED_SHARE, STEPS, CleanOptions, Draft, Step
@@ -21,12 +22,15 @@ class Cleaner:
 
     def __init__(self, rules: Sequence[Rule], options: CleanOptions = CleanOptions(),
                  steps: Sequence[type[Step]] = STEPS):
+        self.options = options
         self.steps = [step(rules, options) for step in steps]
 
     def clean(self, article: Article) -> CleanArticle:
-        draft = Draft(article=article, body=article.text)
+        draft = Draft(article=article, budget=Budget(self.options.time_budget), body=article.text)
         for step in self.steps:
             step.apply(draft)
         stats = {"chars_in": len(article.text), "chars_out": len(draft.title) + len(draft.body), **draft.stats}
+        if article.surrogates_replaced:
+            stats["surrogates_replaced"] = article.surrogates_replaced
         return CleanArticle(id=article.id, title=draft.title, text=draft.body, source=article.source,
                             line=article.line, url=article.url, stats=stats, metadata=article.metadata)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import math
 import sys
 import tempfile
 from pathlib import Path
@@ -17,6 +18,7 @@ from apache_beam.io.filesystems import FileSystems
 from apache_beam.options.pipeline_options import PipelineOptions
 
 from pipeline.body_score import format_body_report, score_bodies
+from pipeline.budget import DEFAULT_TIME_BUDGET_SECONDS
 from pipeline.clean import DEFAULT_MAX_REMOVED_SHARE, CleanOptions
 from pipeline.dedup import DEFAULT_MODE, DEFAULT_THRESHOLD, MODES, DedupOptions
 from pipeline.evaluate import format_report, score
@@ -29,11 +31,12 @@ from pipeline.job import (
     prepare_output_dir,
     read_output,
     run_job,
+    write_atomically,
 )
 from pipeline.normalize import NormalizeOptions
 from pipeline.pages import HTML_MODES
 from pipeline.readers import DEFAULT_MAX_DOC_BYTES, FORMATS, JsonlFields, ReadOptions
-from pipeline.rules import DEFAULT_TIMEOUT_SECONDS, CompiledRule, RuleError, example_failures
+from pipeline.rules import CompiledRule, RuleError, example_failures
 from pipeline.rules.files import bundled_rules_dir, load_rules
 from pipeline.writers import COMPRESSIONS, WRITERS, JsonlWriter
 
@@ -47,8 +50,9 @@ class ConfigError(Exception):
 
 def positive_float(value: str) -> float:
     number = float(value)
-    if number <= 0:
-        raise argparse.ArgumentTypeError(f"must be greater than 0, got {value}")
+    # nan compares false with everything, so "<= 0" alone would let it (and inf) through.
+    if not (math.isfinite(number) and number > 0):
+        raise argparse.ArgumentTypeError(f"must be a finite number greater than 0, got {value}")
     return number
 
 
@@ -106,8 +110,13 @@ def add_job_options(parser: argparse.ArgumentParser, output_help: str, output_re
               "turn entities such as &amp; in text and JSONL input into characters (HTML input always)")
     parser.add_argument("--unicode_form", choices=("NFC", "NFKC"), default="NFC",
                         help="Unicode normalisation; NFKC also folds compatibility characters (default NFC)")
-    parser.add_argument("--rule_timeout", type=positive_float, default=DEFAULT_TIMEOUT_SECONDS, metavar="SECONDS",
-                        help="time limit for one rule on one document; over it the document is rejected")
+    # --rule_timeout is the option's old name, from when the limit was per rule; a limit per document is
+    # stricter, so a job that passes it keeps working.
+    parser.add_argument("--time_budget", "--rule_timeout", dest="time_budget", type=positive_float,
+                        default=DEFAULT_TIME_BUDGET_SECONDS, metavar="SECONDS",
+                        help="time one document may take, normalisation and all rules together; over it the "
+                             f"document is rejected as time_budget (default {DEFAULT_TIME_BUDGET_SECONDS:g}; "
+                             "--rule_timeout is its old name)")
     parser.add_argument("--max_doc_bytes", type=positive_int, default=DEFAULT_MAX_DOC_BYTES, metavar="BYTES",
                         help="larger files or JSONL lines are rejected as too_large without being loaded "
                              f"(default {DEFAULT_MAX_DOC_BYTES:,})")
@@ -163,7 +172,7 @@ def _report(failures: list[str]) -> None:
 def _job_config(args) -> JobConfig:
     """Load and check everything the job needs; raise before any data is read."""
     rules = load_rules(([] if args.no_bundled_rules else [bundled_rules_dir()]) + args.rules)
-    failures = example_failures(rules, args.rule_timeout)
+    failures = example_failures(rules, args.time_budget)
     if failures:
         _report(failures)
         raise ConfigError(f"{len(failures)} rule example(s) failed; nothing was read")
@@ -182,7 +191,7 @@ def _job_config(args) -> JobConfig:
         clean=CleanOptions(
             normalize=NormalizeOptions(straight_quotes=args.straight_quotes, unicode_form=args.unicode_form,
                                        decode_html_entities=args.decode_html_entities),
-            rule_timeout=args.rule_timeout,
+            time_budget=args.time_budget,
             max_removed_share=args.max_removed_share,
             first_line_is_headline=not args.no_headline_line,
         ),
@@ -195,7 +204,7 @@ def _job_config(args) -> JobConfig:
 
 def _run(args, beam_args: list[str]) -> int:
     config = _job_config(args)
-    prepare_output_dir(args.output, args.overwrite)
+    prepare_output_dir(args.output, args.overwrite, args.input)
     summary = run_job(config, PipelineOptions(beam_args))
     print(format_summary(summary))
     print(f"output: {args.output}")
@@ -233,7 +242,7 @@ def _eval(args, beam_args: list[str]) -> int:
         gold, kinds = [record for path in gold_files for record in JsonlWriter.read(path)], _kinds(args)
     args.output = args.output or tempfile.mkdtemp(prefix="newsclean-eval-")
     config = _job_config(args)
-    prepare_output_dir(args.output, args.overwrite)
+    prepare_output_dir(args.output, args.overwrite, args.input)
     run_job(config, PipelineOptions(beam_args))
     outputs = {record["id"]: record for record in read_output(args.output, CLEAN, args.output_format)}
     if truth is not None:
@@ -242,9 +251,8 @@ def _eval(args, beam_args: list[str]) -> int:
     else:
         report = score(outputs, gold, kinds)
         text = format_report(report)
-    path = FileSystems.join(args.output, EVAL_FILE)
-    with FileSystems.create(path, mime_type="application/json") as out:
-        out.write(json.dumps(report, indent=2, ensure_ascii=False).encode("utf-8") + b"\n")
+    path = write_atomically(FileSystems.join(args.output, EVAL_FILE),
+                            json.dumps(report, indent=2, ensure_ascii=False).encode("utf-8") + b"\n")
     print(text)
     print(f"report: {path}")
     return 0

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -18,7 +19,6 @@ from pipeline.readers import ReadOptions
 from pipeline.records import CleanArticle, FileTally, Rejection
 from pipeline.rules.schema import Rule
 from pipeline.transforms import (
-    ARTICLES,
     BYTES_IN,
     BYTES_OUT,
     CLEAN,
@@ -30,11 +30,13 @@ from pipeline.transforms import (
     HEADLINE_REPEATS,
     MASS_REMOVAL,
     NAMESPACE,
+    RECORDS,
     REJECTED,
     CleanArticles,
     CountDuplicateIds,
     ReadArticles,
     ReconcileFiles,
+    moved_to_duplicates,
     rejected_counter,
     rule_docs_counter,
     rule_hits_counter,
@@ -44,10 +46,12 @@ from pipeline.writers import WRITERS, Writer
 FILES = "files"
 SUMMARY_FILE = "summary.json"
 EVAL_FILE = "eval.json"
+# summary.json and eval.json are written under this suffix and renamed when complete.
+PARTIAL = ".partial"
 OUTPUT_FORMAT = "jsonl"
 # Everything a run writes into its output folder, in any format; a rerun replaces all of it or nothing.
 OUTPUT_PATTERNS = (*(writer.pattern(prefix) for writer in WRITERS.values() for prefix in (CLEAN, REJECTED, DUPLICATES, FILES)),
-                   SUMMARY_FILE, EVAL_FILE)
+                   SUMMARY_FILE, EVAL_FILE, "*" + PARTIAL)
 
 
 class OutputError(Exception):
@@ -76,27 +80,38 @@ def build_pipeline(config: JobConfig, options: PipelineOptions) -> beam.Pipeline
 
     pipeline = beam.Pipeline(options=options)
     read = pipeline | "ReadArticles" >> ReadArticles(config.input_pattern, config.input_format, config.read)
-    cleaned = read[ARTICLES] | "CleanArticles" >> CleanArticles(config.rules, config.clean)
-    rejected = (read[REJECTED], cleaned[REJECTED]) | "GatherRejections" >> beam.Flatten()
+    # The reader's rejections go through CleanArticles with the articles: one stream of rejections, no Flatten.
+    cleaned = read[RECORDS] | "CleanArticles" >> CleanArticles(config.rules, config.clean)
     deduplicated = cleaned[CLEAN] | "Deduplicate" >> Deduplicate(config.dedup)
     kept, duplicates = deduplicated[CLEAN], deduplicated[DUPLICATES]
     kept | "WriteClean" >> write(CLEAN, CleanArticle)
-    rejected | "WriteRejected" >> write(REJECTED, Rejection)
+    cleaned[REJECTED] | "WriteRejected" >> write(REJECTED, Rejection)
     duplicates | "WriteDuplicates" >> write(DUPLICATES, Duplicate)
     kept | "CountDuplicateIds" >> CountDuplicateIds()
     (
-        {"file_counts": read[FILE_COUNTS], "clean": kept, "rejected": rejected, "duplicates": duplicates}
+        (read[FILE_COUNTS], cleaned[FILE_COUNTS], duplicates | "DuplicatesPerFile" >> beam.Map(moved_to_duplicates))
         | "ReconcileFiles" >> ReconcileFiles()
         | "WriteFileTallies" >> write(FILES, FileTally)
     )
     return pipeline
 
 
-def prepare_output_dir(output_dir: str, overwrite: bool) -> None:
+def _inside(path: str, folder: str) -> bool:
+    if FileSystems.get_scheme(folder) is None:   # local: ../ and symlinks resolved first
+        return os.path.realpath(path).startswith(os.path.join(os.path.realpath(folder), ""))
+    return path.startswith(folder.rstrip("/") + "/")
+
+
+def prepare_output_dir(output_dir: str, overwrite: bool, input_pattern: str) -> None:
     """Make sure the folder can take a new run: refuse a previous run's files, or delete them all.
 
+    Refuses a folder that holds input files: ``--overwrite`` would delete them before they are read.
     Also writes and deletes a probe file, so an unwritable folder fails before any data is read.
     """
+    inputs = [m.path for m in FileSystems.match([input_pattern])[0].metadata_list if _inside(m.path, output_dir)]
+    if inputs:
+        raise OutputError(f"--input {input_pattern} matches {len(inputs)} file(s) inside --output {output_dir} "
+                          f"(e.g. {inputs[0]}); the run would replace its own input: choose another --output")
     previous = [m.path for r in FileSystems.match([FileSystems.join(output_dir, p) for p in OUTPUT_PATTERNS])
                 for m in r.metadata_list]
     if previous and not overwrite:
@@ -155,11 +170,27 @@ def summarize(counters: dict[str, int], rules: Sequence[Rule], files: dict) -> d
     }
 
 
-def write_summary(summary: dict, output_dir: str) -> str:
-    path = FileSystems.join(output_dir, SUMMARY_FILE)
-    with FileSystems.create(path, mime_type="application/json") as out:
-        out.write(json.dumps(summary, indent=2, ensure_ascii=False).encode("utf-8") + b"\n")
+def write_atomically(path: str, data: bytes) -> str:
+    """Write ``path`` under a temporary name and rename it when complete: a full disk or a write error
+    leaves no file (and no folder that looks finished), never a cut one."""
+    partial = path + PARTIAL
+    try:
+        with FileSystems.create(partial, mime_type="application/json") as out:
+            out.write(data)
+        FileSystems.rename([partial], [path])
+    except BaseException:
+        try:
+            FileSystems.delete([partial])
+        except Exception:
+            pass   # it may not exist; the error that matters is the one raised below
+        raise
     return path
+
+
+def write_summary(summary: dict, output_dir: str) -> str:
+    """summary.json, last of a run's files, so that its presence means the run finished."""
+    return write_atomically(FileSystems.join(output_dir, SUMMARY_FILE),
+                            json.dumps(summary, indent=2, ensure_ascii=False).encode("utf-8") + b"\n")
 
 
 def format_summary(summary: dict) -> str:

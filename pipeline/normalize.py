@@ -12,6 +12,9 @@ from dataclasses import dataclass
 from typing import Literal
 
 import ftfy
+import regex
+
+from pipeline.budget import Budget
 
 UnicodeForm = Literal["NFC", "NFKC"]
 
@@ -33,6 +36,11 @@ _SPACE_LIKE_OR_INVISIBLE = re.compile("[" + re.escape(_SPACE_LIKE + ZERO_WIDTH +
 # ftfy can turn text into a new form that it would fix again (C1 codes become Windows-1252
 # letters that read as mojibake); repeating until nothing changes makes cleaning idempotent.
 _MAX_FTFY_PASSES = 3
+# Canonical reordering (NFC, NFKC) sorts a run of combining marks by insertion, quadratic in the run's
+# length: 400 KB of alternating marks take about 40 s in CPython. UAX #15's stream-safe text format bounds
+# a run at 30 marks, more than any script stacks on one letter; a longer run keeps its first 30.
+MAX_MARK_RUN = 30
+_LONG_MARK_RUN = regex.compile(rf"(\p{{M}}{{{MAX_MARK_RUN}}})\p{{M}}+")
 
 
 @dataclass(frozen=True)
@@ -161,21 +169,27 @@ class UnicodeFixer:
             return _fix_line_breaks(text)
         return self._fix_lines(text)
 
-    def repair(self, text: str) -> str:
-        """:meth:`fix`, then :func:`normalize_spaces`."""
+    def repair(self, text: str, budget: Budget | None = None) -> str:
+        """:meth:`fix`, then :func:`normalize_spaces`; ftfy stops at a line once ``budget`` is spent."""
         verdict = self._scan(text)
         if verdict == _NEEDS_FTFY:
-            return normalize_spaces(self._fix_lines(text))
+            return normalize_spaces(self._fix_lines(text, budget))
         text = _fix_line_breaks(text)
         return normalize_spaces(text) if verdict == _HAS_SPACES or "\t" in text else text
 
-    def _fix_lines(self, text: str) -> str:
+    def _fix_lines(self, text: str, budget: Budget | None = None) -> str:
         # ftfy.fix_text fixes a text line by line (each segment ends at a "\n"), so the lines
         # that need nothing are left out: a damaged article usually has a few damaged lines.
         segments = [line + "\n" for line in text.split("\n")]
         segments[-1] = segments[-1][:-1]
-        return "".join(fix_unicode(segment, self.config) if self.needs_ftfy(segment) else _fix_line_breaks(segment)
-                       for segment in segments)
+        return "".join(self._fix_segment(segment, budget) for segment in segments)
+
+    def _fix_segment(self, segment: str, budget: Budget | None) -> str:
+        if not self.needs_ftfy(segment):
+            return _fix_line_breaks(segment)
+        if budget:   # ftfy cannot be interrupted: the budget is checked before each line it repairs
+            budget.check("normalize", "repairing the text with ftfy")
+        return fix_unicode(segment, self.config)
 
 
 def _fix_line_breaks(text: str) -> str:
@@ -249,6 +263,25 @@ def count_words(tidy_text: str) -> int:
     return tidy_text.count(" ") + tidy_text.count("\n") - tidy_text.count("\n\n") + 1
 
 
-def normalize(text: str, fixer: UnicodeFixer) -> str:
+def cap_mark_runs(text: str) -> tuple[str, int]:
+    """Cut every run of combining marks to its first ``MAX_MARK_RUN``; return the text and the marks dropped.
+
+    >>> text, dropped = cap_mark_runs("e\u0301x" + "\u0316" * 40)
+    >>> text == "e\u0301x" + "\u0316" * 30, dropped
+    (True, 10)
+    """
+    if text.isascii():
+        return text, 0
+    dropped = 0
+
+    def keep_first(run: regex.Match) -> str:
+        nonlocal dropped
+        dropped += len(run[0]) - MAX_MARK_RUN
+        return run[1]
+
+    return _LONG_MARK_RUN.sub(keep_first, text), dropped
+
+
+def normalize(text: str, fixer: UnicodeFixer, budget: Budget | None = None) -> str:
     """The whole normalisation step: ftfy (where needed), then spaces, then layout."""
-    return tidy_layout(fixer.repair(text))
+    return tidy_layout(fixer.repair(text, budget))

@@ -28,6 +28,8 @@ class Article:
     metadata: dict[str, Any] = field(default_factory=dict)
     # False where the title comes from elsewhere (a page's own title): the text's first line is body.
     headline_in_text: bool = True
+    # Lone surrogates the reader replaced with U+FFFD in the fields; the clean record's stats say how many.
+    surrogates_replaced: int = 0
 
 
 @dataclass(frozen=True)
@@ -54,6 +56,9 @@ class CleanArticle:
                 "rules": [{"rule": name, "hits": hits} for name, hits in stats["rules"].items()],
                 "words_removed_by_rules": stats["words_removed_by_rules"],
                 "mass_removal": stats.get("mass_removal", False),   # the step sets it only when true
+                # What the reader and normalisation had to repair in hostile input; 0 almost always.
+                "surrogates_replaced": stats.get("surrogates_replaced", 0),
+                "combining_marks_dropped": stats.get("combining_marks_dropped", 0),
             },
         }
 

@@ -3,12 +3,17 @@
 Every record read ends up in exactly one of two outputs: clean articles, or
 rejections that say which stage failed and why. Counters (namespace
 ``newsclean``) count both, so a runner's UI shows the same numbers as the summary.
+
+No per-record stream is joined with a Flatten: FnApiRunner materialises a Flatten's
+inputs, so one would hold every rejection (or every per-record tally) of a run in memory.
+The reader's rejections travel with the articles through :class:`CleanArticleFn`,
+and tallies are counted per bundle before they are combined.
 """
 
 from __future__ import annotations
 
-import bz2
-import gzip
+import os
+import stat
 from collections.abc import Sequence
 from dataclasses import replace
 from typing import BinaryIO
@@ -16,19 +21,25 @@ from typing import BinaryIO
 import apache_beam as beam
 from apache_beam.io import fileio
 from apache_beam.io.filesystem import CompressionTypes
+from apache_beam.io.filesystems import FileSystems
 from apache_beam.metrics import Metrics
+from apache_beam.transforms.window import GlobalWindow
+from apache_beam.utils.timestamp import MIN_TIMESTAMP
+from apache_beam.utils.windowed_value import WindowedValue
 
 from pipeline.clean import Cleaner, CleanOptions
 from pipeline.readers import READERS, ReadOptions, detect_format
+from pipeline.readers.base import Cursor
+from pipeline.readers.compression import open_decompressed
+from pipeline.readers.decoding import readable_path
 from pipeline.readers.ids import glob_root
 from pipeline.records import RAW_PREVIEW_CHARS, Article, CleanArticle, FileTally, Rejected, Rejection
 from pipeline.rules.schema import Rule
 
 NAMESPACE = "newsclean"
-ARTICLES = "articles"
+RECORDS = "records"
 CLEAN = "clean"
 REJECTED = "rejected"
-FAILED = "failed"
 FILE_COUNTS = "file_counts"
 
 DOCS_READ = "docs.read"
@@ -54,16 +65,25 @@ def rejected_counter(reason: str) -> str:
 
 
 def _open(readable_file: fileio.ReadableFile) -> BinaryIO:
-    """Open a matched file, decompressing by extension.
+    """Open a matched file, decompressing by extension with strict decoders (see ``readers.compression``):
+    Beam's own stop quietly at a truncated end, so records after the cut would vanish."""
+    raw = readable_file.open(compression_type=CompressionTypes.UNCOMPRESSED)
+    return open_decompressed(raw, readable_file.metadata.path)
 
-    Beam's own gzip and bzip2 readers stop quietly at a truncated end; Python's
-    raise EOFError, so a cut-off archive becomes a rejection instead of a silent loss.
-    """
-    path = readable_file.metadata.path.lower()
-    for suffix, module in ((".gz", gzip), (".bz2", bz2)):
-        if path.endswith(suffix):
-            return module.open(readable_file.open(compression_type=CompressionTypes.UNCOMPRESSED))
-    return readable_file.open()
+
+def _not_a_regular_file(path: str) -> str | None:
+    """What a local path is when it is not a regular file: opening a FIFO waits for a writer forever, and a
+    device (``/dev/zero``, also through a symlink) never ends."""
+    if FileSystems.get_scheme(path) is not None:
+        return None   # a bucket holds objects only
+    try:
+        mode = os.stat(path).st_mode
+    except OSError:
+        return None   # opening it fails and says why
+    if stat.S_ISREG(mode):
+        return None
+    return "a FIFO" if stat.S_ISFIFO(mode) else "a device" if stat.S_ISCHR(mode) or stat.S_ISBLK(mode) else \
+        "a socket" if stat.S_ISSOCK(mode) else "not a regular file"
 
 
 def _count_rejection(rejection: Rejection) -> Rejection:
@@ -73,9 +93,10 @@ def _count_rejection(rejection: Rejection) -> Rejection:
 
 
 class ReadArticlesFn(beam.DoFn):
-    """A matched file to articles: the whole file for text and HTML, a line for JSONL.
+    """A matched file to records: articles (the whole file for text and HTML, a line for JSONL) and the
+    rejections of what could not be read, both on the main output.
 
-    Also emits ``(file, records read)`` under ``FILE_COUNTS`` so the job can
+    Also emits ``(file, (records seen, 0, 0, 0))`` under ``FILE_COUNTS`` so the job can
     reconcile every file's records with what came out.
     """
 
@@ -89,28 +110,37 @@ class ReadArticlesFn(beam.DoFn):
         self.readers = {name: reader(self.options) for name, reader in READERS.items()}
 
     def process(self, readable_file: fileio.ReadableFile):
-        path = readable_file.metadata.path
+        # Records name the file by a valid UTF-8 form of its path; only opening it uses the path as it is.
+        path = readable_path(readable_file.metadata.path)
         reader = self.readers[detect_format(path) if self.input_format == "auto" else self.input_format]
-        read = 0
+        cursor = Cursor()
+        special = _not_a_regular_file(readable_file.metadata.path)
         try:
-            with _open(readable_file) as stream:
-                for record, size in reader.read(stream, path):
-                    read += 1
-                    self.bytes_in.inc(size)
-                    if isinstance(record, Rejection):
-                        yield beam.pvalue.TaggedOutput(REJECTED, _count_rejection(record))
-                    else:
-                        yield record
-        except Exception as error:  # opening or closing the file failed; read_records handles the rest
-            read += 1
-            yield beam.pvalue.TaggedOutput(REJECTED, _count_rejection(
-                Rejection("read", "unreadable", f"could not open or close the file: {error!r}", source=path)))
-        self.docs_read.inc(read)
-        yield beam.pvalue.TaggedOutput(FILE_COUNTS, (path, read))
+            if special:
+                cursor.seen += 1
+                yield _count_rejection(Rejection(
+                    "read", "not_a_file", f"is {special}, not a file; it was not opened", source=path))
+            else:
+                with _open(readable_file) as stream:
+                    for record, size in reader.read(stream, path, cursor):
+                        self.bytes_in.inc(size)
+                        yield _count_rejection(record) if isinstance(record, Rejection) else record
+        except Exception as error:  # opening or closing the file failed; the reader handles the rest
+            cursor.seen += 1
+            yield _count_rejection(
+                Rejection("read", "unreadable", f"could not open or close the file: {error!r}", source=path))
+        self.docs_read.inc(cursor.seen)
+        yield beam.pvalue.TaggedOutput(FILE_COUNTS, (path, (cursor.seen, 0, 0, 0)))
 
 
 class CleanArticleFn(beam.DoFn):
-    """Runs the text core; rules arrive as plain data and compile in setup()."""
+    """Runs the text core on each article; a reader's rejection passes through to ``REJECTED``.
+
+    Rules arrive as plain data and compile in setup(). An exception the core did not
+    foresee rejects that one article as ``internal_error`` instead of failing the job.
+    Records clean and rejected per file are counted per bundle and emitted under
+    ``FILE_COUNTS`` when it finishes: one element per file and bundle, not per record.
+    """
 
     def __init__(self, rules: Sequence[Rule], options: CleanOptions):
         self.rules = list(rules)
@@ -125,14 +155,34 @@ class CleanArticleFn(beam.DoFn):
         self.rule_hits = {r.name: Metrics.counter(NAMESPACE, rule_hits_counter(r.name)) for r in self.rules}
         self.rule_docs = {r.name: Metrics.counter(NAMESPACE, rule_docs_counter(r.name)) for r in self.rules}
 
-    def process(self, article: Article):
+    def start_bundle(self):
+        self.tallies: dict[str, list[int]] = {}   # file: [clean, rejected]
+
+    def finish_bundle(self):
+        for source, (clean, rejected) in self.tallies.items():
+            yield beam.pvalue.TaggedOutput(
+                FILE_COUNTS, WindowedValue((source, (0, clean, rejected, 0)), MIN_TIMESTAMP, (GlobalWindow(),)))
+
+    def process(self, record: Article | Rejection):
+        tally = self.tallies.setdefault(record.source, [0, 0])
+        if isinstance(record, Rejection):   # counted where it was made
+            tally[1] += 1
+            yield beam.pvalue.TaggedOutput(REJECTED, record)
+            return
+        article = record
         try:
             clean = self.cleaner.clean(article)
         except Rejected as error:
+            tally[1] += 1
             yield beam.pvalue.TaggedOutput(
                 REJECTED, _count_rejection(Rejection.of(error, article.source, article.text, article.id, article.line,
                                                         article.metadata)))
             return
+        except Exception as error:
+            tally[1] += 1
+            yield beam.pvalue.TaggedOutput(REJECTED, _unexpected_failure(article, error))
+            return
+        tally[0] += 1
         self.docs_clean.inc()
         self.bytes_out.inc(len(clean.title.encode("utf-8")) + len(clean.text.encode("utf-8")))
         self.headline_repeats.inc(clean.stats["headline_repeats"])
@@ -144,17 +194,17 @@ class CleanArticleFn(beam.DoFn):
         yield clean
 
 
-def _unexpected_failure(failure) -> Rejection:
-    article, (error_type, error_repr, _traceback) = failure
+def _unexpected_failure(article: Article, error: Exception) -> Rejection:
     text = article.text if isinstance(article.text, str) else repr(article.text)
     return _count_rejection(Rejection(
-        "clean", "internal_error", f"unexpected {error_type.__name__} while cleaning: {error_repr}; please report it",
+        "clean", "internal_error", f"unexpected {type(error).__name__} while cleaning: {error!r}; please report it",
         source=article.source, id=article.id, line=article.line, raw_start=text[:RAW_PREVIEW_CHARS],
         metadata=article.metadata))
 
 
 class ReadArticles(beam.PTransform):
-    """Files matching a glob to articles (main output), rejections (``REJECTED``) and records per file (``FILE_COUNTS``)."""
+    """Files matching a glob to records (``RECORDS``: articles and the reader's rejections) and records seen per
+    file (``FILE_COUNTS``)."""
 
     def __init__(self, file_pattern: str, input_format: str = "auto", options: ReadOptions = ReadOptions()):
         super().__init__()
@@ -171,33 +221,32 @@ class ReadArticles(beam.PTransform):
             | "SpreadFilesOverWorkers" >> beam.Reshuffle()
             | "OpenFiles" >> fileio.ReadMatches()
             | "ParseRecords" >> beam.ParDo(ReadArticlesFn(self.input_format, self.options))
-                .with_outputs(REJECTED, FILE_COUNTS, main=ARTICLES)
+                .with_outputs(FILE_COUNTS, main=RECORDS)
         )
 
 
 class CleanArticles(beam.PTransform):
-    """Articles to clean articles (``CLEAN``) and rejections (``REJECTED``).
-
-    An exception the core did not foresee rejects that one article as
-    ``internal_error`` instead of failing the job.
-    """
+    """Records (articles and rejections) to clean articles (``CLEAN``), every rejection (``REJECTED``) and
+    records clean and rejected per file (``FILE_COUNTS``); see :class:`CleanArticleFn`."""
 
     def __init__(self, rules: Sequence[Rule], options: CleanOptions = CleanOptions()):
         super().__init__()
         self.rules = rules
         self.options = options
 
-    def expand(self, articles):
+    def expand(self, records):
         results = (
-            articles
+            records
             | "Clean" >> beam.ParDo(CleanArticleFn(self.rules, self.options))
-                .with_output_types(CleanArticle, **{REJECTED: Rejection})
-                .with_outputs(REJECTED, main=CLEAN)
-                .with_exception_handling(dead_letter_tag=FAILED)
+                .with_output_types(CleanArticle, **{REJECTED: Rejection, FILE_COUNTS: tuple})
+                .with_outputs(REJECTED, FILE_COUNTS, main=CLEAN)
         )
-        failures = results[FAILED] | "RejectFailures" >> beam.Map(_unexpected_failure)
-        rejected = (results[REJECTED], failures) | "AllRejections" >> beam.Flatten()
-        return {CLEAN: results[CLEAN], REJECTED: rejected}
+        return {CLEAN: results[CLEAN], REJECTED: results[REJECTED], FILE_COUNTS: results[FILE_COUNTS]}
+
+
+def moved_to_duplicates(duplicate) -> tuple[str, tuple[int, int, int, int]]:
+    """A duplicate's change to its file's tally: counted clean by the cleaning, then set apart."""
+    return duplicate.source, (0, -1, 0, 1)
 
 
 def _add_tallies(tallies):
@@ -207,18 +256,14 @@ def _add_tallies(tallies):
 class ReconcileFiles(beam.PTransform):
     """Records read, clean, rejected and duplicate per input file, as ``FileTally`` records.
 
-    Takes a dict of PCollections: ``file_counts`` ((file, records read) pairs),
-    ``clean``, ``rejected`` and ``duplicates``.
+    Takes the ``FILE_COUNTS`` PCollections of reading and cleaning, ``(file, (read, clean, rejected,
+    duplicates))`` pairs, a few per file (one per bundle), so the Flatten that joins them holds no per-record
+    state; and one ``(file, (0, -1, 0, 1))`` per duplicate (:func:`moved_to_duplicates`): cleaned, then set apart.
     """
 
-    def expand(self, outputs):
+    def expand(self, file_counts):
         return (
-            (
-                outputs["file_counts"] | "ReadPerFile" >> beam.Map(lambda pair: (pair[0], (pair[1], 0, 0, 0))),
-                outputs["clean"] | "CleanPerFile" >> beam.Map(lambda article: (article.source, (0, 1, 0, 0))),
-                outputs["rejected"] | "RejectedPerFile" >> beam.Map(lambda rejection: (rejection.source, (0, 0, 1, 0))),
-                outputs["duplicates"] | "DuplicatesPerFile" >> beam.Map(lambda duplicate: (duplicate.source, (0, 0, 0, 1))),
-            )
+            file_counts
             | "AllTallies" >> beam.Flatten()
             | "SumPerFile" >> beam.CombinePerKey(_add_tallies)
             | "ToFileTally" >> beam.MapTuple(lambda source, counts: FileTally(source, *counts))

@@ -41,7 +41,8 @@ output = "One.\\n\\nTwo."
 
 
 def read_jsonl(path: Path) -> list[dict]:
-    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    # "\n" only, as JSON Lines means: str.splitlines also splits at U+2028 or U+0085 inside a string.
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").split("\n") if line.strip()]
 
 
 def sort_records(records: list[dict]) -> list[dict]:
@@ -64,10 +65,11 @@ def run_cli(*args: str, cwd: Path = REPO) -> subprocess.CompletedProcess:
     return subprocess.CompletedProcess(["python", "-m", "pipeline", *args], code, stdout.getvalue(), stderr.getvalue())
 
 
-def run_cli_process(*args: str, cwd: Path = REPO, timeout: float = 300) -> subprocess.CompletedProcess:
-    """``python -m pipeline ARGS`` in a new process: for runners that start worker processes."""
+def run_cli_process(*args: str, cwd: Path = REPO, timeout: float = 300, **popen) -> subprocess.CompletedProcess:
+    """``python -m pipeline ARGS`` in a new process: for runners that start worker processes, and jobs that must
+    not take the test-suite down with them (a hang, a resource limit); ``popen`` goes to ``subprocess.run``."""
     return subprocess.run([sys.executable, "-m", "pipeline", *args], cwd=cwd, capture_output=True,
-                          text=True, timeout=timeout)
+                          text=True, timeout=timeout, **popen)
 
 
 @pytest.fixture

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from pipeline.budget import Budget
 from pipeline.clean import Cleaner, CleanOptions
 from pipeline.normalize import fix_unicode, normalize_spaces, tidy_layout
 from pipeline.records import Article
@@ -20,24 +21,24 @@ from pipeline.steps.normalize_text import NormalizeText
 
 
 class ReferenceNormalize(NormalizeText):
-    def normalize(self, text: str) -> str:
+    def normalize(self, text: str, budget: Budget) -> str:
         return tidy_layout(normalize_spaces(fix_unicode(text, self.fixer.config)))
 
 
 def apply_rules_one_by_one(rules: Sequence[CompiledRule], text: str, url: str | None, source: str,
-                           timeout: float) -> tuple[str, dict[str, int]]:
+                           budget: Budget) -> tuple[str, dict[str, int]]:
     hits = {}
     for rule in rules:
-        if rule.applies_to(url, source):
-            text, count = rule.apply_whole(text, timeout)
+        if rule.applies_to(url, source, budget):
+            text, count = rule.apply_whole(text, budget)
             if count:
                 hits[rule.name] = count
     return text, hits
 
 
 class ReferenceRules(ApplyRules):
-    def run_rules(self, body: str, article: Article) -> tuple[str, dict[str, int]]:
-        return apply_rules_one_by_one(self.rules.rules, body, article.url, article.source, self.options.rule_timeout)
+    def run_rules(self, body: str, article: Article, budget: Budget) -> tuple[str, dict[str, int]]:
+        return apply_rules_one_by_one(self.rules.rules, body, article.url, article.source, budget)
 
 
 _SWAPS = {NormalizeText: ReferenceNormalize, ApplyRules: ReferenceRules}

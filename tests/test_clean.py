@@ -108,10 +108,10 @@ def test_articles_with_nothing_left_are_rejected(cleaner, text, stage, reason):
 def test_a_hanging_rule_rejects_the_article_naming_the_rule():
     hanging = Rule(name="hangs", description="d", pattern=r"(a|aa)+$", file="user.toml",
                    examples=(Example("a", ""),), keep=("b",))
-    cleaner = Cleaner([hanging], CleanOptions(rule_timeout=0.1))
+    cleaner = Cleaner([hanging], CleanOptions(time_budget=0.1))
     with pytest.raises(Rejected) as error:
         cleaner.clean(Article(id="a", text="Title\n\n" + "a" * 60 + "b", source="f"))
-    assert error.value.reason == "rule_timeout"
+    assert (error.value.stage, error.value.reason) == ("rules", "time_budget")
     assert "rule 'hangs' (user.toml)" in error.value.detail
 
 

@@ -112,11 +112,11 @@ def test_a_rule_that_hangs_rejects_the_document_and_the_job_goes_on(tmp_path, wr
     (inputs / "slow.txt").write_text("Title\n\n" + "a" * 60 + "b\n", encoding="utf-8")
     shutil.copy(FIXTURES / "raw" / "000_82a298d765422ea0.txt", inputs)
     ran = run_cli("run", "--input", str(inputs / "*"), "--output", str(tmp_path / "out"), "--rules", str(rules),
-                  "--rule_timeout", "0.2", *IN_PROCESS)
+                  "--rule_timeout", "0.2", *IN_PROCESS)   # the old name of --time_budget still works
     assert ran.returncode == 0, ran.stderr
     assert [r["id"] for r in read_output(tmp_path / "out", "clean")] == ["000_82a298d765422ea0"]
     [rejected] = read_output(tmp_path / "out", "rejected")
-    assert (rejected["id"], rejected["stage"], rejected["reason"]) == ("slow", "rules", "rule_timeout")
+    assert (rejected["id"], rejected["stage"], rejected["reason"]) == ("slow", "rules", "time_budget")
     assert "rule 'user-backtracker'" in rejected["detail"]
 
 

@@ -12,6 +12,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from pipeline.budget import Budget
 from pipeline.clean import Cleaner
 from pipeline.normalize import (
     ZERO_WIDTH,
@@ -110,7 +111,7 @@ def test_every_paragraph_that_is_removed_is_claimed_by_a_rule_or_the_headline(ar
     clean = clean_or_none(text)
     normalized_body = normalize(text, FIXER).split("\n\n")[1:]
     for paragraph in normalized_body:
-        claimed_by_rule = any(rule.apply(paragraph, 2.0)[1] for rule in RULE_SET.rules)
+        claimed_by_rule = any(rule.apply(paragraph, Budget(2.0))[1] for rule in RULE_SET.rules)
         is_headline = paragraph.casefold() == normalize(text, FIXER).split("\n\n")[0].casefold()
         if not (claimed_by_rule or is_headline):
             assert clean is not None and paragraph in clean.text, paragraph
@@ -150,7 +151,7 @@ def test_the_line_gate_never_rules_out_a_line_that_a_rule_matches(line, noise, a
     for candidate in (case(line), case(line[:at] + noise + line[at:])):
         allowed = set(GATE.candidates(candidate)) | set(GATE.any_start)
         for index, rule in enumerate(GATE.rules):
-            if rule.matches_line(candidate, 2.0):
+            if rule.matches_line(candidate, Budget(2.0)):
                 assert index in allowed, (rule.name, candidate)
 
 

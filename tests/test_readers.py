@@ -134,12 +134,13 @@ class BrokenStream(io.BytesIO):
 
 def test_bounded_lines_never_holds_a_line_over_the_limit():
     stream = io.BytesIO(b"short\n" + b"x" * 1000 + b"\nafter\nlast")
-    assert list(bounded_lines(stream, max_bytes=100, chunk=7)) == [b"short\n", None, b"after\n", b"last"]
+    assert list(bounded_lines(stream, max_bytes=100, chunk=7)) == [(1, b"short\n"), (2, None), (3, b"after\n"),
+                                                                   (4, b"last")]
 
 
 def test_a_line_of_exactly_the_limit_is_kept():
-    assert list(bounded_lines(io.BytesIO(b"abcd\n"), max_bytes=5)) == [b"abcd\n"]
-    assert list(bounded_lines(io.BytesIO(b"abcde\n"), max_bytes=5)) == [None]
+    assert list(bounded_lines(io.BytesIO(b"abcd\n"), max_bytes=5)) == [(1, b"abcd\n")]
+    assert list(bounded_lines(io.BytesIO(b"abcde\n"), max_bytes=5)) == [(1, None)]
 
 
 def test_read_at_most_refuses_more_than_the_limit():

@@ -2,6 +2,7 @@ import time
 
 import pytest
 
+from pipeline.budget import Budget
 from pipeline.records import Rejected
 from pipeline.rules import (
     CompiledRule,
@@ -23,7 +24,7 @@ VALID = RULE_TOML
 
 
 def one_by_one(rules: RuleSet, text: str, url: str | None):
-    return apply_rules_one_by_one(rules.rules, text, url, "f", 2.0)
+    return apply_rules_one_by_one(rules.rules, text, url, "f", Budget(2.0))
 
 
 def rule(pattern: str, name: str = "r", replacement: str = "", **kwargs) -> Rule:
@@ -82,41 +83,41 @@ def test_parse_rules_keeps_file_order_then_rule_order():
 
 def test_rules_apply_in_order_and_count_hits():
     rules = RuleSet([rule("cat", "first", "dog"), rule("dog", "second", "fox")])
-    assert rules.apply("cat dog cat", None, "a.txt") == ("fox fox fox", {"first": 2, "second": 3})
+    assert rules.apply("cat dog cat", None, "a.txt", Budget(2.0)) == ("fox fox fox", {"first": 2, "second": 3})
 
 
 def test_rules_that_do_not_match_are_not_reported():
-    assert RuleSet([rule("zzz")]).apply("text", None, "a.txt") == ("text", {})
+    assert RuleSet([rule("zzz")]).apply("text", None, "a.txt", Budget(2.0)) == ("text", {})
 
 
 def test_site_scope_matches_the_host_and_its_subdomains_only():
     scoped = CompiledRule(rule("x", sites=("thehill.com",)))
-    assert scoped.applies_to("https://thehill.com/a", "f.jsonl")
-    assert scoped.applies_to("https://www.thehill.com/a", "f.jsonl")
-    assert not scoped.applies_to("https://notthehill.com/a", "f.jsonl")
-    assert not scoped.applies_to(None, "thehill.com.txt")
+    assert scoped.applies_to("https://thehill.com/a", "f.jsonl", Budget(2.0))
+    assert scoped.applies_to("https://www.thehill.com/a", "f.jsonl", Budget(2.0))
+    assert not scoped.applies_to("https://notthehill.com/a", "f.jsonl", Budget(2.0))
+    assert not scoped.applies_to(None, "thehill.com.txt", Budget(2.0))
 
 
 def test_url_scope_searches_the_url_or_else_the_source_path():
     scoped = CompiledRule(rule("x", urls=(r"/opinion/",)))
-    assert scoped.applies_to("https://a.com/opinion/1", "f.jsonl")
-    assert not scoped.applies_to("https://a.com/news/1", "in/opinion/f.jsonl")
-    assert scoped.applies_to(None, "in/opinion/f.txt")
+    assert scoped.applies_to("https://a.com/opinion/1", "f.jsonl", Budget(2.0))
+    assert not scoped.applies_to("https://a.com/news/1", "in/opinion/f.jsonl", Budget(2.0))
+    assert scoped.applies_to(None, "in/opinion/f.txt", Budget(2.0))
 
 
 def test_out_of_scope_rules_do_not_run():
     rules = RuleSet([rule("x", sites=("a.com",))])
-    assert rules.apply("x", "https://b.com/", "f") == ("x", {})
-    assert rules.apply("x", "https://a.com/", "f") == ("", {"r": 1})
+    assert rules.apply("x", "https://b.com/", "f", Budget(2.0)) == ("x", {})
+    assert rules.apply("x", "https://a.com/", "f", Budget(2.0)) == ("", {"r": 1})
 
 
 def test_a_rule_that_runs_too_long_rejects_the_document_with_its_name():
     slow = CompiledRule(rule(r"(a|aa)+$", name="backtracker"))
     started = time.monotonic()
     with pytest.raises(Rejected) as error:
-        slow.apply("a" * 60 + "b", timeout=0.2)
+        slow.apply("a" * 60 + "b", Budget(0.2))
     assert time.monotonic() - started < 5
-    assert (error.value.stage, error.value.reason) == ("rules", "rule_timeout")
+    assert (error.value.stage, error.value.reason) == ("rules", "time_budget")
     assert "rule 'backtracker' (test.toml)" in error.value.detail
 
 
@@ -167,8 +168,8 @@ def test_a_line_rule_removes_whole_lines_only_and_never_the_next_one():
     # [^\n]* and \S could cross a line break in a whole-text search; a line rule never does.
     crossing = CompiledRule(rule(r"^More:[^\n]*\S.*$", flags=("MULTILINE",)))
     assert crossing.is_line_rule
-    assert crossing.apply("Body.\n\nMore:\n\nA real sentence.", 2.0) == ("Body.\n\nMore:\n\nA real sentence.", 0)
-    assert crossing.apply("Body.\n\nMore: a link", 2.0) == ("Body.\n\n", 1)
+    assert crossing.apply("Body.\n\nMore:\n\nA real sentence.", Budget(2.0)) == ("Body.\n\nMore:\n\nA real sentence.", 0)
+    assert crossing.apply("Body.\n\nMore: a link", Budget(2.0)) == ("Body.\n\n", 1)
 
 
 @pytest.mark.parametrize("text", [
@@ -180,13 +181,13 @@ def test_a_line_rule_removes_whole_lines_only_and_never_the_next_one():
 ])
 def test_line_rules_in_one_pass_equal_each_rule_on_its_own(text):
     rules = RuleSet(LINE_RULES)
-    assert rules.apply(text, None, "f") == one_by_one(rules, text, None)
+    assert rules.apply(text, None, "f", Budget(2.0)) == one_by_one(rules, text, None)
 
 
 def test_a_line_rule_never_reaches_into_the_next_line_in_either_path():
     rules = RuleSet([rule(r"^More:[^\n]*\S.*$", flags=("MULTILINE",))])
     text = "Body.\n\nMore:\n\nA real sentence."
-    assert rules.apply(text, None, "f") == one_by_one(rules, text, None) == (text, {})
+    assert rules.apply(text, None, "f", Budget(2.0)) == one_by_one(rules, text, None) == (text, {})
 
 
 def test_a_line_rule_that_matches_an_empty_line_is_refused():
@@ -213,7 +214,7 @@ def test_the_line_gate_rules_out_paragraphs_at_their_first_word():
 ])
 def test_the_line_gate_never_rules_out_a_line_its_rule_matches(pattern, line):
     compiled = CompiledRule(rule(pattern, flags=("MULTILINE",)))
-    assert compiled.matches_line(line, 2.0)
+    assert compiled.matches_line(line, Budget(2.0))
     assert LineGate([compiled]).candidates(line) == (0,)
 
 
@@ -224,7 +225,7 @@ def test_rules_that_can_start_anywhere_are_tried_on_every_line():
     assert gate.any_start == (1, 2)
     assert gate.candidates("The minister said so.") == ()
     rules = RuleSet([LINE_RULES[0], anywhere.rule])
-    assert rules.apply("ADVERTISEMENT\nThe views expressed here", None, "f") == ("\n", {"ad": 1, "r": 1})
+    assert rules.apply("ADVERTISEMENT\nThe views expressed here", None, "f", Budget(2.0)) == ("\n", {"ad": 1, "r": 1})
 
 
 def test_a_pass_honours_scope_and_requires_of_each_line_rule():
@@ -236,7 +237,7 @@ def test_a_pass_honours_scope_and_requires_of_each_line_rule():
     text = "Share\n\n(c) Example. All Rights Reserved.\n\nBody."
     for url, expected in [("https://a.com/x", ("\n\n\n\nBody.", {"scoped": 1, "notice": 1})),
                           ("https://b.com/x", ("Share\n\n\n\nBody.", {"notice": 1}))]:
-        assert rules.apply(text, url, "f") == one_by_one(rules, text, url) == expected
+        assert rules.apply(text, url, "f", Budget(2.0)) == one_by_one(rules, text, url) == expected
 
 
 def test_a_non_line_rule_between_line_rules_sees_the_text_the_earlier_ones_left():
@@ -244,20 +245,20 @@ def test_a_non_line_rule_between_line_rules_sees_the_text_the_earlier_ones_left(
                      rule(r"Share\n", "glue", "joined ", requires=("Share",)),
                      rule(r"^joined Body\.$", "after", flags=("MULTILINE",))])
     text = "Share\nBody."
-    assert rules.apply(text, None, "f") == one_by_one(rules, text, None) == ("\nBody.", {"share": 1})
+    assert rules.apply(text, None, "f", Budget(2.0)) == one_by_one(rules, text, None) == ("\nBody.", {"share": 1})
 
 
 def test_rule_set_fast_and_reference_paths_agree_and_keep_rule_order():
     rules = RuleSet([*LINE_RULES, rule("Body", "body-word", "Text"), rule(r"^Text\.$", "after", flags=("MULTILINE",))])
     text = "ADVERTISEMENT\n\nBody.\n\n3 min read"
-    assert rules.apply(text, None, "f") == one_by_one(rules, text, None) == \
+    assert rules.apply(text, None, "f", Budget(2.0)) == one_by_one(rules, text, None) == \
         ("\n\n\n\n", {"ad": 1, "read-time": 1, "body-word": 1, "after": 1})
 
 
 def test_requires_skips_texts_without_the_literal_and_is_checked_against_examples():
     hover = rule(r"\w+ MORE", "card", requires=("MORE",))
-    assert CompiledRule(hover).apply("a more b", 2.0) == ("a more b", 0)
-    assert CompiledRule(hover).apply("a x MORE b", 2.0) == ("a  b", 1)
+    assert CompiledRule(hover).apply("a more b", Budget(2.0)) == ("a more b", 0)
+    assert CompiledRule(hover).apply("a x MORE b", Budget(2.0)) == ("a  b", 1)
     bad = VALID.replace('flags = ["MULTILINE"]', 'flags = ["MULTILINE"]\nrequires = ["SPONSOR"]')
     with pytest.raises(RuleError, match="ads.toml: rule 'ad-line': example 1 contains none of 'requires'"):
         parse_rules([("ads.toml", bad.encode())])
@@ -270,9 +271,9 @@ def test_requires_skips_texts_without_the_literal_and_is_checked_against_example
 def test_a_rule_with_requires_looks_only_at_lines_holding_a_literal():
     card = CompiledRule(rule(r"(\w+) \w+ MORE", "card", replacement=r"\1", requires=("MORE",)))
     text = "Ann Lee MORE said.\nBob Ray said more.\nCy Doe MORE too"
-    assert card.apply(text, 2.0) == ("Ann said.\nBob Ray said more.\nCy too", 2)
+    assert card.apply(text, Budget(2.0)) == ("Ann said.\nBob Ray said more.\nCy too", 2)
     spanning = CompiledRule(rule(r"said\.\nBob", "span", requires=("said",)))
-    assert spanning.apply(text, 2.0) == (text, 0)   # never across lines
+    assert spanning.apply(text, Budget(2.0)) == (text, 0)   # never across lines
 
 
 def test_an_inline_multiline_flag_makes_a_line_rule_as_the_listed_flag_does():
@@ -280,13 +281,13 @@ def test_an_inline_multiline_flag_makes_a_line_rule_as_the_listed_flag_does():
     listed = CompiledRule(rule(r"^• Comments$", flags=("MULTILINE",)))
     assert inline.is_line_rule and listed.is_line_rule
     text = "Body.\n• Comments\nEnd."
-    assert inline.apply(text, 2.0) == listed.apply(text, 2.0) == ("Body.\n\nEnd.", 1)
+    assert inline.apply(text, Budget(2.0)) == listed.apply(text, Budget(2.0)) == ("Body.\n\nEnd.", 1)
 
 
 def test_requires_literals_ignore_case_when_the_pattern_does_inline_or_listed():
     inline = CompiledRule(rule(r"(?i)\w+ MORE", requires=("MORE",)))
     listed = CompiledRule(rule(r"\w+ MORE", flags=("IGNORECASE",), requires=("MORE",)))
-    assert inline.apply("a x more b", 2.0) == listed.apply("a x more b", 2.0) == ("a  b", 1)
+    assert inline.apply("a x more b", Budget(2.0)) == listed.apply("a x more b", Budget(2.0)) == ("a  b", 1)
     assert check_examples(rule(r"(?i)\w+ MORE", requires=("MORE",), examples=(Example("a x more b", "a b"),),
                                keep=("Nothing here.",))) == []
 

@@ -7,10 +7,18 @@ from apache_beam.options.pipeline_options import PipelineOptions
 from apache_beam.testing.test_pipeline import TestPipeline as BeamTestPipeline
 from apache_beam.testing.util import assert_that, equal_to
 
-from pipeline.records import Article
+from pipeline.records import Article, Rejection
 from pipeline.rules.files import load_rules
-from pipeline.transforms import ARTICLES, CLEAN, NAMESPACE, REJECTED, CleanArticles, ReadArticles
+from pipeline.transforms import CLEAN, FILE_COUNTS, NAMESPACE, RECORDS, REJECTED, CleanArticles, ReadArticles
 from tests.conftest import BUNDLED_RULES, IN_PROCESS, RAW
+
+
+def articles_and_rejections(read):
+    """The reader's two kinds of record, which travel in one PCollection."""
+    records = read[RECORDS]
+    articles = records | "Articles" >> beam.Filter(lambda r: isinstance(r, Article))
+    rejections = records | "Rejections" >> beam.Filter(lambda r: isinstance(r, Rejection))
+    return articles, rejections
 
 
 def beam_pipeline():
@@ -27,12 +35,12 @@ def counters(result) -> dict[str, int]:
 
 def test_read_articles_gives_one_record_per_file_or_json_line_and_rejects_bad_lines():
     with beam_pipeline() as pipeline:
-        read = pipeline | ReadArticles(str(RAW / "*"))
-        assert_that(read[ARTICLES] | beam.Map(lambda a: (a.id, a.line)), equal_to([
+        articles, rejections = articles_and_rejections(pipeline | ReadArticles(str(RAW / "*")))
+        assert_that(articles | beam.Map(lambda a: (a.id, a.line)), equal_to([
             ("000_82a298d765422ea0", None), ("002_fb6e392a3bbb2a7b", None), ("storm-page", None),
             ("wire-001", 1), ("wire.jsonl:2", 2), ("1017", 6), ("wire.jsonl:7", 7),
         ]), label="Articles")
-        assert_that(read[REJECTED] | beam.Map(lambda r: (r.line, r.stage, r.reason)), equal_to([
+        assert_that(rejections | beam.Map(lambda r: (r.line, r.stage, r.reason)), equal_to([
             (3, "parse", "invalid_json"), (5, "parse", "missing_text"),
         ]), label="Rejected")
 
@@ -42,7 +50,7 @@ def test_forced_format_and_gzip_input(tmp_path):
         out.write('{"id": "g1", "text": "Title\\n\\nBody"}\n\n{"id": "g2", "text": "T\\n\\nB"}\n')
     with beam_pipeline() as pipeline:
         read = pipeline | ReadArticles(str(tmp_path / "*.gz"), input_format="jsonl")
-        assert_that(read[ARTICLES] | beam.Map(lambda a: (a.id, a.line, a.text)),
+        assert_that(read[RECORDS] | beam.Map(lambda a: (a.id, a.line, a.text)),
                     equal_to([("g1", 1, "Title\n\nBody"), ("g2", 3, "T\n\nB")]))
 
 
@@ -54,8 +62,12 @@ def test_a_truncated_gzip_keeps_what_was_read_and_rejects_the_rest(tmp_path):
     complete_lines = readable.count(b"\n")
     with beam_pipeline() as pipeline:
         read = pipeline | ReadArticles(str(tmp_path / "*"))
-        assert_that(read[ARTICLES] | beam.combiners.Count.Globally(), equal_to([complete_lines]), label="Articles")
-        assert_that(read[REJECTED] | beam.Map(lambda r: (r.line, r.stage, r.reason)),
+        articles, rejections = articles_and_rejections(read)
+        assert_that(articles | beam.combiners.Count.Globally(), equal_to([complete_lines]), label="Articles")
+        # Lines seen: the complete ones, and the cut rest as one more.
+        assert_that(read[FILE_COUNTS] | beam.Map(lambda pair: pair[1]), equal_to([(complete_lines + 1, 0, 0, 0)]),
+                    label="Seen")
+        assert_that(rejections | beam.Map(lambda r: (r.line, r.stage, r.reason)),
                     equal_to([(complete_lines + 1, "read", "unreadable")]), label="Rejected")
 
 

@@ -38,13 +38,14 @@ def main() -> None:
     args = parser.parse_args()
 
     raw = {}
-    for line in Path(args.raw).read_text(encoding="utf-8").splitlines():
+    # "\n" only, as JSON Lines means: str.splitlines also splits at U+2028 or U+0085 inside a string.
+    for line in filter(str.strip, Path(args.raw).read_text(encoding="utf-8").split("\n")):
         record = json.loads(line)
         if args.source is None or record.get("source") == args.source:
             raw[record["id"]] = record
     clean = {}
     for shard in sorted(Path(args.output_dir).glob("clean-*.jsonl")):
-        for line in shard.read_text(encoding="utf-8").splitlines():
+        for line in filter(str.strip, shard.read_text(encoding="utf-8").split("\n")):
             record = json.loads(line)
             if record["id"] in raw:
                 clean[record["id"]] = record

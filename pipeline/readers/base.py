@@ -12,11 +12,11 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import BinaryIO
 
+from pipeline.readers.compression import compression_suffix
 from pipeline.records import RAW_PREVIEW_CHARS, Article, Rejected, Rejection
 
 # About 180 times the longest article in the corpus (55 KB); anything larger is a scraping accident.
 DEFAULT_MAX_DOC_BYTES = 10_000_000
-COMPRESSED = (".gz", ".bz2", ".zst", ".deflate", ".lzma")
 
 Record = tuple[Article | Rejection, int]
 
@@ -45,6 +45,9 @@ class Cursor:
     """Where a reader is in its file, so that a read error can say where it happened."""
 
     line: int | None = None
+    # Records the file holds as far as it was read: lines (JSONL), the file (text, HTML), an unreadable rest.
+    # Counted apart from the records made, so that a reader which stops early does not reconcile.
+    seen: int = 0
 
 
 class Reader:
@@ -59,16 +62,19 @@ class Reader:
     def records(self, stream: BinaryIO, path: str, cursor: Cursor) -> Iterator[Record]:
         raise NotImplementedError
 
-    def read(self, stream: BinaryIO, path: str) -> Iterator[Record]:
+    def read(self, stream: BinaryIO, path: str, cursor: Cursor | None = None) -> Iterator[Record]:
         """Every record of the file; a read error (a truncated archive, a vanished file) keeps what was
-        read and ends with one ``unreadable`` rejection for the rest."""
-        cursor = Cursor()
+        read and ends with one ``unreadable`` rejection for the rest. ``cursor.seen`` counts the records
+        the file held as far as it was read."""
+        cursor = cursor or Cursor()
         try:
             yield from self.records(stream, path, cursor)
         except Exception as error:  # the storage layer's errors are many types; each ends this file only
+            cursor.seen += 1
             where = "the file" if cursor.line is None else f"past line {cursor.line}"
-            unreadable = Rejected("read", "unreadable", f"could not read {where}: {error!r}")
-            yield Rejection.of(unreadable, path, "", line=None if cursor.line is None else cursor.line + 1), 0
+            rest = error if isinstance(error, Rejected) else \
+                Rejected("read", "unreadable", f"could not read {where}: {error!r}")
+            yield Rejection.of(rest, path, "", line=None if cursor.line is None else cursor.line + 1), 0
 
 
 class WholeFileReader(Reader):
@@ -81,17 +87,30 @@ class WholeFileReader(Reader):
         data = b""
         try:
             data = read_at_most(stream, self.options.max_doc_bytes)
+            cursor.seen = 1
             yield self.article(path, data), len(data)
         except Rejected as error:
+            cursor.seen = 1
             yield Rejection.of(error, path, preview(data)), len(data)
 
 
-def read_at_most(stream: BinaryIO, max_bytes: int) -> bytes:
-    """Read a whole stream, refusing one larger than ``max_bytes`` after reading one byte more."""
-    data = stream.read(max_bytes + 1)
-    if len(data) > max_bytes:
+def read_at_most(stream: BinaryIO, max_bytes: int, chunk: int = 1 << 20) -> bytes:
+    """Read a whole stream, refusing one larger than ``max_bytes`` after reading one byte more.
+
+    In chunks: ``read(max_bytes + 1)`` would allocate the whole limit up front, for every file.
+
+    >>> import io
+    >>> read_at_most(io.BytesIO(b"abc"), 10 ** 12)
+    b'abc'
+    """
+    parts: list[bytes] = []
+    size = 0
+    while size <= max_bytes and (data := stream.read(min(chunk, max_bytes + 1 - size))):
+        parts.append(data)
+        size += len(data)
+    if size > max_bytes:
         raise Rejected("read", "too_large", f"larger than --max_doc_bytes ({max_bytes:,} bytes)")
-    return data
+    return b"".join(parts)
 
 
 def preview(data: bytes) -> str:
@@ -103,7 +122,5 @@ def base_name(path: str) -> str:
 
 
 def strip_compression(name: str) -> str:
-    for suffix in COMPRESSED:
-        if name.lower().endswith(suffix):
-            return name[: -len(suffix)]
-    return name
+    suffix = compression_suffix(name)
+    return name if suffix is None else name[: -len(suffix)]

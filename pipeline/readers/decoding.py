@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import codecs
+import re
 from collections.abc import Iterator
 from typing import BinaryIO
 
@@ -18,6 +19,10 @@ def _cp1252_fallback(error: UnicodeError) -> tuple[str, int]:
 
 
 codecs.register_error("newsclean-cp1252", _cp1252_fallback)
+
+# Lines holding nothing but whitespace (what bytes.strip() removes), one or more in a row.
+_BLANK_LINES = re.compile(rb"(?:[ \t\r\x0b\x0c]*\n)+")
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def decode_bytes(data: bytes) -> str:
@@ -39,6 +44,35 @@ def decode_bytes(data: bytes) -> str:
     return data.decode("utf-8-sig", errors="newsclean-cp1252")
 
 
+def replace_surrogates(text: str) -> tuple[str, int]:
+    """``text`` with every lone surrogate replaced by U+FFFD, and how many there were.
+
+    JSON can spell them (``"\\udc00"``) and Python file names carry undecodable bytes as them; UTF-8
+    cannot encode them, so one would fail the job where Beam or a writer encodes the string.
+
+    >>> replace_surrogates("a\\udc00b")
+    ('a\ufffdb', 1)
+    """
+    if text.isascii() or not _SURROGATE.search(text):
+        return text, 0
+    return _SURROGATE.subn("\ufffd", text)
+
+
+def readable_path(path: str) -> str:
+    """A path as records name it: valid UTF-8 whatever bytes the file name holds.
+
+    A local file name that is not UTF-8 reaches Python with its bad bytes as surrogates
+    (``caf\\udce9.txt``); they are read as Windows-1252, as in file contents.
+
+    >>> readable_path("in/caf\\udce9.txt")
+    'in/café.txt'
+    """
+    try:
+        return path.encode("utf-8", "surrogateescape").decode("utf-8", "newsclean-cp1252")
+    except UnicodeEncodeError:   # surrogates that are no escaped byte
+        return replace_surrogates(path)[0]
+
+
 def check_not_binary(data: bytes) -> None:
     """Refuse bytes that hold NUL in their first 8,000 bytes, as git does to call a file binary.
 
@@ -50,37 +84,57 @@ def check_not_binary(data: bytes) -> None:
                                          "byte-order mark, convert it to UTF-8)")
 
 
-def bounded_lines(stream: BinaryIO, max_bytes: int, chunk: int = 1 << 16) -> Iterator[bytes | None]:
-    """Yield the stream's lines; a line longer than ``max_bytes`` yields None and is never held whole.
+def bounded_lines(stream: BinaryIO, max_bytes: int, chunk: int = 1 << 16) -> Iterator[tuple[int, bytes | None]]:
+    """Yield ``(line number, line)`` for the stream's lines that are not blank; a line longer than
+    ``max_bytes`` comes as None and is never held whole.
+
+    Runs of blank lines are skipped in C, a run at a time (a few kilobytes of gzip inflate to gigabytes
+    of newlines); a run longer than ``max_bytes`` ends the file with ``Rejected`` (``too_large``).
 
     >>> import io
     >>> list(bounded_lines(io.BytesIO(b"ab\\n" + b"x" * 10 + b"\\ncd"), max_bytes=5, chunk=4))
-    [b'ab\\n', None, b'cd']
-    >>> list(bounded_lines(io.BytesIO(b"one\\n\\ntwo\\n"), max_bytes=5))
-    [b'one\\n', b'\\n', b'two\\n']
+    [(1, b'ab\\n'), (2, None), (3, b'cd')]
+    >>> list(bounded_lines(io.BytesIO(b"one\\n\\n \\r\\ntwo\\n"), max_bytes=5))
+    [(1, b'one\\n'), (4, b'two\\n')]
     """
     # read1() hands over what one read decompressed, so lines before a truncated end are not lost with it.
     read = getattr(stream, "read1", stream.read)
     parts: list[bytes] = []
-    size, skipping = 0, False
+    size, skipping, line_no, blank = 0, False, 1, 0
     while data := read(chunk):
         start = 0
-        while (newline := data.find(b"\n", start)) >= 0:
+        while True:
+            if not parts and not skipping and (run := _BLANK_LINES.match(data, start)):
+                blank += run.end() - start
+                if blank > max_bytes:
+                    raise Rejected("read", "too_large", f"more than --max_doc_bytes ({max_bytes:,} bytes) of blank "
+                                                        f"lines in a row from line {line_no}; the rest of the file "
+                                                        "was not read")
+                line_no += data.count(b"\n", start, run.end())
+                start = run.end()
+            newline = data.find(b"\n", start)
+            if newline < 0:
+                break
             piece = data[start:newline + 1]
             if skipping or size + len(piece) > max_bytes:
-                yield None
+                yield line_no, None
+                blank = 0
             else:
                 parts.append(piece)
-                yield b"".join(parts)
+                line = b"".join(parts)
+                if line.strip():
+                    yield line_no, line
+                    blank = 0
             parts, size, skipping = [], 0, False
+            line_no += 1
             start = newline + 1
         rest = data[start:]
         if not skipping and size + len(rest) > max_bytes:
             parts, size, skipping = [], 0, True
-        elif not skipping:
+        elif not skipping and rest:
             parts.append(rest)
             size += len(rest)
     if skipping:
-        yield None
-    elif size:
-        yield b"".join(parts)
+        yield line_no, None
+    elif size and (line := b"".join(parts)).strip():
+        yield line_no, line

@@ -7,6 +7,7 @@ article; every other field goes unchanged into its ``metadata``, also when the r
 from __future__ import annotations
 
 from pipeline.readers.base import JsonlFields
+from pipeline.readers.decoding import replace_surrogates
 from pipeline.readers.ids import relative_name
 from pipeline.records import Article, Rejected
 
@@ -18,21 +19,40 @@ def _optional_string(record: dict, key: str, record_id: str) -> str | None:
     raise Rejected("parse", "bad_field", f"field '{key}' must be a string, got {type(value).__name__}", record_id)
 
 
+def _without_surrogates(value, counted: list[int]):
+    """``value`` with lone surrogates in every string replaced (see :func:`replace_surrogates`), counted."""
+    if isinstance(value, str):
+        value, replaced = replace_surrogates(value)
+        counted[0] += replaced
+        return value
+    if isinstance(value, dict):
+        return {_without_surrogates(key, counted): _without_surrogates(item, counted) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_without_surrogates(item, counted) for item in value]
+    return value
+
+
 def article_from_fields(record: dict, path: str, number: int, fields: JsonlFields, id_root: str = "") -> Article:
     """One record's article; a missing id becomes ``<file below the glob's prefix>:<number>``; raises Rejected.
+
+    Lone surrogates (JSON can spell ``"\\udc00"``) become U+FFFD in every field, so none reaches a coder or
+    writer; the article counts them.
 
     >>> article = article_from_fields({"text": "Body", "date": "2026-05-25"}, "in/wire.jsonl", 3, JsonlFields())
     >>> article.id, article.metadata
     ('wire.jsonl:3', {'date': '2026-05-25'})
     """
+    replaced = [0]
+    record = _without_surrogates(record, replaced)
     metadata = {key: value for key, value in record.items() if key not in (fields.text, fields.id, fields.url, fields.title)}
     try:
         raw_id = record.get(fields.id)
         if isinstance(raw_id, bool) or not isinstance(raw_id, (str, int, type(None))):
             raise Rejected("parse", "bad_field",
                            f"field '{fields.id}' must be a string or integer, got {type(raw_id).__name__}")
-        article_id = (str(raw_id) if raw_id is not None and str(raw_id).strip()
-                      else f"{relative_name(path, id_root)}:{number}")
+        if isinstance(raw_id, int):
+            raw_id = str(raw_id)   # the parser refuses integers of over 4,300 digits, so this one converts
+        article_id = raw_id if raw_id is not None and raw_id.strip() else f"{relative_name(path, id_root)}:{number}"
         text = record.get(fields.text)
         if text is None:
             raise Rejected("parse", "missing_text", f"no '{fields.text}' field (set --text_field if it has another name)",
@@ -43,6 +63,7 @@ def article_from_fields(record: dict, path: str, number: int, fields: JsonlField
         return Article(
             id=article_id, text=text, source=path, line=number, metadata=metadata,
             url=_optional_string(record, fields.url, article_id), title=_optional_string(record, fields.title, article_id),
+            surrogates_replaced=replaced[0],
         )
     except Rejected as error:
         error.metadata = metadata

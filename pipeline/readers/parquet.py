@@ -51,6 +51,7 @@ class ParquetReader(Reader):
         for batch in pq.ParquetFile(stream).iter_batches(batch_size=BATCH_ROWS):
             for row in batch.to_pylist():
                 cursor.line += 1
+                cursor.seen += 1
                 record = {key: json_value(value) for key, value in row.items()}
                 text = record.get(self.options.fields.text)
                 size = len(text.encode("utf-8")) if isinstance(text, str) else 0

@@ -30,6 +30,7 @@ class WarcReader(Reader):
     def records(self, stream: BinaryIO, path: str, cursor: Cursor) -> Iterator[Record]:
         cursor.line = 0
         for number, record in enumerate(ArchiveIterator(stream), 1):
+            cursor.seen += 1   # counted before reading it: a record that gives nothing cannot reconcile
             headers = record.rec_headers
             record_id = headers.get_header("WARC-Record-ID")
             # The payload's type for an HTTP response; the record's own type (warcinfo, request) for anything else.

@@ -9,13 +9,13 @@
 """
 
 from pipeline.rules.checks import check_examples, example_failures
-from pipeline.rules.compiled import DEFAULT_TIMEOUT_SECONDS, CompiledRule
+from pipeline.rules.compiled import CompiledRule
 from pipeline.rules.engine import RuleSet
 from pipeline.rules.gate import LineGate
 from pipeline.rules.loader import parse_rules
 from pipeline.rules.schema import FLAGS, Example, Rule, RuleError, parse_rule_file
 
 __all__ = [
-    "DEFAULT_TIMEOUT_SECONDS", "FLAGS", "CompiledRule", "Example", "LineGate", "Rule", "RuleError", "RuleSet",
+    "FLAGS", "CompiledRule", "Example", "LineGate", "Rule", "RuleError", "RuleSet",
     "check_examples", "example_failures", "parse_rule_file", "parse_rules",
 ]

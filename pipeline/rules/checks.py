@@ -6,18 +6,19 @@ from collections.abc import Iterable
 
 import regex
 
+from pipeline.budget import DEFAULT_TIME_BUDGET_SECONDS, Budget
 from pipeline.normalize import tidy_layout
 from pipeline.records import Rejected
-from pipeline.rules.compiled import DEFAULT_TIMEOUT_SECONDS, CompiledRule
+from pipeline.rules.compiled import CompiledRule
 from pipeline.rules.schema import Rule
 
 
-def example_failures(rules: Iterable[Rule], timeout: float = DEFAULT_TIMEOUT_SECONDS) -> list[str]:
+def example_failures(rules: Iterable[Rule], seconds: float = DEFAULT_TIME_BUDGET_SECONDS) -> list[str]:
     """Every failing example and look-alike of every rule, one message each."""
-    return [failure for rule in rules for failure in check_examples(rule, timeout)]
+    return [failure for rule in rules for failure in check_examples(rule, seconds)]
 
 
-def check_examples(rule: Rule, timeout: float = DEFAULT_TIMEOUT_SECONDS) -> list[str]:
+def check_examples(rule: Rule, seconds: float = DEFAULT_TIME_BUDGET_SECONDS) -> list[str]:
     """Run a rule's examples and look-alikes; return one message per failure.
 
     The rule's result goes through the same layout tidying as the pipeline's
@@ -33,8 +34,9 @@ def check_examples(rule: Rule, timeout: float = DEFAULT_TIMEOUT_SECONDS) -> list
     cases += [(f"look-alike {i}", text, text) for i, text in enumerate(rule.keep, 1)]
     for label, given, expected in cases:
         try:
-            actual = tidy_layout(compiled.apply(given, timeout)[0])
-            whole = tidy_layout(compiled.apply_whole(given, timeout)[0]) if rule.requires else actual
+            # Each example is a document of its own, with a budget of its own.
+            actual = tidy_layout(compiled.apply(given, Budget(seconds))[0])
+            whole = tidy_layout(compiled.apply_whole(given, Budget(seconds))[0]) if rule.requires else actual
         except Rejected as error:
             failures.append(f"{where}: {label}: {error.detail}")
             continue

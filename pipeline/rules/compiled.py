@@ -12,10 +12,9 @@ from urllib.parse import urlsplit
 
 import regex
 
+from pipeline.budget import Budget
 from pipeline.records import Rejected
 from pipeline.rules.schema import Rule, RuleError
-
-DEFAULT_TIMEOUT_SECONDS = 2.0
 
 _LOOKAROUND = regex.compile(r"\(\?<?[=!]|\\[AZz]")
 # Global inline flags at the start of a pattern, '(?mi)', which a line rule's '^' may follow.
@@ -76,7 +75,7 @@ class CompiledRule:
                                        "document; bound it ('.{0,300}') or stay within a line ('[^\\n]*')",
                             rule.name)
 
-    def applies_to(self, url: str | None, source: str) -> bool:
+    def applies_to(self, url: str | None, source: str, budget: Budget) -> bool:
         if not self.scoped:
             return True
         # The host is in the URL: a site the URL does not mention needs no parsing of it.
@@ -84,37 +83,39 @@ class CompiledRule:
             host = urlsplit(url).hostname or ""
             if any(host == site or host.endswith("." + site) for site in self.rule.sites):
                 return True
-        return any(p.search(url or source) for p in self.url_patterns)
-
-    def timed_out(self, timeout: float) -> Rejected:
-        return Rejected("rules", "rule_timeout",
-                        f"rule '{self.name}' ({self.rule.file}) ran longer than {timeout:g} s on this "
-                        "document; simplify its pattern or raise --rule_timeout")
-
-    def matches_line(self, line: str, timeout: float) -> bool:
+        # The URL is the input's: a scope pattern can backtrack on it like any rule on a text.
         try:
-            return self.pattern.fullmatch(line, timeout=timeout) is not None
+            return any(p.search(url or source, timeout=budget.left()) for p in self.url_patterns)
         except TimeoutError:
-            raise self.timed_out(timeout) from None
+            raise budget.exceeded("rules", f"the 'urls' scope of rule '{self.name}' ({self.rule.file})") from None
 
-    def apply_whole(self, text: str, timeout: float) -> tuple[str, int]:
+    def timed_out(self, budget: Budget) -> Rejected:
+        return budget.exceeded("rules", f"rule '{self.name}' ({self.rule.file})")
+
+    def matches_line(self, line: str, budget: Budget) -> bool:
+        try:
+            return self.pattern.fullmatch(line, timeout=budget.left()) is not None
+        except TimeoutError:
+            raise self.timed_out(budget) from None
+
+    def apply_whole(self, text: str, budget: Budget) -> tuple[str, int]:
         """What the rule means, without ``requires``: every matching line emptied, or every match replaced."""
         if self.is_line_rule:
             lines = text.split("\n")
             hits = 0
             for index, line in enumerate(lines):
-                if self.matches_line(line, timeout):
+                if self.matches_line(line, budget):
                     lines[index], hits = "", hits + 1
             return "\n".join(lines), hits
         try:
-            return self.pattern.subn(self.rule.replacement, text, timeout=timeout)
+            return self.pattern.subn(self.rule.replacement, text, timeout=budget.left())
         except TimeoutError:
-            raise self.timed_out(timeout) from None
+            raise self.timed_out(budget) from None
 
-    def apply(self, text: str, timeout: float) -> tuple[str, int]:
+    def apply(self, text: str, budget: Budget) -> tuple[str, int]:
         """:meth:`apply_whole`, looking only at the lines that hold a ``requires`` literal."""
         if not self.requires:
-            return self.apply_whole(text, timeout)
+            return self.apply_whole(text, budget)
         # A Hill article has a few lines with MORE and dozens without.
         holding = lines_holding(self, text)
         if not holding:
@@ -124,13 +125,13 @@ class CompiledRule:
         for index in sorted(holding):
             line = lines[index]
             if self.is_line_rule:
-                if self.matches_line(line, timeout):
+                if self.matches_line(line, budget):
                     lines[index], hits = "", hits + 1
                 continue
             try:
-                lines[index], count = self.pattern.subn(self.rule.replacement, line, timeout=timeout)
+                lines[index], count = self.pattern.subn(self.rule.replacement, line, timeout=budget.left())
             except TimeoutError:
-                raise self.timed_out(timeout) from None
+                raise self.timed_out(budget) from None
             hits += count
         return "\n".join(lines), hits
 

@@ -11,7 +11,8 @@ from collections.abc import Sequence
 
 import regex
 
-from pipeline.rules.compiled import DEFAULT_TIMEOUT_SECONDS, CompiledRule, lines_holding
+from pipeline.budget import Budget
+from pipeline.rules.compiled import CompiledRule, lines_holding
 from pipeline.rules.gate import LineGate
 from pipeline.rules.schema import Rule
 
@@ -36,15 +37,14 @@ class RuleSet:
         gate_index = {rule.name: index for index, rule in enumerate(line_rules)}
         self._steps = [(rule, gate_index.get(rule.name)) for rule in self.rules]
 
-    def apply(self, text: str, url: str | None, source: str,
-              timeout: float = DEFAULT_TIMEOUT_SECONDS) -> tuple[str, dict[str, int]]:
-        """Run every rule in scope; return the text and the hits per rule that fired."""
+    def apply(self, text: str, url: str | None, source: str, budget: Budget) -> tuple[str, dict[str, int]]:
+        """Run every rule in scope within the document's ``budget``; return the text and the hits per rule that fired."""
         hits: dict[str, int] = {}
         pending: list[int] = []   # line rules (by gate index) waiting for one pass
         absent: set[regex.Pattern] = set()   # literals the text (as it is now) does not hold
         absent_from = text
         for rule, line_rule in self._steps:
-            if rule.scoped and not rule.applies_to(url, source):
+            if rule.scoped and not rule.applies_to(url, source, budget):
                 continue
             if line_rule is not None:
                 pending.append(line_rule)
@@ -54,16 +54,16 @@ class RuleSet:
             if not _holds_a_literal(rule, text, absent):
                 continue
             if pending:
-                text = self._remove_lines(text, pending, timeout, hits)
+                text = self._remove_lines(text, pending, budget, hits)
                 pending = []
-            text, count = rule.apply(text, timeout)
+            text, count = rule.apply(text, budget)
             if count:
                 hits[rule.name] = count
         if pending:
-            text = self._remove_lines(text, pending, timeout, hits)
+            text = self._remove_lines(text, pending, budget, hits)
         return text, {rule.name: hits[rule.name] for rule in self.rules if rule.name in hits}
 
-    def _remove_lines(self, text: str, pending: list[int], timeout: float, hits: dict[str, int]) -> str:
+    def _remove_lines(self, text: str, pending: list[int], budget: Budget, hits: dict[str, int]) -> str:
         gate_rules = self.gate.rules
         # Rules with 'requires' look only at the lines holding a literal.
         holding = {i: lines_holding(gate_rules[i], text) for i in pending if gate_rules[i].requires}
@@ -84,7 +84,7 @@ class RuleSet:
                 if i not in active or (i in holding and index not in holding[i]):
                     continue
                 rule = gate_rules[i]
-                if rule.matches_line(line, timeout):
+                if rule.matches_line(line, budget):
                     lines[index], changed = "", True
                     hits[rule.name] = hits.get(rule.name, 0) + 1
                     break

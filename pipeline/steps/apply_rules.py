@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from pipeline.budget import Budget
 from pipeline.normalize import count_words, tidy_layout
 from pipeline.records import Article
 from pipeline.rules.engine import RuleSet
@@ -18,12 +19,12 @@ class ApplyRules(Step):
         super().__init__(rules, options)
         self.rules = RuleSet(rules)
 
-    def run_rules(self, body: str, article: Article) -> tuple[str, dict[str, int]]:
-        return self.rules.apply(body, article.url, article.source, self.options.rule_timeout)
+    def run_rules(self, body: str, article: Article, budget: Budget) -> tuple[str, dict[str, int]]:
+        return self.rules.apply(body, article.url, article.source, budget)
 
     def apply(self, draft: Draft) -> None:
         before = draft.body
-        draft.body, hits = self.run_rules(before, draft.article)
+        draft.body, hits = self.run_rules(before, draft.article, draft.budget)
         removed_share = 0.0
         if hits:   # without hits the body is as it was: tidy, every word kept
             draft.body = tidy_layout(draft.body)

@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from pipeline.budget import DEFAULT_TIME_BUDGET_SECONDS, Budget
 from pipeline.normalize import NormalizeOptions
 from pipeline.records import Article
-from pipeline.rules.compiled import DEFAULT_TIMEOUT_SECONDS
 from pipeline.rules.schema import Rule
 
 DEFAULT_MAX_REMOVED_SHARE = 0.5
@@ -16,7 +16,8 @@ DEFAULT_MAX_REMOVED_SHARE = 0.5
 @dataclass(frozen=True)
 class CleanOptions:
     normalize: NormalizeOptions = field(default_factory=NormalizeOptions)
-    rule_timeout: float = DEFAULT_TIMEOUT_SECONDS
+    # Seconds one document may take, normalisation and every rule together.
+    time_budget: float = DEFAULT_TIME_BUDGET_SECONDS
     # Rules that remove more than this share of a document's words flag it in its stats.
     max_removed_share: float = DEFAULT_MAX_REMOVED_SHARE
     # False for archives whose texts start with the body, their headlines kept elsewhere.
@@ -32,6 +33,7 @@ class Draft:
     """One article on its way through the steps: each step reads and rewrites it in place."""
 
     article: Article
+    budget: Budget               # the time left for this document, shared by every step
     body: str                    # the article text; without its headline once the headline step ran
     title: str = ""
     given_title: str | None = None   # the record's own title field, normalised

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from pipeline.normalize import UnicodeFixer, normalize
+from pipeline.budget import Budget
+from pipeline.normalize import UnicodeFixer, cap_mark_runs, normalize
 from pipeline.records import Rejected
 from pipeline.rules.schema import Rule
 from pipeline.steps.base import CleanOptions, Draft, Step
@@ -17,13 +18,19 @@ class NormalizeText(Step):
         super().__init__(rules, options)
         self.fixer = UnicodeFixer(options.normalize)
 
-    def normalize(self, text: str) -> str:
-        return normalize(text, self.fixer)
+    def normalize(self, text: str, budget: Budget) -> str:
+        return normalize(text, self.fixer, budget)
 
     def apply(self, draft: Draft) -> None:
-        draft.body = self.normalize(draft.body)
+        # Before ftfy and Unicode normalisation, whose reordering of marks is quadratic in a run's length.
+        body, dropped = cap_mark_runs(draft.body)
+        draft.body = self.normalize(body, draft.budget)
         if not draft.body:
             raise Rejected("normalize", "empty_text",
                            "the article has no text (empty, or only whitespace and control characters)")
         if draft.article.title:
-            draft.given_title = self.normalize(draft.article.title)
+            title, dropped_in_title = cap_mark_runs(draft.article.title)
+            draft.given_title = self.normalize(title, draft.budget)
+            dropped += dropped_in_title
+        if dropped:
+            draft.stats["combining_marks_dropped"] = dropped

@@ -29,6 +29,7 @@ CLEAN_SCHEMA = pa.schema([
         ("chars_in", pa.int64()), ("chars_out", pa.int64()), ("headline_repeats", pa.int64()),
         ("rules", pa.list_(pa.struct([("rule", pa.string()), ("hits", pa.int64())]))),
         ("words_removed_by_rules", pa.float64()), ("mass_removal", pa.bool_()),
+        ("surrogates_replaced", pa.int64()), ("combining_marks_dropped", pa.int64()),
     ])),
 ])
 REJECTED_SCHEMA = pa.schema([
