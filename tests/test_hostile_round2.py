@@ -27,24 +27,11 @@ import pytest
 import zstandard
 
 import pipeline.readers.jsonl
-from tests.conftest import IN_PROCESS, REPO, run_cli, run_cli_process
+from tests.conftest import IN_PROCESS, REPO, RULE_TOML, run_cli, run_cli_process
 
 HANG_LIMIT_S = 60          # the issue's "nothing runs past a minute"
 SENTENCE = "The council said the new bridge would open in spring, and residents welcomed the news. "
 
-AD_RULE = '''
-[[rules]]
-name = "ad-line"
-description = "An advertisement placeholder line."
-pattern = '^ADVERTISEMENT$'
-flags = ["MULTILINE"]
-keep = ["Advertisement revenue fell."]
-{scope}
-
-[[rules.examples]]
-input = "One.\\n\\nADVERTISEMENT\\n\\nTwo."
-output = "One.\\n\\nTwo."
-'''
 
 
 # These inputs repeat one text on purpose; what is tested is reading them, so duplicates stay clean.
@@ -330,7 +317,8 @@ def test_the_time_budget_bounds_the_whole_document(tmp_path):
 def test_scope_url_regex_is_bounded_by_the_time_budget(tmp_path):
     rules = tmp_path / "rules"
     rules.mkdir()
-    (rules / "90-user.toml").write_text(AD_RULE.format(scope="scope = { urls = ['/(a|aa)+$'] }"), encoding="utf-8")
+    scoped = RULE_TOML.replace('flags = ["MULTILINE"]', 'flags = ["MULTILINE"]\nscope = { urls = [\'/(a|aa)+$\'] }')
+    (rules / "90-user.toml").write_text(scoped, encoding="utf-8")
     page = jsonl_line(id="evil", url="https://example.com/" + "a" * 60 + "b", text="Storm\n\nThe storm passed.")
     found, _ = _hang_case(tmp_path, "urls.jsonl", page.encode(), "--rules", str(rules), "--time_budget", "1")
     assert found[("urls.jsonl", 1)] == "time_budget"
