@@ -24,8 +24,8 @@ def answers(output):
     return {record["id"]: record["duplicate_of"] for record in read_output(output, "duplicates")}
 
 
-def test_exact_is_the_default_and_finds_copies_that_differ_in_headline_quotes_and_spacing(tmp_path):
-    summary = run(tmp_path)
+def test_exact_finds_copies_that_differ_in_headline_quotes_and_spacing(tmp_path):
+    summary = run(tmp_path, "--dedup", "exact")
     assert answers(tmp_path) == EXACT_ANSWERS
     assert {r["similarity"] for r in read_output(tmp_path, "duplicates")} == {1.0}
     assert summary["documents"] == {"read": 10, "clean": 8, "rejected": 0, "duplicates": 2}
