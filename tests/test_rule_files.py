@@ -35,6 +35,13 @@ def test_a_missing_path_or_an_empty_folder_is_refused(tmp_path):
         load_rules([str(tmp_path)])
 
 
+def test_the_same_file_named_twice_is_read_once(monkeypatch):
+    # `rules test rules` and `run --rules rules/` name the bundled folder a second time, relatively.
+    monkeypatch.chdir(BUNDLED_RULES.parent)
+    bundled = load_rules([bundled_rules_dir()])
+    assert load_rules([bundled_rules_dir(), "rules", "rules/10-read-time.toml"]) == bundled
+
+
 def test_duplicate_names_across_folders_name_both_files(write_rule_file):
     folder = write_rule_file("a.toml", RULE.replace("NAME", "same"))
     other = folder.parent / "other"
