@@ -1,4 +1,4 @@
-"""Command line: ``python -m pipeline run|eval|rules test|rules list``.
+"""Command line: ``python -m pipeline run|eval|mine|rules test|rules list``.
 
 Flags this parser does not know go to Beam's PipelineOptions, so any runner
 option (``--runner``, ``--direct_num_workers``, ``--project``...) passes through.
@@ -33,6 +33,7 @@ from pipeline.job import (
     run_job,
     write_atomically,
 )
+from pipeline.mine.command import MineConfigError, add_mine_options, run_mine
 from pipeline.normalize import NormalizeOptions
 from pipeline.pages import HTML_MODES
 from pipeline.readers import DEFAULT_MAX_DOC_BYTES, FORMATS, JsonlFields, ReadOptions
@@ -152,6 +153,10 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate.add_argument("--gold", required=True, help="JSONL of {id, title, text} answers, or the article-extraction "
                                                         "benchmark's ground truth: one JSON {id: {articleBody}}")
     evaluate.add_argument("--kinds", help="JSON {id: [cruft kinds]} to score per kind (default: kinds.json beside --gold)")
+
+    mine = commands.add_parser("mine", allow_abbrev=False, epilog=beam_note,
+                               help="mine a corpus for each site's repeated lines and draft rule files for them")
+    add_mine_options(mine)
 
     rules = commands.add_parser("rules", help="work with rule files")
     rules_commands = rules.add_subparsers(dest="rules_command", required=True)
@@ -296,7 +301,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "rules" and extra:
         parser.error(f"unrecognized arguments: {' '.join(extra)}")
     logging.basicConfig(level=logging.WARNING, force=True)
-    commands = {"run": _run, "eval": _eval}
+    commands = {"run": _run, "eval": _eval, "mine": run_mine}
     try:
         if args.command == "rules":
             return _rules_list(args) if args.rules_command == "list" else _rules_test(args)
@@ -305,6 +310,6 @@ def main(argv: list[str] | None = None) -> int:
         for problem in error.problems:
             print(f"error: {problem}", file=sys.stderr)
         return 2
-    except (ConfigError, OutputError) as error:
+    except (ConfigError, OutputError, MineConfigError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
