@@ -82,3 +82,13 @@ def test_names_and_patterns():
     assert slug("The Hill") == "the-hill" and slug("bbc.co.uk") == "bbc.co.uk"
     _, candidates, _ = mine(site_pages())
     assert block_pattern([c for c in candidates if c.shape == "Share this"]) == "^Share[ ]this$"
+
+
+def test_lines_that_introduce_what_follows_are_left_out_as_headings():
+    pages = [MinedDoc("a.com", "a.com", f"k{i}", f"a-{i}",
+                      f"{PROSE[i % 3].replace('the', f'the {i}', 1)}\n\nWhat are the details?\n\n"
+                      f"The story ends with a quote from the {ENDINGS[i]}.") for i in range(6)]
+    stats, candidates, evidence = mine(pages)
+    draft = draft_site("a.com", stats, candidates, [], evidence, MineOptions(), "pages.jsonl")
+    assert draft.rules == 0
+    assert "- 'What are the details?' (6 pages): ends with ':' or '?', a heading of the article's template" in draft.report

@@ -28,6 +28,14 @@ MAX_EXAMPLES = 3
 # of the rarer of the two.
 BLOCK_SHARE = 0.5
 REPORT_SUFFIX = ".report.md"
+# A line that ends as a question or with a colon introduces what follows it: on a template site that is a
+# section heading of the article ('WHY THIS QUESTION MATTERS:', 'What are the details?'), content to keep.
+_HEADING = regex.compile(r"[:?][\"'”’)]*$")
+
+
+def is_heading(candidate: Candidate) -> bool:
+    """True for a line that ends with ':' or '?': left out, as a heading of the article's template."""
+    return _HEADING.search(candidate.variants[0][0] if candidate.variants else candidate.shape) is not None
 
 
 @dataclass(frozen=True)
@@ -163,7 +171,9 @@ def draft_site(site: str, stats: SiteStats, candidates: list[Candidate], exclude
     rules: list[str] = []
     drafted: list[tuple[str, list[Candidate], list[str], list[str]]] = []
     left_out: list[str] = []
-    for block in blocks(candidates, evidence) if hosts else []:
+    headings = [c for c in candidates if is_heading(c)]
+    furniture = [c for c in candidates if not is_heading(c)]
+    for block in blocks(furniture, evidence) if hosts else []:
         rule_name = f"mine-{name}-{len(rules) + 1:02d}"
         keep = [lookalike.line for lookalike in block_lookalikes(block, evidence)]
         pages = max(c.docs for c in block)
@@ -187,6 +197,8 @@ def draft_site(site: str, stats: SiteStats, candidates: list[Candidate], exclude
     header = (f"# Draft rules for {site}, mined by 'python -m pipeline mine' from {source}.\n"
               f"# Review {name}{REPORT_SUFFIX} first; move the rules you adopt into a rules folder.\n\n")
     toml = header + "\n".join(rules) if rules else ""
+    left_out += [f"`{display(c.shape)}` ({c.docs} pages): ends with ':' or '?', a heading of the article's template"
+                 for c in headings]
     report = _report(site, total, hosts, drafted, excluded, left_out, options, source)
     return SiteDraft(site=site, slug=name, toml=toml, report=report, rules=len(rules))
 
@@ -212,6 +224,9 @@ def _report(site: str, total: int, hosts: list[str],
             out.append(f"| `{_cell(display(c.shape))}` | {c.docs} | {c.share:.1%} | "
                        f"{where.get('top', 0)} / {where.get('middle', 0)} / {where.get('bottom', 0)} | {variants} |")
         ids = sorted({i for c in block for i in c.ids})[:5]
+        if len(block) == 1 and _where(block[0]) == "middle" and len(display(block[0].shape).split()) <= 4:
+            out += ["", "Check: one short line in the middle of pages may be a section heading of the site's "
+                        "template, which is content."]
         out += ["", f"Example pages: {', '.join(ids)}", "", "Look-alikes kept (the site's own prose):",
                 *(f"- {_cell(line)}" for line in keep), ""]
         if near:
@@ -224,5 +239,5 @@ def _report(site: str, total: int, hosts: list[str],
                 for c in sorted(excluded, key=lambda c: (-c.docs, c.shape))[:20]]
         out.append("")
     if left_out:
-        out += [f"## Left out, no usable rule: {len(left_out)}", "", *(f"- {_cell(why)}" for why in left_out), ""]
+        out += [f"## Left out, not drafted: {len(left_out)}", "", *(f"- {_cell(why)}" for why in left_out), ""]
     return "\n".join(out)
