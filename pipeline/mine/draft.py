@@ -28,13 +28,14 @@ MAX_EXAMPLES = 3
 # of the rarer of the two.
 BLOCK_SHARE = 0.5
 REPORT_SUFFIX = ".report.md"
-# A line that ends as a question or with a colon introduces what follows it: on a template site that is a
-# section heading of the article ('WHY THIS QUESTION MATTERS:', 'What are the details?'), content to keep.
+# A line that ends as a question or with a colon introduces what follows it: on a template site, a block made
+# only of such lines is a section heading of the article ('WHY THIS QUESTION MATTERS:', 'What are the
+# details?'), content to keep. In a block with other furniture (a list of headlines) it is furniture too.
 _HEADING = regex.compile(r"[:?][\"'”’)]*$")
 
 
 def is_heading(candidate: Candidate) -> bool:
-    """True for a line that ends with ':' or '?': left out, as a heading of the article's template."""
+    """True for a line that ends with ':' or '?'."""
     return _HEADING.search(candidate.variants[0][0] if candidate.variants else candidate.shape) is not None
 
 
@@ -171,9 +172,11 @@ def draft_site(site: str, stats: SiteStats, candidates: list[Candidate], exclude
     rules: list[str] = []
     drafted: list[tuple[str, list[Candidate], list[str], list[str]]] = []
     left_out: list[str] = []
-    headings = [c for c in candidates if is_heading(c)]
-    furniture = [c for c in candidates if not is_heading(c)]
-    for block in blocks(furniture, evidence) if hosts else []:
+    headings: list[Candidate] = []
+    for block in blocks(candidates, evidence) if hosts else []:
+        if all(is_heading(c) for c in block):
+            headings += block
+            continue
         rule_name = f"mine-{name}-{len(rules) + 1:02d}"
         keep = [lookalike.line for lookalike in block_lookalikes(block, evidence)]
         pages = max(c.docs for c in block)
