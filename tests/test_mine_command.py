@@ -31,6 +31,7 @@ def test_one_rule_file_and_report_per_site_with_furniture(drafts):
     assert json.loads((out / "mine-summary.json").read_text()) == [
         {"site": "example-news.com", "rules": 3, "report": "example-news.com.report.md",
          "rule_file": "example-news.com.toml"}]
+    assert "documents: 21 read, 0 rejected, 0 without a URL (not mined), 21 mined" in result.stdout
     assert "example-news.com: 3 rule(s) (example-news.com.toml)" in result.stdout
 
 
@@ -120,10 +121,12 @@ def test_a_folder_with_drafts_is_refused_without_overwrite(drafts, tmp_path):
 
 def test_a_corpus_without_repeated_lines_gives_an_empty_summary(tmp_path):
     single = tmp_path / "one.jsonl"
-    single.write_text(SITES.read_text().split("\n")[0] + "\n")
+    single.write_text(SITES.read_text().split("\n")[0] + "\n" + '{"id": "no-url", "text": "Headline\\nBody."}\n'
+                      + '{"id": "bad", "text": 5}\n')
     result = run_cli("mine", "--input", str(single), "--output", str(tmp_path / "out"), *IN_PROCESS)
     assert result.returncode == 0
     assert json.loads((tmp_path / "out" / "mine-summary.json").read_text()) == []
+    assert "documents: 3 read, 1 rejected, 1 without a URL (not mined), 1 mined" in result.stdout
     assert "0 rules for 0 of 0 sites" in result.stdout
 
 

@@ -10,13 +10,15 @@ from apache_beam.options.pipeline_options import PipelineOptions
 
 from pipeline.budget import DEFAULT_TIME_BUDGET_SECONDS
 from pipeline.clean import CleanOptions
+from pipeline.job import counter_totals
 from pipeline.mine.draft import REPORT_SUFFIX
 from pipeline.mine.tally import BY_SITE, MineOptions
-from pipeline.mine.transforms import SUMMARY_FILE, MineConfig, build_mine_pipeline
+from pipeline.mine.transforms import DOCS_MINED, DOCS_WITHOUT_SITE, SUMMARY_FILE, MineConfig, build_mine_pipeline
 from pipeline.pages import HTML_MODES
 from pipeline.readers import DEFAULT_MAX_DOC_BYTES, FORMATS, JsonlFields, ReadOptions
 from pipeline.rules import example_failures
 from pipeline.rules.files import bundled_rules_dir, load_rules
+from pipeline.transforms import DOCS_READ, DOCS_REJECTED
 
 DRAFT_PATTERNS = ("*.toml", "*" + REPORT_SUFFIX, SUMMARY_FILE)
 
@@ -102,7 +104,13 @@ def prepare_draft_dir(output_dir: str, overwrite: bool) -> None:
 def run_mine(args, beam_args: list[str]) -> int:
     config = mine_config(args)
     prepare_draft_dir(args.output, args.overwrite)
-    build_mine_pipeline(config, PipelineOptions(beam_args)).run().wait_until_finish()
+    result = build_mine_pipeline(config, PipelineOptions(beam_args)).run()
+    result.wait_until_finish()
+    counters = counter_totals(result)
+    # Every page read is accounted for: rejected by the cleaning, without a group, or mined.
+    print(f"documents: {counters.get(DOCS_READ, 0)} read, {counters.get(DOCS_REJECTED, 0)} rejected, "
+          f"{counters.get(DOCS_WITHOUT_SITE, 0)} without a {'URL' if args.by == BY_SITE else args.by} (not mined), "
+          f"{counters.get(DOCS_MINED, 0)} mined")
     summary_path = FileSystems.join(args.output, SUMMARY_FILE)
     if not FileSystems.exists(summary_path):   # no site had a repeated line: nothing reached the writer
         with FileSystems.create(summary_path) as out:
