@@ -161,7 +161,7 @@ def build_parser() -> argparse.ArgumentParser:
                                  help="list what a run left that looks like furniture, per corpus and site")
     audit_.add_argument("raw", help="the run's --input (a glob); read as the job reads it, for the 'before' column")
     audit_.add_argument("output_dir", help="the run's --output")
-    audit_.add_argument("--output_format", choices=sorted(WRITERS), default="jsonl")
+    audit_.add_argument("--output_format", choices=tuple(WRITERS), default="jsonl", help="the run's --output_format")
     audit_.add_argument("--top", type=positive_int, default=10, help="sites to list, and lines per site (default 10)")
     audit_.add_argument("--min_docs", type=positive_int, default=DEFAULT_MIN_DOCS,
                         help=f"documents of a site a short line must recur in to count as repeated (default {DEFAULT_MIN_DOCS})")

@@ -99,3 +99,5 @@ def test_audit_command_fails_fast_on_a_folder_without_a_run(tmp_path):
     assert "holds no clean-* output" in done.stderr
     done = run_cli("audit", str(tmp_path / "nothing-*.jsonl"), str(tmp_path))
     assert (done.returncode, "matches no file" in done.stderr) == (2, True)
+    done = run_cli("audit", "fixtures/audit/*.jsonl", str(tmp_path), "--runner=FnApiRunner")
+    assert (done.returncode, "audit takes no Beam options: --runner=FnApiRunner" in done.stderr) == (2, True)
