@@ -14,9 +14,11 @@ import sys
 import tempfile
 from pathlib import Path
 
+from apache_beam.io.filesystem import CompressionTypes
 from apache_beam.io.filesystems import FileSystems
 from apache_beam.options.pipeline_options import PipelineOptions
 
+from pipeline.audit import DEFAULT_MIN_DOCS, Document, audit, compare_dict, corpus_names, format_comparison, site_of
 from pipeline.body_score import format_body_report, score_bodies
 from pipeline.budget import DEFAULT_TIME_BUDGET_SECONDS
 from pipeline.clean import DEFAULT_MAX_REMOVED_SHARE, CleanOptions
@@ -34,9 +36,11 @@ from pipeline.job import (
     write_atomically,
 )
 from pipeline.mine.command import MineConfigError, add_mine_options, run_mine
-from pipeline.normalize import NormalizeOptions
+from pipeline.normalize import NormalizeOptions, UnicodeFixer, normalize
 from pipeline.pages import HTML_MODES
-from pipeline.readers import DEFAULT_MAX_DOC_BYTES, FORMATS, JsonlFields, ReadOptions
+from pipeline.readers import DEFAULT_MAX_DOC_BYTES, FORMATS, JsonlFields, ReadOptions, detect_format, read_records
+from pipeline.readers.compression import open_decompressed
+from pipeline.records import Article
 from pipeline.rules import CompiledRule, RuleError, example_failures
 from pipeline.rules.files import bundled_rules_dir, load_rules
 from pipeline.writers import COMPRESSIONS, WRITERS, JsonlWriter
@@ -157,6 +161,15 @@ def build_parser() -> argparse.ArgumentParser:
     mine = commands.add_parser("mine", allow_abbrev=False, epilog=beam_note,
                                help="mine a corpus for each site's repeated lines and draft rule files for them")
     add_mine_options(mine)
+    audit_ = commands.add_parser("audit", allow_abbrev=False,
+                                 help="list what a run left that looks like furniture, per corpus and site")
+    audit_.add_argument("raw", help="the run's --input (a glob); read as the job reads it, for the 'before' column")
+    audit_.add_argument("output_dir", help="the run's --output")
+    audit_.add_argument("--output_format", choices=tuple(WRITERS), default="jsonl", help="the run's --output_format")
+    audit_.add_argument("--top", type=positive_int, default=10, help="sites to list, and lines per site (default 10)")
+    audit_.add_argument("--min_docs", type=positive_int, default=DEFAULT_MIN_DOCS,
+                        help=f"documents of a site a short line must recur in to count as repeated (default {DEFAULT_MIN_DOCS})")
+    audit_.add_argument("--json", help="also write the comparison as JSON to this path")
 
     rules = commands.add_parser("rules", help="work with rule files")
     rules_commands = rules.add_subparsers(dest="rules_command", required=True)
@@ -263,6 +276,33 @@ def _eval(args, beam_args: list[str]) -> int:
     return 0
 
 
+def _audit(args, beam_args: list[str]) -> int:
+    if beam_args:
+        raise ConfigError(f"audit takes no Beam options: {' '.join(beam_args)}")
+    paths = sorted(m.path for m in FileSystems.match([args.raw])[0].metadata_list)
+    if not paths:
+        raise ConfigError(f"{args.raw} matches no file")
+    clean = read_output(args.output_dir, CLEAN, args.output_format)
+    if not clean:
+        raise ConfigError(f"{args.output_dir} holds no clean-* output in {args.output_format}")
+    names = corpus_names(paths + [record["input_file"] for record in clean])
+    fixer = UnicodeFixer(NormalizeOptions())
+    before = []
+    for path in paths:
+        with FileSystems.open(path, compression_type=CompressionTypes.UNCOMPRESSED) as raw:
+            for article, _ in read_records(open_decompressed(raw, path), path, detect_format(path)):
+                if isinstance(article, Article):
+                    before.append(Document(names[path], site_of(article.url, article.metadata),
+                                           (article.title or "") + "\n\n" + normalize(article.text, fixer)))
+    after = [Document(names[r["input_file"]], site_of(r["url"], r["metadata"]), r["title"] + "\n\n" + r["text"])
+             for r in clean]
+    comparison = compare_dict(audit(before, args.min_docs), audit(after, args.min_docs), args.top)
+    if args.json:
+        Path(args.json).write_text(json.dumps(comparison, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    print(format_comparison(comparison, args.top))
+    return 0
+
+
 def _rule_paths(args) -> list[str]:
     """The rule files a job with the same flags would load: the bundled ones first, unless told otherwise."""
     if args.no_bundled_rules and not args.paths:
@@ -301,7 +341,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "rules" and extra:
         parser.error(f"unrecognized arguments: {' '.join(extra)}")
     logging.basicConfig(level=logging.WARNING, force=True)
-    commands = {"run": _run, "eval": _eval, "mine": run_mine}
+    commands = {"run": _run, "eval": _eval, "mine": run_mine, "audit": _audit}
     try:
         if args.command == "rules":
             return _rules_list(args) if args.rules_command == "list" else _rules_test(args)
