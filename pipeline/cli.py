@@ -129,6 +129,8 @@ def add_job_options(parser: argparse.ArgumentParser, output_help: str, output_re
                         help="shards per output (default: the runner decides)")
     parser.add_argument("--max_removed_share", type=share, default=DEFAULT_MAX_REMOVED_SHARE, metavar="SHARE",
                         help="flag documents whose rules removed more than this share of their words (default 0.5)")
+    _add_flag(parser, "--ledger", "also write removed-* shards: every removal with its rule or step, its text and "
+                                  "its offsets in the normalised text (see 'explain' and 'report')")
     parser.add_argument("--dedup", choices=MODES, default=DEFAULT_MODE,
                         help="exact: same text after folding case, punctuation and spacing; near: also MinHash "
                              f"Jaccard of word shingles at least --dedup_threshold (default {DEFAULT_MODE})")
@@ -194,6 +196,7 @@ def _job_config(args) -> JobConfig:
             time_budget=args.time_budget,
             max_removed_share=args.max_removed_share,
             first_line_is_headline=not args.no_headline_line,
+            ledger=args.ledger,
         ),
         output_format=args.output_format,
         compression=args.compression,

@@ -1,0 +1,148 @@
+"""The removal ledger: what each step removed from one document, located in its normalised text.
+
+Plain text work, no Beam. A step that removes text reports its cuts in the coordinates of the text as it is
+then (``Ledger.removed``); the ledger maps them back to the normalised text (the output of normalisation,
+headline included), so every removal says where it was in one fixed text however many steps ran before it.
+A step that only drops whitespace or a leading part (layout tidying, taking the headline out) tells the
+ledger the text it left (``Ledger.follow``), so later offsets stay right.
+
+Offsets are character offsets (Python string indices) into the normalised text, which ``python -m pipeline
+explain`` prints: ``normalised[start:end] == text`` for every removal, unless an earlier rule's replacement
+inserted text inside the span. Undoing a removal puts ``text`` back in place of ``replacement``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+# Characters of normalised text shown either side of a removal, so a person can see it in place.
+CONTEXT_CHARS = 80
+_TOKEN = re.compile(r"\S+")
+
+# What ``Removal.step`` says for a whole document that went to the rejected output.
+REJECTED = "rejected"
+
+
+@dataclass(frozen=True)
+class Removal:
+    """One removal: the step that made it (``rules``, ``headline_repeats``, ``rejected``), its cause within the
+    step (the rule's name, ``headline_repeat``, the rejection's reason), where it was in the normalised text,
+    what it removed, what replaced it (a rule's replacement; usually nothing) and the text around it."""
+
+    step: str
+    cause: str
+    start: int
+    end: int
+    text: str
+    replacement: str = ""
+    before: str = ""
+    after: str = ""
+
+
+class LedgerLostTrack(Exception):
+    """A step changed the text in a way it did not report: a bug in that step, never in the input."""
+
+
+class Ledger:
+    """The removals of one document, and where each character of its current text came from."""
+
+    def __init__(self, normalised: str):
+        self.normalised = normalised
+        self.removals: list[Removal] = []
+        self._text = normalised
+        # The normalised offset of each character of the current text; None for characters a replacement inserted.
+        self._origin: list[int | None] = list(range(len(normalised)))
+
+    def in_order(self) -> tuple[Removal, ...]:
+        """The removals in the order of the normalised text, whichever step made them."""
+        return tuple(sorted(self.removals, key=lambda removal: (removal.start, removal.end)))
+
+    def removed(self, step: str, cuts: Iterable[tuple[str, int, int, str]]) -> None:
+        """Record ``cuts``, ``(cause, start, end, replacement)`` in the current text, sorted and not overlapping,
+        and apply them to the ledger's copy of the text."""
+        text, origin = self._text, self._origin
+        pieces: list[str] = []
+        origins: list[int | None] = []
+        kept_to = 0
+        for cause, start, end, replacement in cuts:
+            # A replacement that keeps the start or end of its match (a hover card keeps the name) removes less.
+            while start < end and replacement and text[start] == replacement[0]:
+                start, replacement = start + 1, replacement[1:]
+            while start < end and replacement and text[end - 1] == replacement[-1]:
+                end, replacement = end - 1, replacement[:-1]
+            first, last = self._locate(start, end)
+            self.removals.append(Removal(
+                step, cause, first, last, text[start:end], replacement,
+                self.normalised[max(0, first - CONTEXT_CHARS):first], self.normalised[last:last + CONTEXT_CHARS]))
+            pieces += (text[kept_to:start], replacement)
+            origins += origin[kept_to:start]
+            origins += [None] * len(replacement)
+            kept_to = end
+        pieces.append(text[kept_to:])
+        origins += origin[kept_to:]
+        self._text, self._origin = "".join(pieces), origins
+
+    def follow(self, text: str) -> None:
+        """The step left ``text``: the ledger's text without a leading part, or with whitespace dropped."""
+        current, origin = self._text, self._origin
+        if text == current:
+            return
+        if current.endswith(text):
+            self._text, self._origin = text, origin[len(current) - len(text):]
+            return
+        old_tokens, new_tokens = list(_TOKEN.finditer(current)), list(_TOKEN.finditer(text))
+        dropped = len(old_tokens) - len(new_tokens)
+        if dropped < 0:
+            raise LedgerLostTrack("the step added words it did not report")
+        # Dropped leading words (a headline) come first; the rest differs in whitespace only.
+        gap_start = old_tokens[dropped - 1].end() if dropped else 0
+        origins: list[int | None] = []
+        new_at = 0
+        for old, new in zip([*old_tokens[dropped:], None], [*new_tokens, None], strict=True):
+            if old is not None and new is not None and old.group() != new.group():
+                raise LedgerLostTrack(f"the step changed {old.group()!r} into {new.group()!r} without reporting it")
+            gap_end = old.start() if old is not None else len(current)
+            # Each whitespace character kept is the next equal one in the old gap.
+            for char in text[new_at:new.start() if new is not None else len(text)]:
+                gap_start = current.find(char, gap_start, gap_end)
+                if gap_start < 0:
+                    raise LedgerLostTrack(f"the step added {char!r} without reporting it")
+                origins.append(origin[gap_start])
+                gap_start += 1
+            if old is not None and new is not None:
+                origins += origin[old.start():old.end()]
+                new_at, gap_start = new.end(), old.end()
+        self._text, self._origin = text, origins
+
+    def _locate(self, start: int, end: int) -> tuple[int, int]:
+        """The normalised span of the current text's ``[start, end)``; inserted characters take no room."""
+        known = [at for at in self._origin[start:end] if at is not None]
+        if known:
+            return known[0], known[-1] + 1
+        after = next((at for at in self._origin[end:] if at is not None), len(self.normalised))
+        return after, after
+
+
+def whole_document(reason: str, text: str) -> Removal:
+    """A document that went to the rejected output: all of ``text``, the document as the cleaner got it."""
+    return Removal(REJECTED, reason, 0, len(text), text)
+
+
+@dataclass(frozen=True)
+class LedgerEntry:
+    """One line of ``removed-*``: a removal and the document it was made in."""
+
+    id: str | None
+    source: str
+    line: int | None
+    url: str | None
+    removal: Removal
+
+    def to_dict(self) -> dict:
+        """Every key always present, in one order (docs/schema/removed.schema.json)."""
+        removal = self.removal
+        return {"id": self.id, "input_file": self.source, "line": self.line, "url": self.url, "step": removal.step,
+                "cause": removal.cause, "start": removal.start, "end": removal.end, "text": removal.text,
+                "replacement": removal.replacement, "before": removal.before, "after": removal.after}
