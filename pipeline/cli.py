@@ -1,4 +1,4 @@
-"""Command line: ``python -m pipeline run|eval|rules test|rules list``.
+"""Command line: ``python -m pipeline run|eval|explain|report|rules test|rules list``.
 
 Flags this parser does not know go to Beam's PipelineOptions, so any runner
 option (``--runner``, ``--direct_num_workers``, ``--project``...) passes through.
@@ -17,6 +17,7 @@ from pathlib import Path
 from apache_beam.io.filesystems import FileSystems
 from apache_beam.options.pipeline_options import PipelineOptions
 
+from pipeline import explain, report
 from pipeline.body_score import format_body_report, score_bodies
 from pipeline.budget import DEFAULT_TIME_BUDGET_SECONDS
 from pipeline.clean import DEFAULT_MAX_REMOVED_SHARE, CleanOptions
@@ -154,6 +155,11 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate.add_argument("--gold", required=True, help="JSONL of {id, title, text} answers, or the article-extraction "
                                                         "benchmark's ground truth: one JSON {id: {articleBody}}")
     evaluate.add_argument("--kinds", help="JSON {id: [cruft kinds]} to score per kind (default: kinds.json beside --gold)")
+
+    explain.add_arguments(commands.add_parser(
+        "explain", allow_abbrev=False, help="show one document's cleaning step by step, every removal marked"))
+    report.add_arguments(commands.add_parser(
+        "report", allow_abbrev=False, help="write a self-contained HTML report of a run (needs run --ledger)"))
 
     rules = commands.add_parser("rules", help="work with rule files")
     rules_commands = rules.add_subparsers(dest="rules_command", required=True)
@@ -296,10 +302,11 @@ def _rules_list(args) -> int:
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args, extra = parser.parse_known_args(argv)
-    if args.command == "rules" and extra:
+    if args.command in ("rules", "explain", "report") and extra:
         parser.error(f"unrecognized arguments: {' '.join(extra)}")
     logging.basicConfig(level=logging.WARNING, force=True)
-    commands = {"run": _run, "eval": _eval}
+    commands = {"run": _run, "eval": _eval, "explain": lambda args, _: explain.main(args),
+                "report": lambda args, _: report.main(args)}
     try:
         if args.command == "rules":
             return _rules_list(args) if args.rules_command == "list" else _rules_test(args)
@@ -308,6 +315,6 @@ def main(argv: list[str] | None = None) -> int:
         for problem in error.problems:
             print(f"error: {problem}", file=sys.stderr)
         return 2
-    except (ConfigError, OutputError) as error:
+    except (ConfigError, OutputError, explain.ExplainError, report.ReportError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
