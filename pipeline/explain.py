@@ -90,14 +90,15 @@ def explain(article: Article, cleaner: Cleaner, out: TextIO, color: bool) -> Non
         clean = cleaner.clean(article, report_step)
     except Rejected as error:
         out.write(paint(_BOLD, f"rejected: {error.reason}") + f" ({error.stage}): {error.detail}\n")
-        if drafts and drafts[-1].ledger:
-            ledger = drafts[-1].ledger
+        # No ledger when normalisation itself rejected the text: nothing was normalised to mark.
+        ledger = drafts[-1].ledger if drafts else None
+        if ledger:
             _write_marked(out, ledger.normalised, ledger.in_order(), paint)
         return
     out.write(paint(_BOLD, "clean") + f": title {clean.title!r}, {len(clean.text):,} characters of text\n")
     ledger = drafts[-1].ledger
-    assert ledger is not None   # the cleaner was built with the ledger on
-    _write_marked(out, ledger.normalised, clean.removals, paint)
+    if ledger:   # always, with the ledger on
+        _write_marked(out, ledger.normalised, clean.removals, paint)
 
 
 def _write_marked(out: TextIO, normalised: str, removals: Sequence[Removal], paint) -> None:

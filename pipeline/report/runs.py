@@ -17,7 +17,8 @@ from apache_beam.io.filesystems import FileSystems
 
 from pipeline.job import SUMMARY_FILE, read_output
 from pipeline.ledger import REJECTED
-from pipeline.transforms import CLEAN, REJECTED as REJECTED_OUTPUT, REMOVED
+from pipeline.transforms import CLEAN, REMOVED
+from pipeline.transforms import REJECTED as REJECTED_OUTPUT
 from pipeline.writers import WRITERS
 
 # Removals shown per rule, rejected records per reason, documents per list: enough to judge, few enough to read.

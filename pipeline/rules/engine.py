@@ -18,7 +18,6 @@ from pipeline.rules.compiled import CompiledRule, Cut, lines_holding
 from pipeline.rules.gate import LineGate
 from pipeline.rules.schema import Rule
 
-
 # The cleaning step the ledger names for every rule's removals.
 STEP = "rules"
 

@@ -9,7 +9,6 @@ from pipeline.headline import find_leading_repeats
 from pipeline.records import Rejected
 from pipeline.steps.base import Draft, Step
 
-
 # The cause the ledger gives each repeat.
 REPEAT = "headline_repeat"
 
