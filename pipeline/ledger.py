@@ -19,7 +19,8 @@ from dataclasses import dataclass
 
 # Characters of normalised text shown either side of a removal, so a person can see it in place.
 CONTEXT_CHARS = 80
-_TOKEN = re.compile(r"\S+")
+_CHANGEABLE_SPACE = re.compile(r"\s{2,}|\A\s+|\s+\Z")
+_SPACE = re.compile(r"\s+")
 
 # What ``Removal.step`` says for a whole document that went to the rejected output.
 REJECTED = "rejected"
@@ -85,35 +86,38 @@ class Ledger:
         self._text, self._origin = "".join(pieces), origins
 
     def follow(self, text: str) -> None:
-        """The step left ``text``: the ledger's text without a leading part, or with whitespace dropped."""
+        """The step left ``text``: the ledger's text without a leading part, or with whitespace changed (layout
+        tidying: runs of spaces and blank lines collapsed, lines and ends trimmed)."""
         current, origin = self._text, self._origin
         if text == current:
             return
         if current.endswith(text):
             self._text, self._origin = text, origin[len(current) - len(text):]
             return
-        old_tokens, new_tokens = list(_TOKEN.finditer(current)), list(_TOKEN.finditer(text))
-        dropped = len(old_tokens) - len(new_tokens)
-        if dropped < 0:
-            raise LedgerLostTrack("the step added words it did not report")
-        # Dropped leading words (a headline) come first; the rest differs in whitespace only.
-        gap_start = old_tokens[dropped - 1].end() if dropped else 0
+        # Tidying leaves a lone space or line break between two words as it is; only runs of two or more
+        # whitespace characters, and whitespace at either end, change. Between those, the texts are equal.
         origins: list[int | None] = []
-        new_at = 0
-        for old, new in zip([*old_tokens[dropped:], None], [*new_tokens, None], strict=True):
-            if old is not None and new is not None and old.group() != new.group():
-                raise LedgerLostTrack(f"the step changed {old.group()!r} into {new.group()!r} without reporting it")
-            gap_end = old.start() if old is not None else len(current)
-            # Each whitespace character kept is the next equal one in the old gap.
-            for char in text[new_at:new.start() if new is not None else len(text)]:
-                gap_start = current.find(char, gap_start, gap_end)
-                if gap_start < 0:
-                    raise LedgerLostTrack(f"the step added {char!r} without reporting it")
-                origins.append(origin[gap_start])
-                gap_start += 1
-            if old is not None and new is not None:
-                origins += origin[old.start():old.end()]
-                new_at, gap_start = new.end(), old.end()
+        old_at = new_at = 0
+        for run in _CHANGEABLE_SPACE.finditer(current):
+            same = run.start() - old_at
+            if current[old_at:run.start()] != text[new_at:new_at + same]:
+                raise LedgerLostTrack(f"the step changed the text near offset {old_at} without reporting it")
+            origins += origin[old_at:run.start()]
+            new_at += same
+            kept = _SPACE.match(text, new_at)
+            gap_at = run.start()
+            # Each whitespace character kept is the next equal one of the old run.
+            for char in kept.group() if kept else "":
+                gap_at = current.find(char, gap_at, run.end())
+                if gap_at < 0:
+                    raise LedgerLostTrack(f"the step added {char!r} near offset {run.start()} without reporting it")
+                origins.append(origin[gap_at])
+                gap_at += 1
+            new_at += len(kept.group()) if kept else 0
+            old_at = run.end()
+        if current[old_at:] != text[new_at:]:
+            raise LedgerLostTrack(f"the step changed the text near offset {old_at} without reporting it")
+        origins += origin[old_at:]
         self._text, self._origin = text, origins
 
     def _locate(self, start: int, end: int) -> tuple[int, int]:

@@ -5,11 +5,12 @@ import json
 import pytest
 
 from pipeline.clean import Cleaner, CleanOptions
-from pipeline.ledger import Ledger, LedgerLostTrack, Removal
+from pipeline.ledger import CONTEXT_CHARS, Ledger, LedgerLostTrack, Removal
 from pipeline.normalize import tidy_layout
-from pipeline.records import Article
+from pipeline.records import Article, Rejected
 from pipeline.rules.files import load_rules
 from tests.conftest import BUNDLED_RULES, EXPECTED, IN_PROCESS, RAW, read_jsonl, read_output, run_cli
+from tests.test_fast_path import CORPUS, articles
 
 RULES = load_rules([str(BUNDLED_RULES)])
 
@@ -51,10 +52,13 @@ def test_a_replacement_that_keeps_nothing_of_its_match_is_recorded_with_it_and_t
 
 def test_a_step_that_changes_words_without_reporting_them_is_caught():
     ledger = Ledger("One two three.")
-    with pytest.raises(LedgerLostTrack, match="'two' into 'too'"):
+    with pytest.raises(LedgerLostTrack, match="changed the text near offset 0"):
         ledger.follow("One too three.")
-    with pytest.raises(LedgerLostTrack, match="added words"):
+    with pytest.raises(LedgerLostTrack, match="changed the text near offset 0"):
         ledger.follow("One two three. Four.")
+    spaced = Ledger("One  two\n\n\nthree.")
+    with pytest.raises(LedgerLostTrack, match=r"added '\\n' near offset 3"):
+        spaced.follow("One\ntwo\n\nthree.")
 
 
 @pytest.mark.parametrize("seed", sorted(RAW.glob("0*.txt")), ids=lambda path: path.stem)
@@ -118,3 +122,24 @@ def test_ledger_counts_agree_with_the_summary_counters(tmp_path):
     assert rejected == {"only-cruft": "empty_after_cleaning", "empty": "empty_text"}
     assert summary["rejected_by_reason"] == {"empty_after_cleaning": 1, "empty_text": 1, "invalid_json": 1}
     assert summary["documents"]["duplicates"] == 1   # its removals are counted, as the rule counters count them
+
+
+@pytest.mark.skipif(not CORPUS.is_dir(), reason=f"no corpus at {CORPUS}")
+def test_every_removal_in_the_corpus_is_its_text_at_its_offsets_in_the_normalised_text():
+    cleaner = Cleaner(RULES, CleanOptions(ledger=True))
+    drafts: list = []
+    checked = 0
+    for article in articles(CORPUS):
+        drafts.clear()
+        try:
+            clean = cleaner.clean(article, lambda step, draft: drafts.append(draft))
+        except Rejected:
+            continue
+        normalised = drafts[-1].ledger.normalised
+        for removal in clean.removals:
+            assert normalised[removal.start:removal.end] == removal.text, (article.id, removal)
+            assert (removal.before, removal.after) == (normalised[max(0, removal.start - CONTEXT_CHARS):removal.start],
+                                                       normalised[removal.end:removal.end + CONTEXT_CHARS])
+        assert sum(removal.step == "rules" for removal in clean.removals) == sum(clean.stats["rules"].values())
+        checked += len(clean.removals)
+    assert checked > 10_000
