@@ -24,6 +24,8 @@ _SPACE = re.compile(r"\s+")
 
 # What ``Removal.step`` says for a whole document that went to the rejected output.
 REJECTED = "rejected"
+# A cut as a step reports it: (cause, start, end, replacement) in the text the step ran on.
+Cut = tuple[str, int, int, str]
 
 
 @dataclass(frozen=True)
@@ -60,7 +62,7 @@ class Ledger:
         """The removals in the order of the normalised text, whichever step made them."""
         return tuple(sorted(self.removals, key=lambda removal: (removal.start, removal.end)))
 
-    def removed(self, step: str, cuts: Iterable[tuple[str, int, int, str]]) -> None:
+    def removed(self, step: str, cuts: Iterable[Cut]) -> None:
         """Record ``cuts``, ``(cause, start, end, replacement)`` in the current text, sorted and not overlapping,
         and apply them to the ledger's copy of the text."""
         text, origin = self._text, self._origin

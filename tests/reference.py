@@ -11,10 +11,10 @@ from collections.abc import Sequence
 
 from pipeline.budget import Budget
 from pipeline.clean import Cleaner, CleanOptions
-from pipeline.ledger import Ledger
+from pipeline.ledger import Cut, Ledger
 from pipeline.normalize import fix_unicode, normalize_spaces, tidy_layout
 from pipeline.records import Article
-from pipeline.rules.compiled import CompiledRule, Cut
+from pipeline.rules.compiled import CompiledRule
 from pipeline.rules.engine import STEP
 from pipeline.rules.schema import Rule
 from pipeline.steps import STEPS

@@ -124,3 +124,18 @@ def test_the_browser_check_sees_a_page_that_fails(tmp_path):
     page = tmp_path / "broken.html"
     page.write_text("<!DOCTYPE html><p>x</p><script>console.error('boom'); notDefined();</script>", encoding="utf-8")
     assert load(page).console == ["boom", "Uncaught ReferenceError: notDefined is not defined"]
+
+
+def test_documents_flagged_for_mass_removal_are_listed_with_their_removals(tmp_path):
+    # At a 10% threshold two documents are flagged: the Hill seed, which loses 18% of its words to hover cards,
+    # and a short wire story whose read-time line is 12% of its words.
+    out = run(tmp_path / "strict", "--max_removed_share", "0.1")
+    done = run_cli("report", str(out))
+    assert done.returncode == 0, done.stderr
+    html = (out / "report.html").read_text(encoding="utf-8")
+    section = html[html.index("<section id=mass-removal>"):html.index("<section id=sites>")]
+    assert counts(section) == {"mass_removal.listed": "2"}
+    assert re.findall(r"<summary>([^<]*)", section) == [
+        "002_fb6e392a3bbb2a7b: Blinken: US stands with Ukraine in face of Russian aggression — 18% of words removed",
+        "wire.jsonl:2: Harvest starts early in the valley — 12% of words removed"]
+    assert section.count("<div class=sample>") == 5   # three hover cards and a headline repeat; the read time

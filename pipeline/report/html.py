@@ -137,7 +137,7 @@ def _mass_removal(run: Run) -> str:
         f"{record['stats']['words_removed_by_rules']:.0%} of words removed</summary>"
         f"{''.join(_removal(removal) for removal in removals)}</details>" for record, removals in flagged[:TOP])
     more = f"<p>and {len(flagged) - TOP:,} more.</p>" if len(flagged) > TOP else ""
-    return f"{head}<p data-count='mass_removal.listed'>{len(flagged):,} document(s).</p>{items}{more}</section>"
+    return f"{head}<p>{_count('mass_removal.listed', len(flagged))} document(s)</p>{items}{more}</section>"
 
 
 def _sites(run: Run) -> str:

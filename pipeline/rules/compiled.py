@@ -14,6 +14,7 @@ from urllib.parse import urlsplit
 import regex
 
 from pipeline.budget import Budget
+from pipeline.ledger import Cut
 from pipeline.records import Rejected
 from pipeline.rules.schema import Rule, RuleError
 
@@ -23,8 +24,6 @@ _LEADING_FLAGS = regex.compile(r"^(?:\(\?[a-zA-Z]+\))+")
 # '.' repeated without an upper bound: '.*', '.+', '.{3,}' (not '\.*', not '[.]*').
 _UNBOUNDED_DOT = regex.compile(r"(?<!\\)(?:\\\\)*\.(?:[*+]|\{\d*,\})")
 _WHITESPACE_CLASS = regex.compile(r"(?<!\\)(?:\\\\)*\\s")
-# A hit for the removal ledger: (rule name, start, end, replacement) in the text the rule ran on.
-Cut = tuple[str, int, int, str]
 
 
 class CompiledRule:

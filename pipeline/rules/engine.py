@@ -13,8 +13,8 @@ from collections.abc import Sequence
 import regex
 
 from pipeline.budget import Budget
-from pipeline.ledger import Ledger
-from pipeline.rules.compiled import CompiledRule, Cut, lines_holding
+from pipeline.ledger import Cut, Ledger
+from pipeline.rules.compiled import CompiledRule, lines_holding
 from pipeline.rules.gate import LineGate
 from pipeline.rules.schema import Rule
 
