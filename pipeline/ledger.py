@@ -14,6 +14,7 @@ inserted text inside the span. Undoing a removal puts ``text`` back in place of 
 from __future__ import annotations
 
 import re
+from array import array
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -21,6 +22,8 @@ from dataclasses import dataclass
 CONTEXT_CHARS = 80
 _CHANGEABLE_SPACE = re.compile(r"\s{2,}|\A\s+|\s+\Z")
 _SPACE = re.compile(r"\s+")
+# The origin of a character that a replacement inserted: none in the normalised text.
+INSERTED = -1
 
 # What ``Removal.step`` says for a whole document that went to the rejected output.
 REJECTED = "rejected"
@@ -55,8 +58,9 @@ class Ledger:
         self.normalised = normalised
         self.removals: list[Removal] = []
         self._text = normalised
-        # The normalised offset of each character of the current text; None for characters a replacement inserted.
-        self._origin: list[int | None] = list(range(len(normalised)))
+        # The normalised offset of each character of the current text; INSERTED for characters a replacement put
+        # in. An array, not a list: 8 bytes a character, not an int object each (a 10 MB document would take GBs).
+        self._origin = array("q", range(len(normalised)))
 
     def in_order(self) -> tuple[Removal, ...]:
         """The removals in the order of the normalised text, whichever step made them."""
@@ -67,7 +71,7 @@ class Ledger:
         and apply them to the ledger's copy of the text."""
         text, origin = self._text, self._origin
         pieces: list[str] = []
-        origins: list[int | None] = []
+        origins = array("q")
         kept_to = 0
         for cause, start, end, replacement in cuts:
             # A replacement that keeps the start or end of its match (a hover card keeps the name) removes less.
@@ -81,7 +85,7 @@ class Ledger:
                 self.normalised[max(0, first - CONTEXT_CHARS):first], self.normalised[last:last + CONTEXT_CHARS]))
             pieces += (text[kept_to:start], replacement)
             origins += origin[kept_to:start]
-            origins += [None] * len(replacement)
+            origins += array("q", [INSERTED]) * len(replacement)
             kept_to = end
         pieces.append(text[kept_to:])
         origins += origin[kept_to:]
@@ -98,7 +102,7 @@ class Ledger:
             return
         # Tidying leaves a lone space or line break between two words as it is; only runs of two or more
         # whitespace characters, and whitespace at either end, change. Between those, the texts are equal.
-        origins: list[int | None] = []
+        origins = array("q")
         old_at = new_at = 0
         for run in _CHANGEABLE_SPACE.finditer(current):
             same = run.start() - old_at
@@ -124,10 +128,10 @@ class Ledger:
 
     def _locate(self, start: int, end: int) -> tuple[int, int]:
         """The normalised span of the current text's ``[start, end)``; inserted characters take no room."""
-        known = [at for at in self._origin[start:end] if at is not None]
+        known = [at for at in self._origin[start:end] if at != INSERTED]
         if known:
             return known[0], known[-1] + 1
-        after = next((at for at in self._origin[end:] if at is not None), len(self.normalised))
+        after = next((at for at in self._origin[end:] if at != INSERTED), len(self.normalised))
         return after, after
 
 
