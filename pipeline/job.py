@@ -48,13 +48,15 @@ from pipeline.writers import WRITERS, Writer
 FILES = "files"
 SUMMARY_FILE = "summary.json"
 EVAL_FILE = "eval.json"
+# What `python -m pipeline report` writes beside a run's outputs; it describes that run, so a rerun replaces it.
+REPORT_FILE = "report.html"
 # summary.json and eval.json are written under this suffix and renamed when complete.
 PARTIAL = ".partial"
 OUTPUT_FORMAT = "jsonl"
 # Everything a run writes into its output folder, in any format; a rerun replaces all of it or nothing.
 OUTPUT_PATTERNS = (*(writer.pattern(prefix) for writer in WRITERS.values()
                      for prefix in (CLEAN, REJECTED, DUPLICATES, FILES, REMOVED)),
-                   SUMMARY_FILE, EVAL_FILE, "*" + PARTIAL)
+                   SUMMARY_FILE, EVAL_FILE, REPORT_FILE, "*" + PARTIAL)
 
 
 class OutputError(Exception):

@@ -139,3 +139,13 @@ def test_documents_flagged_for_mass_removal_are_listed_with_their_removals(tmp_p
         "002_fb6e392a3bbb2a7b: Blinken: US stands with Ukraine in face of Russian aggression — 18% of words removed",
         "wire.jsonl:2: Harvest starts early in the valley — 12% of words removed"]
     assert section.count("<div class=sample>") == 5   # three hover cards and a headline repeat; the read time
+
+
+def test_a_rerun_with_overwrite_replaces_the_ledger_and_the_report(tmp_path):
+    out = run(tmp_path / "out")
+    assert run_cli("report", str(out)).returncode == 0
+    refused = run_cli("run", "--input", "fixtures/raw/*", "--output", str(out), *IN_PROCESS)
+    assert refused.returncode == 2
+    again = run_cli("run", "--input", "fixtures/raw/*", "--output", str(out), "--overwrite", *IN_PROCESS)
+    assert again.returncode == 0, again.stderr
+    assert not list(out.glob("removed-*")) and not (out / "report.html").exists()

@@ -10,11 +10,10 @@ import argparse
 
 from apache_beam.io.filesystems import FileSystems
 
+from pipeline.job import REPORT_FILE
 from pipeline.report.compare import compare
 from pipeline.report.html import render
 from pipeline.report.runs import ReportError, load_run
-
-REPORT_FILE = "report.html"
 
 __all__ = ["REPORT_FILE", "ReportError", "add_arguments", "main", "write_report"]
 
