@@ -29,9 +29,9 @@ LEDGER = CleanOptions(ledger=True)
 FAST, REFERENCE = Cleaner(RULES, LEDGER), reference_cleaner(RULES, LEDGER)
 
 
-def outcome(cleaner: Cleaner, article):
+def outcome(cleaner: Cleaner, article, on_step=None):
     try:
-        clean = cleaner.clean(article)
+        clean = cleaner.clean(article, on_step)
         return clean.title, clean.text, clean.stats, clean.removals
     except Rejected as error:
         return error.reason
