@@ -13,8 +13,8 @@ inserted text inside the span. Undoing a removal puts ``text`` back in place of 
 
 from __future__ import annotations
 
+import bisect
 import re
-from array import array
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -51,6 +51,79 @@ class LedgerLostTrack(Exception):
     """A step changed the text in a way it did not report: a bug in that step, never in the input."""
 
 
+class _Runs:
+    """Where each character of a text came from, as runs: the run starting at ``starts[i]`` in the text comes from
+    the normalised text from ``froms[i]`` on (or was inserted by a replacement: INSERTED). A document has a few
+    runs per removal, however long it is."""
+
+    def __init__(self, length: int, starts: list[int] | None = None, froms: list[int] | None = None):
+        self.length = length
+        self.starts = [0] if starts is None else starts
+        self.froms = [0] if froms is None else froms
+
+    def run_end(self, i: int) -> int:
+        return self.starts[i + 1] if i + 1 < len(self.starts) else self.length
+
+    def origin(self, i: int, at: int) -> int:
+        """The normalised offset of the text's character ``at``, inside run ``i``."""
+        return INSERTED if self.froms[i] == INSERTED else self.froms[i] + at - self.starts[i]
+
+    def locate(self, start: int, end: int, normalised_length: int) -> tuple[int, int]:
+        """The normalised span of the text's ``[start, end)``; inserted characters take no room."""
+        first = last = None
+        i = bisect.bisect_right(self.starts, start) - 1
+        while i < len(self.starts) and self.starts[i] < end:
+            if self.froms[i] != INSERTED:
+                if first is None:
+                    first = self.origin(i, max(start, self.starts[i]))
+                last = self.origin(i, min(end, self.run_end(i)) - 1) + 1
+            i += 1
+        if first is not None and last is not None:
+            return first, last
+        while i < len(self.starts) and self.froms[i] == INSERTED:   # nothing of it was in the normalised text:
+            i += 1                                                  # where the next normalised character was
+        after = self.origin(i, max(end, self.starts[i])) if i < len(self.starts) else normalised_length
+        return after, after
+
+
+class _Builder:
+    """The runs of a new text made of pieces of the old one and inserted characters, merged where contiguous."""
+
+    def __init__(self, old: _Runs):
+        self.old = old
+        self.starts: list[int] = []
+        self.froms: list[int] = []
+        self.length = 0
+
+    def _add(self, origin: int, length: int) -> None:
+        if not length:
+            return
+        if self.froms:
+            last_from, last_length = self.froms[-1], self.length - self.starts[-1]
+            if (origin == INSERTED) == (last_from == INSERTED) and (
+                    origin == INSERTED or origin == last_from + last_length):
+                self.length += length
+                return
+        self.starts.append(self.length)
+        self.froms.append(origin)
+        self.length += length
+
+    def copy(self, start: int, end: int) -> None:
+        """The old text's ``[start, end)``, kept."""
+        old = self.old
+        i = bisect.bisect_right(old.starts, start) - 1
+        while start < end:
+            stop = min(end, old.run_end(i))
+            self._add(old.origin(i, start), stop - start)
+            start, i = stop, i + 1
+
+    def insert(self, length: int) -> None:
+        self._add(INSERTED, length)
+
+    def runs(self) -> _Runs:
+        return _Runs(self.length, self.starts or [0], self.froms or [INSERTED])
+
+
 class Ledger:
     """The removals of one document, and where each character of its current text came from."""
 
@@ -58,9 +131,7 @@ class Ledger:
         self.normalised = normalised
         self.removals: list[Removal] = []
         self._text = normalised
-        # The normalised offset of each character of the current text; INSERTED for characters a replacement put
-        # in. An array, not a list: 8 bytes a character, not an int object each (a 10 MB document would take GBs).
-        self._origin = array("q", range(len(normalised)))
+        self._runs = _Runs(len(normalised))
 
     def in_order(self) -> tuple[Removal, ...]:
         """The removals in the order of the normalised text, whichever step made them."""
@@ -69,9 +140,9 @@ class Ledger:
     def removed(self, step: str, cuts: Iterable[Cut]) -> None:
         """Record ``cuts``, ``(cause, start, end, replacement)`` in the current text, sorted and not overlapping,
         and apply them to the ledger's copy of the text."""
-        text, origin = self._text, self._origin
+        text, normalised = self._text, self.normalised
         pieces: list[str] = []
-        origins = array("q")
+        built = _Builder(self._runs)
         kept_to = 0
         for cause, start, end, replacement in cuts:
             # A replacement that keeps the start or end of its match (a hover card keeps the name) removes less.
@@ -79,36 +150,37 @@ class Ledger:
                 start, replacement = start + 1, replacement[1:]
             while start < end and replacement and text[end - 1] == replacement[-1]:
                 end, replacement = end - 1, replacement[:-1]
-            first, last = self._locate(start, end)
+            first, last = self._runs.locate(start, end, len(normalised))
             self.removals.append(Removal(
                 step, cause, first, last, text[start:end], replacement,
-                self.normalised[max(0, first - CONTEXT_CHARS):first], self.normalised[last:last + CONTEXT_CHARS]))
+                normalised[max(0, first - CONTEXT_CHARS):first], normalised[last:last + CONTEXT_CHARS]))
             pieces += (text[kept_to:start], replacement)
-            origins += origin[kept_to:start]
-            origins += array("q", [INSERTED]) * len(replacement)
+            built.copy(kept_to, start)
+            built.insert(len(replacement))
             kept_to = end
         pieces.append(text[kept_to:])
-        origins += origin[kept_to:]
-        self._text, self._origin = "".join(pieces), origins
+        built.copy(kept_to, len(text))
+        self._text, self._runs = "".join(pieces), built.runs()
 
     def follow(self, text: str) -> None:
         """The step left ``text``: the ledger's text without a leading part, or with whitespace changed (layout
         tidying: runs of spaces and blank lines collapsed, lines and ends trimmed)."""
-        current, origin = self._text, self._origin
+        current = self._text
         if text == current:
             return
+        built = _Builder(self._runs)
         if current.endswith(text):
-            self._text, self._origin = text, origin[len(current) - len(text):]
+            built.copy(len(current) - len(text), len(current))
+            self._text, self._runs = text, built.runs()
             return
         # Tidying leaves a lone space or line break between two words as it is; only runs of two or more
         # whitespace characters, and whitespace at either end, change. Between those, the texts are equal.
-        origins = array("q")
         old_at = new_at = 0
         for run in _CHANGEABLE_SPACE.finditer(current):
             same = run.start() - old_at
             if current[old_at:run.start()] != text[new_at:new_at + same]:
                 raise LedgerLostTrack(f"the step changed the text near offset {old_at} without reporting it")
-            origins += origin[old_at:run.start()]
+            built.copy(old_at, run.start())
             new_at += same
             kept = _SPACE.match(text, new_at)
             gap_at = run.start()
@@ -117,22 +189,14 @@ class Ledger:
                 gap_at = current.find(char, gap_at, run.end())
                 if gap_at < 0:
                     raise LedgerLostTrack(f"the step added {char!r} near offset {run.start()} without reporting it")
-                origins.append(origin[gap_at])
+                built.copy(gap_at, gap_at + 1)
                 gap_at += 1
             new_at += len(kept.group()) if kept else 0
             old_at = run.end()
         if current[old_at:] != text[new_at:]:
             raise LedgerLostTrack(f"the step changed the text near offset {old_at} without reporting it")
-        origins += origin[old_at:]
-        self._text, self._origin = text, origins
-
-    def _locate(self, start: int, end: int) -> tuple[int, int]:
-        """The normalised span of the current text's ``[start, end)``; inserted characters take no room."""
-        known = [at for at in self._origin[start:end] if at != INSERTED]
-        if known:
-            return known[0], known[-1] + 1
-        after = next((at for at in self._origin[end:] if at != INSERTED), len(self.normalised))
-        return after, after
+        built.copy(old_at, len(current))
+        self._text, self._runs = text, built.runs()
 
 
 def whole_document(reason: str, text: str) -> Removal:
