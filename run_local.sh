@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Quick start on a fresh clone with only python3:
 #   ./run_local.sh              clean fixtures/raw/ on the DirectRunner into out/local/
-#   ./run_local.sh test [ARGS]  run the whole test-suite (ARGS go to pytest)
+#   ./run_local.sh test [ARGS]  run the whole test-suite (ARGS go to pytest); installs Debian's chromium
+#                               first where it can (root with apt-get), for the report's browser tests
 #   ./run_local.sh lint         ruff and mypy, as CI runs them
 # Both create .venv and install the project into it the first time, and again
 # whenever pyproject.toml changes. NEWSCLEAN_EXTRAS picks the extras to install
@@ -32,6 +33,13 @@ fi
 
 if [ "${1:-}" = "test" ]; then
   shift
+  # The report's tests open it in headless Chromium: install Debian's where we may (root with apt-get);
+  # elsewhere those tests are skipped and say how to install it.
+  if ! command -v chromium > /dev/null && command -v apt-get > /dev/null && [ "$(id -u)" = 0 ]; then
+    echo "installing Debian's chromium for the report's browser tests (log: .venv/chromium.log)..." >&2
+    { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; } > .venv/chromium.log 2>&1 \
+      || echo "chromium could not be installed (see .venv/chromium.log); its tests will be skipped" >&2
+  fi
   exec "$python" -m pytest "$@"
 fi
 

@@ -7,7 +7,7 @@ so they run on the body only; drop repeats of the headline after the rules.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from pipeline.budget import Budget
 from pipeline.records import Article, CleanArticle
@@ -25,12 +25,16 @@ class Cleaner:
         self.options = options
         self.steps = [step(rules, options) for step in steps]
 
-    def clean(self, article: Article) -> CleanArticle:
+    def clean(self, article: Article, on_step: Callable[[Step, Draft], None] | None = None) -> CleanArticle:
+        """``on_step`` sees the draft after each step (``python -m pipeline explain`` prints them)."""
         draft = Draft(article=article, budget=Budget(self.options.time_budget), body=article.text)
         for step in self.steps:
             step.apply(draft)
+            if on_step:
+                on_step(step, draft)
         stats = {"chars_in": len(article.text), "chars_out": len(draft.title) + len(draft.body), **draft.stats}
         if article.surrogates_replaced:
             stats["surrogates_replaced"] = article.surrogates_replaced
         return CleanArticle(id=article.id, title=draft.title, text=draft.body, source=article.source,
-                            line=article.line, url=article.url, stats=stats, metadata=article.metadata)
+                            line=article.line, url=article.url, stats=stats, metadata=article.metadata,
+                            removals=draft.ledger.in_order() if draft.ledger else ())

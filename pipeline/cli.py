@@ -1,4 +1,4 @@
-"""Command line: ``python -m pipeline run|eval|mine|rules test|rules list``.
+"""Command line: ``python -m pipeline run|eval|mine|audit|explain|report|rules test|rules list``.
 
 Flags this parser does not know go to Beam's PipelineOptions, so any runner
 option (``--runner``, ``--direct_num_workers``, ``--project``...) passes through.
@@ -18,6 +18,7 @@ from apache_beam.io.filesystem import CompressionTypes
 from apache_beam.io.filesystems import FileSystems
 from apache_beam.options.pipeline_options import PipelineOptions
 
+from pipeline import explain, report
 from pipeline.audit import DEFAULT_MIN_DOCS, Document, audit, compare_dict, corpus_names, format_comparison, site_of
 from pipeline.body_score import format_body_report, score_bodies
 from pipeline.budget import DEFAULT_TIME_BUDGET_SECONDS
@@ -134,6 +135,8 @@ def add_job_options(parser: argparse.ArgumentParser, output_help: str, output_re
                         help="shards per output (default: the runner decides)")
     parser.add_argument("--max_removed_share", type=share, default=DEFAULT_MAX_REMOVED_SHARE, metavar="SHARE",
                         help="flag documents whose rules removed more than this share of their words (default 0.5)")
+    _add_flag(parser, "--ledger", "also write removed-* shards: every removal with its rule or step, its text and "
+                                  "its offsets in the normalised text (see 'explain' and 'report')")
     parser.add_argument("--dedup", choices=MODES, default=DEFAULT_MODE,
                         help="exact: same text after folding case, punctuation and spacing; near: also MinHash "
                              f"Jaccard of word shingles at least --dedup_threshold (default {DEFAULT_MODE})")
@@ -170,6 +173,10 @@ def build_parser() -> argparse.ArgumentParser:
     audit_.add_argument("--min_docs", type=positive_int, default=DEFAULT_MIN_DOCS,
                         help=f"documents of a site a short line must recur in to count as repeated (default {DEFAULT_MIN_DOCS})")
     audit_.add_argument("--json", help="also write the comparison as JSON to this path")
+    explain.add_arguments(commands.add_parser(
+        "explain", allow_abbrev=False, help="show one document's cleaning step by step, every removal marked"))
+    report.add_arguments(commands.add_parser(
+        "report", allow_abbrev=False, help="write a self-contained HTML report of a run (needs run --ledger)"))
 
     rules = commands.add_parser("rules", help="work with rule files")
     rules_commands = rules.add_subparsers(dest="rules_command", required=True)
@@ -212,6 +219,7 @@ def _job_config(args) -> JobConfig:
             time_budget=args.time_budget,
             max_removed_share=args.max_removed_share,
             first_line_is_headline=not args.no_headline_line,
+            ledger=args.ledger,
         ),
         output_format=args.output_format,
         compression=args.compression,
@@ -338,10 +346,11 @@ def _rules_list(args) -> int:
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args, extra = parser.parse_known_args(argv)
-    if args.command == "rules" and extra:
+    if args.command in ("rules", "explain", "report") and extra:
         parser.error(f"unrecognized arguments: {' '.join(extra)}")
     logging.basicConfig(level=logging.WARNING, force=True)
-    commands = {"run": _run, "eval": _eval, "mine": run_mine, "audit": _audit}
+    commands = {"run": _run, "eval": _eval, "mine": run_mine, "audit": _audit,
+                "explain": lambda args, _: explain.main(args), "report": lambda args, _: report.main(args)}
     try:
         if args.command == "rules":
             return _rules_list(args) if args.rules_command == "list" else _rules_test(args)
@@ -350,6 +359,6 @@ def main(argv: list[str] | None = None) -> int:
         for problem in error.problems:
             print(f"error: {problem}", file=sys.stderr)
         return 2
-    except (ConfigError, OutputError, MineConfigError) as error:
+    except (ConfigError, OutputError, MineConfigError, explain.ExplainError, report.ReportError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2

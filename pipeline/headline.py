@@ -67,9 +67,10 @@ def split_headline(text: str, title: str | None, first_line_is_headline: bool = 
     return head.strip(), body.lstrip("\n")
 
 
-def drop_leading_repeats(body: str, title: str, url: str | None = None,
-                         title_from_record: bool = False) -> tuple[str, str, int]:
-    """Remove repeats of ``title`` from the top of ``body``; return ``(title, body, repeats)``.
+def find_leading_repeats(body: str, title: str, url: str | None = None,
+                         title_from_record: bool = False) -> tuple[str, str, list[tuple[int, int]]]:
+    """Remove repeats of ``title`` from the top of ``body``; return ``(title, body, repeats)``, ``repeats`` the
+    ``(start, end)`` of each repeat in the given ``body`` (the removal ledger's cuts).
 
     A repeat is the headline again (case, spacing, quote style and a label such
     as "WATCH:" aside), the headline with a site name appended (up to three
@@ -84,19 +85,20 @@ def drop_leading_repeats(body: str, title: str, url: str | None = None,
     Body"): with ``title_from_record`` and a URL, an appended part counts as a
     site name only when a word of it is in the URL's host.
 
-    >>> drop_leading_repeats("Storm hits coast | Daily Post\\n\\nStorm hits coast\\n\\nWinds rose.", "Storm hits coast")
-    ('Storm hits coast', 'Winds rose.', 2)
-    >>> drop_leading_repeats("Storm hits coast Three towns lost power.\\n\\nWinds rose.", "Storm hits coast")
-    ('Storm hits coast', 'Three towns lost power.\\n\\nWinds rose.', 1)
-    >>> drop_leading_repeats("Storm hits coast of Kent, killing two.", "Storm hits coast")
-    ('Storm hits coast', 'Storm hits coast of Kent, killing two.', 0)
-    >>> drop_leading_repeats("Tech Now - Building My Body\\n\\nSeries.", "Tech Now", "https://www.bbc.co.uk/x", True)
-    ('Tech Now', 'Tech Now - Building My Body\\n\\nSeries.', 0)
+    >>> find_leading_repeats("Storm hits coast | Daily Post\\n\\nStorm hits coast\\n\\nWinds rose.", "Storm hits coast")
+    ('Storm hits coast', 'Winds rose.', [(0, 29), (31, 47)])
+    >>> find_leading_repeats("Storm hits coast Three towns lost power.\\n\\nWinds rose.", "Storm hits coast")
+    ('Storm hits coast', 'Three towns lost power.\\n\\nWinds rose.', [(0, 16)])
+    >>> find_leading_repeats("Storm hits coast of Kent, killing two.", "Storm hits coast")
+    ('Storm hits coast', 'Storm hits coast of Kent, killing two.', [])
+    >>> find_leading_repeats("Tech Now - Building My Body\\n\\nSeries.", "Tech Now", "https://www.bbc.co.uk/x", True)
+    ('Tech Now', 'Tech Now - Building My Body\\n\\nSeries.', [])
     """
     if not title:
-        return title, body, 0
+        return title, body, []
     key = _fold(title)
-    repeats = start = 0
+    repeats: list[tuple[int, int]] = []
+    start = 0
     # Line by line from the top, without splitting the whole body: the search ends within a few lines.
     while start <= len(body):
         end = body.find("\n", start)
@@ -105,18 +107,21 @@ def drop_leading_repeats(body: str, title: str, url: str | None = None,
         if not line.strip():
             start = end + 1
             continue
+        stripped = line.strip()
+        # The repeat as printed, without the spaces around it.
+        printed = start + len(line) - len(line.lstrip())
         folded = _fold(line)
         if folded == key or (folded.startswith(key) and _is_site_suffix(folded[len(key):], url, title_from_record)):
-            repeats += 1
+            repeats.append((printed, printed + len(stripped)))
             start = end + 1
             continue
         if key.startswith(folded) and _is_site_suffix(key[len(folded):], url, title_from_record):
-            title, key = line.strip(), folded
-            repeats += 1
+            title, key = stripped, folded
+            repeats.append((printed, printed + len(stripped)))
             start = end + 1
             continue
-        stripped = line.strip()
         if stripped.startswith(title) and _DEK_START.match(stripped[len(title):]):
-            return title, stripped[len(title):].strip() + body[end:], repeats + 1
+            repeats.append((printed, printed + len(title)))
+            return title, stripped[len(title):].strip() + body[end:], repeats
         return title, body[start:], repeats
     return title, "", repeats

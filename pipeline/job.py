@@ -15,6 +15,7 @@ from apache_beam.options.pipeline_options import PipelineOptions
 from pipeline.clean import CleanOptions
 from pipeline.dedup import DedupOptions, Duplicate
 from pipeline.dedup_transforms import DOCS_DUPLICATE, DUPLICATES, Deduplicate, duplicate_counter
+from pipeline.ledger import LedgerEntry
 from pipeline.readers import ReadOptions
 from pipeline.records import CleanArticle, FileTally, Rejection
 from pipeline.rules.schema import Rule
@@ -32,6 +33,7 @@ from pipeline.transforms import (
     NAMESPACE,
     RECORDS,
     REJECTED,
+    REMOVED,
     CleanArticles,
     CountDuplicateIds,
     ReadArticles,
@@ -46,12 +48,15 @@ from pipeline.writers import WRITERS, Writer
 FILES = "files"
 SUMMARY_FILE = "summary.json"
 EVAL_FILE = "eval.json"
+# What `python -m pipeline report` writes beside a run's outputs; it describes that run, so a rerun replaces it.
+REPORT_FILE = "report.html"
 # summary.json and eval.json are written under this suffix and renamed when complete.
 PARTIAL = ".partial"
 OUTPUT_FORMAT = "jsonl"
 # Everything a run writes into its output folder, in any format; a rerun replaces all of it or nothing.
-OUTPUT_PATTERNS = (*(writer.pattern(prefix) for writer in WRITERS.values() for prefix in (CLEAN, REJECTED, DUPLICATES, FILES)),
-                   SUMMARY_FILE, EVAL_FILE, "*" + PARTIAL)
+OUTPUT_PATTERNS = (*(writer.pattern(prefix) for writer in WRITERS.values()
+                     for prefix in (CLEAN, REJECTED, DUPLICATES, FILES, REMOVED)),
+                   SUMMARY_FILE, EVAL_FILE, REPORT_FILE, "*" + PARTIAL)
 
 
 class OutputError(Exception):
@@ -73,8 +78,8 @@ class JobConfig:
 
 
 def build_pipeline(config: JobConfig, options: PipelineOptions) -> beam.Pipeline:
-    """Read articles, clean them, set duplicates apart, write clean, rejected, duplicate and per-file records;
-    nothing runs yet."""
+    """Read articles, clean them, set duplicates apart, write clean, rejected, duplicate and per-file records
+    (and the removal ledger with ``config.clean.ledger``); nothing runs yet."""
     def write(prefix: str, record_type: type) -> Writer:
         return WRITERS[config.output_format](config.output_dir, prefix, record_type, config.compression, config.num_shards)
 
@@ -86,6 +91,8 @@ def build_pipeline(config: JobConfig, options: PipelineOptions) -> beam.Pipeline
     kept, duplicates = deduplicated[CLEAN], deduplicated[DUPLICATES]
     kept | "WriteClean" >> write(CLEAN, CleanArticle)
     cleaned[REJECTED] | "WriteRejected" >> write(REJECTED, Rejection)
+    if config.clean.ledger:
+        cleaned[REMOVED] | "WriteLedger" >> write(REMOVED, LedgerEntry)
     duplicates | "WriteDuplicates" >> write(DUPLICATES, Duplicate)
     kept | "CountDuplicateIds" >> CountDuplicateIds()
     (

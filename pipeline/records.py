@@ -42,6 +42,8 @@ class CleanArticle:
     url: str | None
     stats: dict = field(default_factory=dict)
     metadata: dict[str, Any] = field(default_factory=dict)
+    # With --ledger, what the steps removed (pipeline.ledger.Removal); written to removed-*, not with the article.
+    removals: tuple = ()
 
     def to_dict(self) -> dict:
         """Every key always present, in one order (docs/schema/clean.schema.json): a columnar writer needs one

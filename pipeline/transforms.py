@@ -28,6 +28,7 @@ from apache_beam.utils.timestamp import MIN_TIMESTAMP
 from apache_beam.utils.windowed_value import WindowedValue
 
 from pipeline.clean import Cleaner, CleanOptions
+from pipeline.ledger import LedgerEntry, whole_document
 from pipeline.readers import READERS, ReadOptions, detect_format
 from pipeline.readers.base import Cursor
 from pipeline.readers.compression import open_decompressed
@@ -41,6 +42,8 @@ RECORDS = "records"
 CLEAN = "clean"
 REJECTED = "rejected"
 FILE_COUNTS = "file_counts"
+# The removal ledger's records (--ledger), and the prefix of their shards.
+REMOVED = "removed"
 
 DOCS_READ = "docs.read"
 DOCS_CLEAN = "docs.clean"
@@ -172,16 +175,19 @@ class CleanArticleFn(beam.DoFn):
         article = record
         try:
             clean = self.cleaner.clean(article)
-        except Rejected as error:
-            tally[1] += 1
-            yield beam.pvalue.TaggedOutput(
-                REJECTED, _count_rejection(Rejection.of(error, article.source, article.text, article.id, article.line,
-                                                        article.metadata)))
-            return
         except Exception as error:
             tally[1] += 1
-            yield beam.pvalue.TaggedOutput(REJECTED, _unexpected_failure(article, error))
+            rejection = _count_rejection(
+                Rejection.of(error, article.source, article.text, article.id, article.line, article.metadata)
+                if isinstance(error, Rejected) else _unexpected_failure(article, error))
+            yield beam.pvalue.TaggedOutput(REJECTED, rejection)
+            if self.options.ledger:
+                yield beam.pvalue.TaggedOutput(REMOVED, _entry(article, whole_document(rejection.reason, article.text)))
             return
+        if clean.removals:
+            for removal in clean.removals:
+                yield beam.pvalue.TaggedOutput(REMOVED, _entry(article, removal))
+            clean = replace(clean, removals=())   # written; no need to carry them through deduplication
         tally[0] += 1
         self.docs_clean.inc()
         self.bytes_out.inc(len(clean.title.encode("utf-8")) + len(clean.text.encode("utf-8")))
@@ -194,12 +200,16 @@ class CleanArticleFn(beam.DoFn):
         yield clean
 
 
+def _entry(article: Article, removal) -> LedgerEntry:
+    return LedgerEntry(article.id, article.source, article.line, article.url, removal)
+
+
 def _unexpected_failure(article: Article, error: Exception) -> Rejection:
     text = article.text if isinstance(article.text, str) else repr(article.text)
-    return _count_rejection(Rejection(
+    return Rejection(
         "clean", "internal_error", f"unexpected {type(error).__name__} while cleaning: {error!r}; please report it",
         source=article.source, id=article.id, line=article.line, raw_start=text[:RAW_PREVIEW_CHARS],
-        metadata=article.metadata))
+        metadata=article.metadata)
 
 
 class ReadArticles(beam.PTransform):
@@ -226,8 +236,9 @@ class ReadArticles(beam.PTransform):
 
 
 class CleanArticles(beam.PTransform):
-    """Records (articles and rejections) to clean articles (``CLEAN``), every rejection (``REJECTED``) and
-    records clean and rejected per file (``FILE_COUNTS``); see :class:`CleanArticleFn`."""
+    """Records (articles and rejections) to clean articles (``CLEAN``), every rejection (``REJECTED``),
+    records clean and rejected per file (``FILE_COUNTS``) and, with ``options.ledger``, the removal ledger's
+    entries (``REMOVED``); see :class:`CleanArticleFn`."""
 
     def __init__(self, rules: Sequence[Rule], options: CleanOptions = CleanOptions()):
         super().__init__()
@@ -238,10 +249,11 @@ class CleanArticles(beam.PTransform):
         results = (
             records
             | "Clean" >> beam.ParDo(CleanArticleFn(self.rules, self.options))
-                .with_output_types(CleanArticle, **{REJECTED: Rejection, FILE_COUNTS: tuple})
-                .with_outputs(REJECTED, FILE_COUNTS, main=CLEAN)
+                .with_output_types(CleanArticle, **{REJECTED: Rejection, FILE_COUNTS: tuple, REMOVED: LedgerEntry})
+                .with_outputs(REJECTED, FILE_COUNTS, REMOVED, main=CLEAN)
         )
-        return {CLEAN: results[CLEAN], REJECTED: results[REJECTED], FILE_COUNTS: results[FILE_COUNTS]}
+        return {CLEAN: results[CLEAN], REJECTED: results[REJECTED], FILE_COUNTS: results[FILE_COUNTS],
+                REMOVED: results[REMOVED]}
 
 
 def moved_to_duplicates(duplicate) -> tuple[str, tuple[int, int, int, int]]:

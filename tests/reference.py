@@ -11,9 +11,11 @@ from collections.abc import Sequence
 
 from pipeline.budget import Budget
 from pipeline.clean import Cleaner, CleanOptions
+from pipeline.ledger import Cut, Ledger
 from pipeline.normalize import fix_unicode, normalize_spaces, tidy_layout
 from pipeline.records import Article
 from pipeline.rules.compiled import CompiledRule
+from pipeline.rules.engine import STEP
 from pipeline.rules.schema import Rule
 from pipeline.steps import STEPS
 from pipeline.steps.apply_rules import ApplyRules
@@ -26,19 +28,23 @@ class ReferenceNormalize(NormalizeText):
 
 
 def apply_rules_one_by_one(rules: Sequence[CompiledRule], text: str, url: str | None, source: str,
-                           budget: Budget) -> tuple[str, dict[str, int]]:
+                           budget: Budget, ledger: Ledger | None = None) -> tuple[str, dict[str, int]]:
     hits = {}
     for rule in rules:
         if rule.applies_to(url, source, budget):
-            text, count = rule.apply_whole(text, budget)
+            cuts: list[Cut] = []
+            text, count = rule.apply_whole(text, budget, cuts if ledger else None)
             if count:
                 hits[rule.name] = count
+            if ledger and cuts:
+                ledger.removed(STEP, cuts)
     return text, hits
 
 
 class ReferenceRules(ApplyRules):
-    def run_rules(self, body: str, article: Article, budget: Budget) -> tuple[str, dict[str, int]]:
-        return apply_rules_one_by_one(self.rules.rules, body, article.url, article.source, budget)
+    def run_rules(self, body: str, article: Article, budget: Budget,
+                  ledger: Ledger | None) -> tuple[str, dict[str, int]]:
+        return apply_rules_one_by_one(self.rules.rules, body, article.url, article.source, budget, ledger)
 
 
 _SWAPS = {NormalizeText: ReferenceNormalize, ApplyRules: ReferenceRules}

@@ -14,7 +14,7 @@ from tests.conftest import FIXTURES, IN_PROCESS, REPO, run_cli
 
 ARTICLES = FIXTURES / "formats" / "articles.jsonl"
 SCHEMAS = {kind: json.loads((REPO / "docs" / "schema" / f"{kind}.schema.json").read_text())
-           for kind in ("clean", "rejected", "duplicates", "files")}
+           for kind in ("clean", "rejected", "duplicates", "files", "removed")}
 sys.path.insert(0, str(FIXTURES / "formats"))
 import make_fixtures  # noqa: E402
 
@@ -38,11 +38,12 @@ def built(tmp_path_factory):
 
 
 def test_jsonl_gz_zst_and_parquet_outputs_hold_the_same_records_as_plain_jsonl_with_every_input_field(tmp_path):
-    plain = run(tmp_path, "plain", "--input", str(ARTICLES))
-    gz = run(tmp_path, "gz", "--input", str(ARTICLES), "--compression", "gzip")
-    zst = run(tmp_path, "zst", "--input", str(ARTICLES), "--compression", "zstd")
-    parquet = run(tmp_path, "parquet", "--input", str(ARTICLES), "--output_format", "parquet", "--compression", "zstd")
-    for kind in ("clean", "rejected", "duplicates", "files"):
+    plain = run(tmp_path, "plain", "--input", str(ARTICLES), "--ledger")
+    gz = run(tmp_path, "gz", "--input", str(ARTICLES), "--compression", "gzip", "--ledger")
+    zst = run(tmp_path, "zst", "--input", str(ARTICLES), "--compression", "zstd", "--ledger")
+    parquet = run(tmp_path, "parquet", "--input", str(ARTICLES), "--output_format", "parquet", "--compression", "zstd",
+                  "--ledger")
+    for kind in ("clean", "rejected", "duplicates", "files", "removed"):
         expected = in_order(json.loads(line) for shard in plain.glob(f"{kind}-*.jsonl") for line in shard.open())
         from_gzip = in_order(json.loads(line) for shard in gz.glob(f"{kind}-*.jsonl.gz") for line in gzip.open(shard, "rt"))
         from_parquet = [row for shard in parquet.glob(f"{kind}-*.parquet") for row in pq.read_table(shard).to_pylist()]
@@ -62,6 +63,10 @@ def test_jsonl_gz_zst_and_parquet_outputs_hold_the_same_records_as_plain_jsonl_w
     rejected, = read_output(str(plain), "rejected")
     assert (rejected["id"], rejected["reason"], rejected["metadata"]["source"]) == \
         ("rss-004", "empty_after_cleaning", "Northern Post")
+    # The ledger has the rejected document whole, besides the removals from the clean ones.
+    whole, = [r for r in read_output(str(plain), "removed") if r["step"] == "rejected"]
+    assert (whole["id"], whole["cause"], whole["start"], whole["end"]) == \
+        ("rss-004", "empty_after_cleaning", 0, len(inputs["rss-004"]["text"]))
     summary = json.loads((parquet / "summary.json").read_text())
     assert summary["files"] == {"read": 1, "not_reconciled": []}   # read back from Parquet
 

@@ -1,4 +1,10 @@
-from pipeline.headline import drop_leading_repeats, split_headline
+from pipeline.headline import find_leading_repeats, split_headline
+
+
+def drop_leading_repeats(body, title, *args, **kwargs):
+    """The title, the body and how many repeats were removed."""
+    title, body, repeats = find_leading_repeats(body, title, *args, **kwargs)
+    return title, body, len(repeats)
 
 
 def test_first_line_is_the_headline_when_no_title_is_given():

@@ -7,12 +7,14 @@ Everything here follows the *compiled* pattern, so a flag written inline
 from __future__ import annotations
 
 import functools
-from collections.abc import Sequence
+import itertools
+from collections.abc import Callable, Sequence
 from urllib.parse import urlsplit
 
 import regex
 
 from pipeline.budget import Budget
+from pipeline.ledger import Cut
 from pipeline.records import Rejected
 from pipeline.rules.schema import Rule, RuleError
 
@@ -98,40 +100,59 @@ class CompiledRule:
         except TimeoutError:
             raise self.timed_out(budget) from None
 
-    def apply_whole(self, text: str, budget: Budget) -> tuple[str, int]:
-        """What the rule means, without ``requires``: every matching line emptied, or every match replaced."""
+    def apply_whole(self, text: str, budget: Budget, cuts: list[Cut] | None = None) -> tuple[str, int]:
+        """What the rule means, without ``requires``: every matching line emptied, or every match replaced.
+
+        With ``cuts`` (the removal ledger), each hit is appended to it as ``(rule, start, end, replacement)`` in
+        ``text``.
+        """
         if self.is_line_rule:
             lines = text.split("\n")
-            hits = 0
+            hits, offset = 0, 0
             for index, line in enumerate(lines):
                 if self.matches_line(line, budget):
                     lines[index], hits = "", hits + 1
+                    if cuts is not None:
+                        cuts.append((self.name, offset, offset + len(line), ""))
+                offset += len(line) + 1
             return "\n".join(lines), hits
+        return self._replace(text, budget, cuts, 0)
+
+    def _replace(self, text: str, budget: Budget, cuts: list[Cut] | None, offset: int) -> tuple[str, int]:
+        """Every match replaced; with ``cuts``, each one recorded at ``offset`` plus its place in ``text``."""
+        replacement: str | Callable[[regex.Match], str] = self.rule.replacement
+        if cuts is not None:
+            def replacement(match: regex.Match) -> str:
+                replaced = match.expand(self.rule.replacement)
+                cuts.append((self.name, offset + match.start(), offset + match.end(), replaced))
+                return replaced
         try:
-            return self.pattern.subn(self.rule.replacement, text, timeout=budget.left())
+            return self.pattern.subn(replacement, text, timeout=budget.left())
         except TimeoutError:
             raise self.timed_out(budget) from None
 
-    def apply(self, text: str, budget: Budget) -> tuple[str, int]:
+    def apply(self, text: str, budget: Budget, cuts: list[Cut] | None = None) -> tuple[str, int]:
         """:meth:`apply_whole`, looking only at the lines that hold a ``requires`` literal."""
         if not self.requires:
-            return self.apply_whole(text, budget)
+            return self.apply_whole(text, budget, cuts)
         # A Hill article has a few lines with MORE and dozens without.
         holding = lines_holding(self, text)
         if not holding:
             return text, 0
         lines = text.split("\n")
         hits = 0
+        # Where each line starts in the text, for the ledger only.
+        starts = list(itertools.accumulate((len(line) + 1 for line in lines), initial=0)) if cuts is not None else []
         for index in sorted(holding):
             line = lines[index]
+            offset = starts[index] if cuts is not None else 0
             if self.is_line_rule:
                 if self.matches_line(line, budget):
                     lines[index], hits = "", hits + 1
+                    if cuts is not None:
+                        cuts.append((self.name, offset, offset + len(line), ""))
                 continue
-            try:
-                lines[index], count = self.pattern.subn(self.rule.replacement, line, timeout=budget.left())
-            except TimeoutError:
-                raise self.timed_out(budget) from None
+            lines[index], count = self._replace(line, budget, cuts, offset)
             hits += count
         return "\n".join(lines), hits
 

@@ -7,14 +7,19 @@ module's result equal to it on the fixtures and the whole corpus.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Sequence
 
 import regex
 
 from pipeline.budget import Budget
+from pipeline.ledger import Cut, Ledger
 from pipeline.rules.compiled import CompiledRule, lines_holding
 from pipeline.rules.gate import LineGate
 from pipeline.rules.schema import Rule
+
+# The cleaning step the ledger names for every rule's removals.
+STEP = "rules"
 
 
 class RuleSet:
@@ -37,8 +42,13 @@ class RuleSet:
         gate_index = {rule.name: index for index, rule in enumerate(line_rules)}
         self._steps = [(rule, gate_index.get(rule.name)) for rule in self.rules]
 
-    def apply(self, text: str, url: str | None, source: str, budget: Budget) -> tuple[str, dict[str, int]]:
-        """Run every rule in scope within the document's ``budget``; return the text and the hits per rule that fired."""
+    def apply(self, text: str, url: str | None, source: str, budget: Budget,
+              ledger: Ledger | None = None) -> tuple[str, dict[str, int]]:
+        """Run every rule in scope within the document's ``budget``; return the text and the hits per rule that fired.
+
+        With a ``ledger``, every hit is recorded in it, rule by rule (a pass of line rules at once: its lines
+        are disjoint), in the coordinates of the text as it is then.
+        """
         hits: dict[str, int] = {}
         pending: list[int] = []   # line rules (by gate index) waiting for one pass
         absent: set[regex.Pattern] = set()   # literals the text (as it is now) does not hold
@@ -54,16 +64,20 @@ class RuleSet:
             if not _holds_a_literal(rule, text, absent):
                 continue
             if pending:
-                text = self._remove_lines(text, pending, budget, hits)
+                text = self._remove_lines(text, pending, budget, hits, ledger)
                 pending = []
-            text, count = rule.apply(text, budget)
+            cuts: list[Cut] | None = [] if ledger is not None else None
+            text, count = rule.apply(text, budget, cuts)
             if count:
                 hits[rule.name] = count
+            if ledger is not None and cuts:
+                ledger.removed(STEP, cuts)
         if pending:
-            text = self._remove_lines(text, pending, budget, hits)
+            text = self._remove_lines(text, pending, budget, hits, ledger)
         return text, {rule.name: hits[rule.name] for rule in self.rules if rule.name in hits}
 
-    def _remove_lines(self, text: str, pending: list[int], budget: Budget, hits: dict[str, int]) -> str:
+    def _remove_lines(self, text: str, pending: list[int], budget: Budget, hits: dict[str, int],
+                      ledger: Ledger | None) -> str:
         gate_rules = self.gate.rules
         # Rules with 'requires' look only at the lines holding a literal.
         holding = {i: lines_holding(gate_rules[i], text) for i in pending if gate_rules[i].requires}
@@ -77,7 +91,7 @@ class RuleSet:
                 for index in holding[i] if i in holding else range(len(lines)):
                     if lines[index]:
                         to_try[index] = tuple(sorted({*to_try.get(index, ()), i}))
-        changed = False
+        emptied: list[tuple[int, str]] = []   # (line index, rule)
         for index, candidates in to_try.items():
             line = lines[index]
             for i in candidates:
@@ -85,10 +99,18 @@ class RuleSet:
                     continue
                 rule = gate_rules[i]
                 if rule.matches_line(line, budget):
-                    lines[index], changed = "", True
+                    emptied.append((index, rule.name))
                     hits[rule.name] = hits.get(rule.name, 0) + 1
                     break
-        return "\n".join(lines) if changed else text
+        if not emptied:
+            return text
+        if ledger is not None:
+            starts = list(itertools.accumulate((len(line) + 1 for line in lines), initial=0))
+            ledger.removed(STEP, [(name, starts[index], starts[index] + len(lines[index]), "")
+                                  for index, name in sorted(emptied)])
+        for index, _ in emptied:
+            lines[index] = ""
+        return "\n".join(lines)
 
 
 def _holds_a_literal(rule: CompiledRule, text: str, absent: set[regex.Pattern]) -> bool:

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from pipeline.budget import DEFAULT_TIME_BUDGET_SECONDS, Budget
+from pipeline.ledger import Ledger
 from pipeline.normalize import NormalizeOptions
 from pipeline.records import Article
 from pipeline.rules.schema import Rule
@@ -22,6 +23,8 @@ class CleanOptions:
     max_removed_share: float = DEFAULT_MAX_REMOVED_SHARE
     # False for archives whose texts start with the body, their headlines kept elsewhere.
     first_line_is_headline: bool = True
+    # Record every removal in a Ledger (--ledger); off, no step spends anything on it.
+    ledger: bool = False
 
     def __post_init__(self):
         if not 0 < self.max_removed_share <= 1:
@@ -38,6 +41,8 @@ class Draft:
     title: str = ""
     given_title: str | None = None   # the record's own title field, normalised
     stats: dict = field(default_factory=dict)
+    # With CleanOptions.ledger, from normalisation on: each step that removes text reports it here.
+    ledger: Ledger | None = None
 
 
 class Step:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from pipeline.budget import Budget
+from pipeline.ledger import Ledger
 from pipeline.normalize import UnicodeFixer, cap_mark_runs, normalize
 from pipeline.records import Rejected
 from pipeline.rules.schema import Rule
@@ -28,6 +29,8 @@ class NormalizeText(Step):
         if not draft.body:
             raise Rejected("normalize", "empty_text",
                            "the article has no text (empty, or only whitespace and control characters)")
+        if self.options.ledger:
+            draft.ledger = Ledger(draft.body)
         if draft.article.title:
             title, dropped_in_title = cap_mark_runs(draft.article.title)
             draft.given_title = self.normalize(title, draft.budget)

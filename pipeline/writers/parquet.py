@@ -17,6 +17,7 @@ import pyarrow.parquet as pq
 from apache_beam.io.filesystems import FileSystems
 
 from pipeline.dedup import Duplicate
+from pipeline.ledger import LedgerEntry
 from pipeline.records import CleanArticle, FileTally, Rejection
 from pipeline.writers.base import Writer
 
@@ -44,8 +45,13 @@ DUPLICATES_SCHEMA = pa.schema([
     *CLEAN_SCHEMA, ("duplicate_of", pa.string()), ("duplicate_of_input_file", pa.string()),
     ("duplicate_of_line", pa.int64()), ("similarity", pa.float64()), ("match", pa.string()),
 ])
+REMOVED_SCHEMA = pa.schema([
+    ("id", pa.string()), ("input_file", pa.string()), ("line", pa.int64()), ("url", pa.string()),
+    ("step", pa.string()), ("cause", pa.string()), ("start", pa.int64()), ("end", pa.int64()), ("text", pa.string()),
+    ("replacement", pa.string()), ("before", pa.string()), ("after", pa.string()),
+])
 SCHEMAS: dict[type, pa.Schema] = {CleanArticle: CLEAN_SCHEMA, Rejection: REJECTED_SCHEMA, FileTally: FILES_SCHEMA,
-                                  Duplicate: DUPLICATES_SCHEMA}
+                                  Duplicate: DUPLICATES_SCHEMA, LedgerEntry: REMOVED_SCHEMA}
 
 
 def to_row(record) -> dict:

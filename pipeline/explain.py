@@ -1,0 +1,146 @@
+"""``python -m pipeline explain``: one document's cleaning, step by step, with every removal marked.
+
+Runs the same :class:`pipeline.clean.Cleaner` as the job, with the removal ledger on, on one document: by id
+from an input file (any format the job reads), or text on standard input. Prints what each step did, then the
+normalised text with each removal marked and the rule (or step) that made it, then the removals with their
+offsets in the normalised text (the offsets of the ledger, ``run --ledger``). Colour on a terminal, plain text
+(``[-removed-]{rule}``) otherwise, or as ``--color`` says.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections import Counter
+from collections.abc import Sequence
+from typing import TextIO
+
+from pipeline.clean import Cleaner, CleanOptions
+from pipeline.ledger import Removal
+from pipeline.readers import FORMATS, ReadOptions, detect_format, read_records
+from pipeline.readers.compression import open_decompressed
+from pipeline.readers.ids import glob_root
+from pipeline.records import Article, Rejected, Rejection
+from pipeline.rules.files import bundled_rules_dir, load_rules
+from pipeline.steps import Draft, Step
+
+STDIN_ID = "stdin"
+_RED_STRUCK, _YELLOW, _DIM, _BOLD, _RESET = "\x1b[9;31m", "\x1b[33m", "\x1b[2m", "\x1b[1m", "\x1b[0m"
+
+
+class ExplainError(Exception):
+    """The document asked for cannot be found or read."""
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--input", help="input file holding the document (any format 'run' reads); "
+                                        "without it, the text comes from standard input")
+    parser.add_argument("--id", help="the document's id in --input (needed when the file holds more than one)")
+    parser.add_argument("--input_format", choices=FORMATS, default="auto", help="as for 'run'")
+    parser.add_argument("--url", help="the URL of the text on standard input (scoped rules use it)")
+    parser.add_argument("--title", help="the headline of the text on standard input, if not its first line")
+    parser.add_argument("--rules", action="append", default=[], metavar="PATH",
+                        help="rule files or folders added after the bundled rules, as for 'run'")
+    parser.add_argument("--no_bundled_rules", action="store_true", help="only the --rules given")
+    parser.add_argument("--color", choices=("auto", "always", "never"), default="auto",
+                        help="mark removals in colour (auto: when standard output is a terminal)")
+
+
+def find_article(path: str, wanted: str | None, input_format: str = "auto") -> Article:
+    """The article ``wanted`` (an id) in the file at ``path``; the only one when ``wanted`` is None."""
+    fmt = detect_format(path) if input_format == "auto" else input_format
+    found: list[Article] = []
+    with open(path, "rb") as raw, open_decompressed(raw, path) as stream:
+        for record, _ in read_records(stream, path, fmt, ReadOptions(id_root=glob_root(path))):
+            if isinstance(record, Rejection):
+                if wanted is not None and record.id == wanted:
+                    raise ExplainError(f"{wanted} in {path} cannot be read: {record.reason}: {record.detail}")
+                continue
+            if wanted is None or record.id == wanted:
+                found.append(record)
+                if wanted is not None or len(found) > 1:
+                    break
+    if not found:
+        raise ExplainError(f"no document {wanted!r} in {path}" if wanted else f"no readable document in {path}")
+    if len(found) > 1:
+        raise ExplainError(f"{path} holds more than one document: name one with --id")
+    return found[0]
+
+
+def explain(article: Article, cleaner: Cleaner, out: TextIO, color: bool) -> None:
+    """Clean ``article`` and print how, whether it came out clean or rejected."""
+    if not cleaner.options.ledger:
+        raise ValueError("explain needs a cleaner with the ledger on")
+    paint = _painter(color)
+    out.write(paint(_BOLD, f"{article.id}") + f"  ({article.source}{f', {article.url}' if article.url else ''})\n")
+    drafts: list[Draft] = []
+    seen = [0]
+
+    def report_step(step: Step, draft: Draft) -> None:
+        drafts.append(draft)
+        removals = draft.ledger.removals[seen[0]:] if draft.ledger else []
+        seen[0] += len(removals)
+        causes = Counter(removal.cause for removal in removals)
+        did = ", ".join(f"{cause} x{count}" for cause, count in causes.items()) or "nothing removed"
+        out.write(f"  {len(drafts)}. {step.name:<17} {did}; {len(draft.body):,} characters of body"
+                  f"{f', title {draft.title!r}' if step.name == 'headline' else ''}\n")
+
+    try:
+        clean = cleaner.clean(article, report_step)
+    except Rejected as error:
+        out.write(paint(_BOLD, f"rejected: {error.reason}") + f" ({error.stage}): {error.detail}\n")
+        # No ledger when normalisation itself rejected the text: nothing was normalised to mark.
+        ledger = drafts[-1].ledger if drafts else None
+        if ledger:
+            _write_marked(out, ledger.normalised, ledger.in_order(), paint)
+        return
+    out.write(paint(_BOLD, "clean") + f": title {clean.title!r}, {len(clean.text):,} characters of text\n")
+    ledger = drafts[-1].ledger
+    if ledger:   # always, with the ledger on
+        _write_marked(out, ledger.normalised, clean.removals, paint)
+
+
+def _write_marked(out: TextIO, normalised: str, removals: Sequence[Removal], paint) -> None:
+    out.write(f"\nnormalised text, {len(removals)} removal(s) marked [-removed-]{{rule}}:\n\n")
+    at = 0
+    for removal in removals:
+        out.write(normalised[at:removal.start])
+        out.write(paint(_RED_STRUCK, f"[-{removal.text}-]"))
+        if removal.replacement:
+            out.write(paint(_DIM, f"+{removal.replacement}+"))
+        out.write(paint(_YELLOW, f"{{{removal.cause}}}"))
+        at = max(at, removal.end)
+    out.write(normalised[at:] + "\n\n")
+    if removals:
+        out.write("removals (offsets in the normalised text, as in removed-*):\n")
+    for removal in removals:
+        line = normalised.count("\n", 0, removal.start) + 1
+        shown = removal.text if len(removal.text) <= 70 else removal.text[:67] + "..."
+        out.write(f"  {removal.step}/{removal.cause}  [{removal.start}:{removal.end}] line {line}  {shown!r}\n")
+
+
+def _plain(_code: str, text: str) -> str:
+    return text
+
+
+def _coloured(code: str, text: str) -> str:
+    return f"{code}{text}{_RESET}"
+
+
+def _painter(color: bool):
+    return _coloured if color else _plain
+
+
+def main(args) -> int:
+    rules = load_rules(([] if args.no_bundled_rules else [bundled_rules_dir()]) + args.rules)
+    if args.input:
+        if args.url or args.title:
+            raise ExplainError("--url and --title are for text on standard input; --input records carry their own")
+        article = find_article(args.input, args.id, args.input_format)
+    else:
+        text = sys.stdin.read()
+        article = Article(id=args.id or STDIN_ID, text=text, source="<stdin>", url=args.url, title=args.title)
+    color = args.color == "always" or (args.color == "auto" and sys.stdout.isatty() and "NO_COLOR" not in os.environ)
+    explain(article, Cleaner(rules, CleanOptions(ledger=True)), sys.stdout, color)
+    return 0

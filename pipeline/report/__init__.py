@@ -1,0 +1,40 @@
+"""``python -m pipeline report OUT_DIR``: one self-contained HTML page about a run made with ``--ledger``.
+
+``runs`` reads a run's outputs back and computes what the page shows, ``compare`` what changed between two
+runs over the same input (``--compare OTHER_OUT_DIR``), ``html`` draws the page.
+"""
+
+from __future__ import annotations
+
+import argparse
+
+from apache_beam.io.filesystems import FileSystems
+
+from pipeline.job import REPORT_FILE
+from pipeline.report.compare import compare
+from pipeline.report.html import render
+from pipeline.report.runs import ReportError, load_run
+
+__all__ = ["REPORT_FILE", "ReportError", "add_arguments", "main", "write_report"]
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("output_dir", metavar="OUT_DIR", help="the --output folder of a run made with --ledger")
+    parser.add_argument("--compare", metavar="OTHER_OUT_DIR",
+                        help="a run over the same input with other rules (also --ledger): show what changed")
+    parser.add_argument("--to", metavar="PATH", help=f"where to write the page (default OUT_DIR/{REPORT_FILE})")
+
+
+def write_report(output_dir: str, other_dir: str | None = None, path: str | None = None) -> str:
+    """Write the report of the run in ``output_dir`` (compared with ``other_dir``); return its path."""
+    run = load_run(output_dir)
+    comparison = compare(load_run(other_dir), run) if other_dir else None
+    path = path or FileSystems.join(output_dir, REPORT_FILE)
+    with FileSystems.create(path, mime_type="text/html") as out:
+        out.write(render(run, comparison).encode("utf-8"))
+    return path
+
+
+def main(args) -> int:
+    print(f"report: {write_report(args.output_dir, args.compare, args.to)}")
+    return 0

@@ -1,0 +1,64 @@
+"""``python -m pipeline explain``: one document's cleaning, every removal marked with its rule."""
+
+import io
+import subprocess
+import sys
+
+from tests.conftest import REPO, run_cli
+
+SECOND_SEED = "fixtures/raw/002_fb6e392a3bbb2a7b.txt"
+HOVER_CARDS = (
+    "Antony BlinkenPelosi signals no further action against Omar US drops sanctions on Iranian officials as nuclear "
+    "talks stall Senior Chinese diplomat talks with Blinken amid debate over competitiveness bill MORE",
+    "Joe BidenPutin says he's optimistic about working with Biden ahead of planned meeting How the infrastructure "
+    "bill can help close the digital divide Biden meets Queen Elizabeth for first time as president MORE",
+    "Vladimir Vladimirovich PutinPutin says he's optimistic about working with Biden ahead of planned meeting Biden, "
+    "Macron huddle on sidelines of G7 summit Biden must up the ante to get what he wants from Putin MORE",
+)
+
+
+def test_explain_on_the_second_seed_marks_each_hover_card_with_its_rule():
+    done = run_cli("explain", "--input", SECOND_SEED)
+    assert done.returncode == 0, done.stderr
+    out = done.stdout
+    for card in HOVER_CARDS:
+        assert f"[-{card}-]{{hover-card}}" in out
+    # The name the card belonged to stays, marked text and all.
+    assert "Secretary of State Antony Blinken[-Antony BlinkenPelosi" in out
+    assert "[-Blinken: US stands with Ukraine in face of Russian aggression-]{headline_repeat}" in out
+    assert "  3. rules             hover-card x3; 2,810 characters of body" in out
+    assert "  4. headline_repeats  headline_repeat x1; 2,747 characters of body" in out
+    assert "  rules/hover-card  [159:367] line 5  'Antony BlinkenPelosi signals" in out
+    assert "\x1b[" not in out   # not a terminal: plain text
+
+
+def test_explain_reads_standard_input_and_colours_on_request():
+    text = "Storm hits coast\n\n2 min read\n\nStorm hits coast\n\nWinds of 100 km/h."
+    done = subprocess.run([sys.executable, "-m", "pipeline", "explain", "--color", "always"], input=text,
+                          capture_output=True, text=True, cwd=REPO, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert "\x1b[9;31m[-2 min read-]\x1b[0m\x1b[33m{read-time-line}\x1b[0m" in done.stdout
+    assert "\x1b[9;31m[-Storm hits coast-]\x1b[0m\x1b[33m{headline_repeat}\x1b[0m" in done.stdout
+    assert "clean\x1b[0m: title 'Storm hits coast', 18 characters of text" in done.stdout
+
+
+def test_explain_finds_a_record_by_id_in_a_jsonl_file_and_shows_a_rejection(monkeypatch):
+    done = run_cli("explain", "--input", "fixtures/raw/wire.jsonl", "--id", "wire.jsonl:2")
+    assert done.returncode == 0, done.stderr
+    assert "[-3 min read-]{read-time-line}" in done.stdout
+    monkeypatch.setattr(sys, "stdin", io.StringIO("Title\n\n2 min read"))
+    rejected = run_cli("explain")
+    assert rejected.returncode == 0, rejected.stderr
+    assert "rejected: empty_after_cleaning (clean)" in rejected.stdout
+    assert "[-2 min read-]{read-time-line}" in rejected.stdout   # what the rules took before the rejection
+
+
+def test_explain_names_a_missing_document_or_an_ambiguous_file():
+    missing = run_cli("explain", "--input", "fixtures/raw/wire.jsonl", "--id", "nope")
+    assert (missing.returncode, missing.stderr) == (2, "error: no document 'nope' in fixtures/raw/wire.jsonl\n")
+    ambiguous = run_cli("explain", "--input", "fixtures/raw/wire.jsonl")
+    assert ambiguous.returncode == 2
+    assert "holds more than one document: name one with --id" in ambiguous.stderr
+    unreadable = run_cli("explain", "--input", "fixtures/raw/wire.jsonl", "--id", "wire-no-text")
+    assert unreadable.returncode == 2, unreadable.stdout
+    assert "wire-no-text in fixtures/raw/wire.jsonl cannot be read: missing_text" in unreadable.stderr
