@@ -43,6 +43,7 @@ RECORDS = "records"
 CLEAN = "clean"
 REJECTED = "rejected"
 FILE_COUNTS = "file_counts"
+STATS = "stats"
 
 DOCS_READ = "docs.read"
 DOCS_CLEAN = "docs.clean"
@@ -88,6 +89,34 @@ def _not_a_regular_file(path: str) -> str | None:
         "a socket" if stat.S_ISSOCK(mode) else "not a regular file"
 
 
+def _once(counts: dict[str, int]) -> WindowedValue:
+    """A bundle's counts as an element emitted from finish_bundle, which has no element to take a window from."""
+    return WindowedValue(counts, MIN_TIMESTAMP, (GlobalWindow(),))
+
+
+class SumCounts(beam.CombineFn):
+    """``{counter name: value}`` dicts summed into one: the job's own totals, the same numbers as its Beam
+    counters. The summary is built from these, inside the pipeline, because a launcher that submits a job and
+    returns (a Flex Template) has no metrics to query, and some runners report none."""
+
+    def create_accumulator(self) -> dict[str, int]:
+        return {}
+
+    def add_input(self, totals: dict[str, int], counts: dict[str, int]) -> dict[str, int]:
+        for name, value in counts.items():
+            totals[name] = totals.get(name, 0) + value
+        return totals
+
+    def merge_accumulators(self, accumulators) -> dict[str, int]:
+        totals: dict[str, int] = {}
+        for counts in accumulators:
+            self.add_input(totals, counts)
+        return totals
+
+    def extract_output(self, totals: dict[str, int]) -> dict[str, int]:
+        return totals
+
+
 def _count_rejection(rejection: Rejection) -> Rejection:
     Metrics.counter(NAMESPACE, DOCS_REJECTED).inc()
     Metrics.counter(NAMESPACE, rejected_counter(rejection.reason)).inc()
@@ -119,7 +148,8 @@ class ReadArticlesFn(beam.DoFn, RestrictionProvider):
     0: the whole file, read by one call.
 
     Also emits ``(file, (records seen, 0, 0, 0))`` under ``FILE_COUNTS``, one per file or range, so the job can
-    reconcile every file's records with what came out.
+    reconcile every file's records with what came out, and the records seen and bytes read under ``STATS``.
+    Rejections are counted in ``STATS`` by :class:`CleanArticleFn`, which every rejection passes.
     """
 
     def __init__(self, input_format: str, options: ReadOptions, range_bytes: int = RANGE_BYTES):
@@ -150,28 +180,31 @@ class ReadArticlesFn(beam.DoFn, RestrictionProvider):
         # Records name the file by a valid UTF-8 form of its path; only opening it uses the path as it is.
         path = readable_path(readable_file.metadata.path)
         reader = self.readers[detect_format(path) if self.input_format == "auto" else self.input_format]
+        size = [0]
         if _splittable(readable_file, self.input_format):
-            seen = yield from self._read_range(readable_file, path, reader, tracker)
+            seen = yield from self._read_range(readable_file, path, reader, tracker, size)
         elif tracker.try_claim(0):
-            seen = yield from self._read_whole(readable_file, path, reader)
+            seen = yield from self._read_whole(readable_file, path, reader, size)
         else:
             return
         self.docs_read.inc(seen)
+        self.bytes_in.inc(size[0])
         yield beam.pvalue.TaggedOutput(FILE_COUNTS, (path, (seen, 0, 0, 0)))
+        yield beam.pvalue.TaggedOutput(STATS, {DOCS_READ: seen, BYTES_IN: size[0]})
 
-    def _read_range(self, readable_file: fileio.ReadableFile, path: str, reader, tracker):
-        """The records that start in the tracker's range; returns how many lines it claimed (plus one for an
-        unreadable rest)."""
+    def _read_range(self, readable_file: fileio.ReadableFile, path: str, reader, tracker, size: list[int]):
+        """The records that start in the tracker's range, their bytes added to ``size``; returns how many lines
+        it claimed (plus one for an unreadable rest)."""
         seen, offset = 0, tracker.current_restriction().start
         try:
             with readable_file.open(compression_type=CompressionTypes.UNCOMPRESSED) as stream:
                 offset = first_line_start(stream, offset)
-                for record, size in reader.records_from(stream, path, offset):
+                for record, record_size in reader.records_from(stream, path, offset):
                     offset = record.line
                     if not tracker.try_claim(offset):
                         return seen   # the first line of the next range
                     seen += 1
-                    self.bytes_in.inc(size)
+                    size[0] += record_size
                     yield _count_rejection(record) if isinstance(record, Rejection) else record
         except Exception as error:  # the storage layer's errors are many types; each ends this range only
             seen += 1
@@ -181,8 +214,9 @@ class ReadArticlesFn(beam.DoFn, RestrictionProvider):
         tracker.try_claim(tracker.current_restriction().stop)
         return seen
 
-    def _read_whole(self, readable_file: fileio.ReadableFile, path: str, reader):
-        """Every record of the file, read by this one call; returns the records the file held (``Cursor.seen``)."""
+    def _read_whole(self, readable_file: fileio.ReadableFile, path: str, reader, size: list[int]):
+        """Every record of the file, read by this one call, their bytes added to ``size``; returns the records the
+        file held (``Cursor.seen``)."""
         cursor = Cursor()
         special = _not_a_regular_file(readable_file.metadata.path)
         try:
@@ -192,8 +226,8 @@ class ReadArticlesFn(beam.DoFn, RestrictionProvider):
                     "read", "not_a_file", f"is {special}, not a file; it was not opened", source=path))
             else:
                 with _open(readable_file) as stream:
-                    for record, size in reader.read(stream, path, cursor):
-                        self.bytes_in.inc(size)
+                    for record, record_size in reader.read(stream, path, cursor):
+                        size[0] += record_size
                         yield _count_rejection(record) if isinstance(record, Rejection) else record
         except Exception as error:  # opening or closing the file failed; the reader handles the rest
             cursor.seen += 1
@@ -202,13 +236,35 @@ class ReadArticlesFn(beam.DoFn, RestrictionProvider):
         return cursor.seen
 
 
+class BundleCounters:
+    """Beam counters (namespace ``newsclean``, what a runner's UI shows) that also keep one bundle's increments,
+    which the DoFn emits under ``STATS`` when the bundle finishes, for the job's own totals (:class:`SumCounts`)."""
+
+    def __init__(self):
+        self.metrics: dict[str, Metrics.DelegatingCounter] = {}
+        self.counts: dict[str, int] = {}
+
+    def inc(self, name: str, value: int = 1, metric: bool = True) -> None:
+        """Add ``value``; ``metric=False`` for what another step already counted in Beam (a reader's rejection)."""
+        if metric:
+            if name not in self.metrics:
+                self.metrics[name] = Metrics.counter(NAMESPACE, name)
+            self.metrics[name].inc(value)
+        self.counts[name] = self.counts.get(name, 0) + value
+
+    def flush(self) -> dict[str, int]:
+        counts, self.counts = self.counts, {}
+        return counts
+
+
 class CleanArticleFn(beam.DoFn):
     """Runs the text core on each article; a reader's rejection passes through to ``REJECTED``.
 
     Rules arrive as plain data and compile in setup(). An exception the core did not
     foresee rejects that one article as ``internal_error`` instead of failing the job.
     Records clean and rejected per file are counted per bundle and emitted under
-    ``FILE_COUNTS`` when it finishes: one element per file and bundle, not per record.
+    ``FILE_COUNTS`` when it finishes: one element per file and bundle, not per record; so are
+    its counters (and the rejections of every step) under ``STATS``.
     """
 
     def __init__(self, rules: Sequence[Rule], options: CleanOptions):
@@ -217,63 +273,63 @@ class CleanArticleFn(beam.DoFn):
 
     def setup(self):
         self.cleaner = Cleaner(self.rules, self.options)
-        self.docs_clean = Metrics.counter(NAMESPACE, DOCS_CLEAN)
-        self.bytes_out = Metrics.counter(NAMESPACE, BYTES_OUT)
-        self.headline_repeats = Metrics.counter(NAMESPACE, HEADLINE_REPEATS)
-        self.mass_removal = Metrics.counter(NAMESPACE, MASS_REMOVAL)
-        self.rule_hits = {r.name: Metrics.counter(NAMESPACE, rule_hits_counter(r.name)) for r in self.rules}
-        self.rule_docs = {r.name: Metrics.counter(NAMESPACE, rule_docs_counter(r.name)) for r in self.rules}
+        self.counters = BundleCounters()
 
     def start_bundle(self):
         self.tallies: dict[str, list[int]] = {}   # file: [clean, rejected]
 
     def finish_bundle(self):
         for source, (clean, rejected) in self.tallies.items():
-            yield beam.pvalue.TaggedOutput(
-                FILE_COUNTS, WindowedValue((source, (0, clean, rejected, 0)), MIN_TIMESTAMP, (GlobalWindow(),)))
+            yield beam.pvalue.TaggedOutput(FILE_COUNTS, _once((source, (0, clean, rejected, 0))))
+        if counts := self.counters.flush():
+            yield beam.pvalue.TaggedOutput(STATS, _once(counts))
+
+    def _rejected(self, rejection: Rejection, counted: bool) -> beam.pvalue.TaggedOutput:
+        """``counted``: a reader's rejection, already in Beam's counters where it was made."""
+        self.tallies[rejection.source][1] += 1
+        self.counters.inc(DOCS_REJECTED, metric=not counted)
+        self.counters.inc(rejected_counter(rejection.reason), metric=not counted)
+        return beam.pvalue.TaggedOutput(REJECTED, rejection)
 
     def process(self, record: Article | Rejection):
         tally = self.tallies.setdefault(record.source, [0, 0])
-        if isinstance(record, Rejection):   # counted where it was made
-            tally[1] += 1
-            yield beam.pvalue.TaggedOutput(REJECTED, record)
+        if isinstance(record, Rejection):
+            yield self._rejected(record, counted=True)
             return
         article = record
         try:
             clean = self.cleaner.clean(article)
         except Rejected as error:
-            tally[1] += 1
-            yield beam.pvalue.TaggedOutput(
-                REJECTED, _count_rejection(Rejection.of(error, article.source, article.text, article.id, article.line,
-                                                        article.metadata)))
+            yield self._rejected(Rejection.of(error, article.source, article.text, article.id, article.line,
+                                              article.metadata), counted=False)
             return
         except Exception as error:
-            tally[1] += 1
-            yield beam.pvalue.TaggedOutput(REJECTED, _unexpected_failure(article, error))
+            yield self._rejected(_unexpected_failure(article, error), counted=False)
             return
         tally[0] += 1
-        self.docs_clean.inc()
-        self.bytes_out.inc(len(clean.title.encode("utf-8")) + len(clean.text.encode("utf-8")))
-        self.headline_repeats.inc(clean.stats["headline_repeats"])
+        counters = self.counters
+        counters.inc(DOCS_CLEAN)
+        counters.inc(BYTES_OUT, len(clean.title.encode("utf-8")) + len(clean.text.encode("utf-8")))
+        counters.inc(HEADLINE_REPEATS, clean.stats["headline_repeats"])
         if clean.stats.get("mass_removal"):
-            self.mass_removal.inc()
+            counters.inc(MASS_REMOVAL)
         for name, hits in clean.stats["rules"].items():
-            self.rule_hits[name].inc(hits)
-            self.rule_docs[name].inc()
+            counters.inc(rule_hits_counter(name), hits)
+            counters.inc(rule_docs_counter(name))
         yield clean
 
 
 def _unexpected_failure(article: Article, error: Exception) -> Rejection:
     text = article.text if isinstance(article.text, str) else repr(article.text)
-    return _count_rejection(Rejection(
+    return Rejection(
         "clean", "internal_error", f"unexpected {type(error).__name__} while cleaning: {error!r}; please report it",
         source=article.source, id=article.id, line=article.line, raw_start=text[:RAW_PREVIEW_CHARS],
-        metadata=article.metadata))
+        metadata=article.metadata)
 
 
 class ReadArticles(beam.PTransform):
-    """Files matching a glob to records (``RECORDS``: articles and the reader's rejections) and records seen per
-    file (``FILE_COUNTS``)."""
+    """Files matching a glob to records (``RECORDS``: articles and the reader's rejections), records seen per
+    file (``FILE_COUNTS``) and counts (``STATS``)."""
 
     def __init__(self, file_pattern: str, input_format: str = "auto", options: ReadOptions = ReadOptions()):
         super().__init__()
@@ -285,18 +341,18 @@ class ReadArticles(beam.PTransform):
         return (
             pipeline
             | "MatchFiles" >> fileio.MatchFiles(self.file_pattern)
-            # Spread the file list, not the documents: each worker then streams its files from
-            # reading to writing, and no shuffle ever holds the articles.
+            # Spread the file list, not the documents: each worker then streams its files (and the runner
+            # the byte ranges of a splittable file) from reading to writing, and no shuffle holds the articles.
             | "SpreadFilesOverWorkers" >> beam.Reshuffle()
             | "OpenFiles" >> fileio.ReadMatches()
             | "ParseRecords" >> beam.ParDo(ReadArticlesFn(self.input_format, self.options))
-                .with_outputs(FILE_COUNTS, main=RECORDS)
+                .with_outputs(FILE_COUNTS, STATS, main=RECORDS)
         )
 
 
 class CleanArticles(beam.PTransform):
-    """Records (articles and rejections) to clean articles (``CLEAN``), every rejection (``REJECTED``) and
-    records clean and rejected per file (``FILE_COUNTS``); see :class:`CleanArticleFn`."""
+    """Records (articles and rejections) to clean articles (``CLEAN``), every rejection (``REJECTED``),
+    records clean and rejected per file (``FILE_COUNTS``) and counts (``STATS``); see :class:`CleanArticleFn`."""
 
     def __init__(self, rules: Sequence[Rule], options: CleanOptions = CleanOptions()):
         super().__init__()
@@ -307,10 +363,11 @@ class CleanArticles(beam.PTransform):
         results = (
             records
             | "Clean" >> beam.ParDo(CleanArticleFn(self.rules, self.options))
-                .with_output_types(CleanArticle, **{REJECTED: Rejection, FILE_COUNTS: tuple})
-                .with_outputs(REJECTED, FILE_COUNTS, main=CLEAN)
+                .with_output_types(CleanArticle, **{REJECTED: Rejection, FILE_COUNTS: tuple, STATS: dict})
+                .with_outputs(REJECTED, FILE_COUNTS, STATS, main=CLEAN)
         )
-        return {CLEAN: results[CLEAN], REJECTED: results[REJECTED], FILE_COUNTS: results[FILE_COUNTS]}
+        return {CLEAN: results[CLEAN], REJECTED: results[REJECTED], FILE_COUNTS: results[FILE_COUNTS],
+                STATS: results[STATS]}
 
 
 def moved_to_duplicates(duplicate) -> tuple[str, tuple[int, int, int, int]]:
@@ -339,6 +396,28 @@ class ReconcileFiles(beam.PTransform):
         )
 
 
+class FilesReconciled(beam.CombineFn):
+    """Per-file tallies to the summary's ``files``: how many input files, and those whose records read differ
+    from clean plus rejected plus duplicates (never, unless a bug)."""
+
+    def create_accumulator(self) -> tuple[int, list[str]]:
+        return 0, []
+
+    def add_input(self, accumulator: tuple[int, list[str]], tally: FileTally) -> tuple[int, list[str]]:
+        files, unreconciled = accumulator
+        return files + 1, unreconciled if tally.reconciled else [*unreconciled, tally.source]
+
+    def merge_accumulators(self, accumulators) -> tuple[int, list[str]]:
+        files, unreconciled = 0, []
+        for count, sources in accumulators:
+            files += count
+            unreconciled += sources
+        return files, unreconciled
+
+    def extract_output(self, accumulator: tuple[int, list[str]]) -> dict:
+        return {"read": accumulator[0], "not_reconciled": sorted(accumulator[1])}
+
+
 class _CountRepeatedIds(beam.DoFn):
     def __init__(self):
         self.duplicates = Metrics.counter(NAMESPACE, DUPLICATE_IDS)
@@ -346,10 +425,11 @@ class _CountRepeatedIds(beam.DoFn):
     def process(self, id_and_count):
         if id_and_count[1] > 1:
             self.duplicates.inc(id_and_count[1] - 1)
+            yield {DUPLICATE_IDS: id_and_count[1] - 1}
 
 
 class CountDuplicateIds(beam.PTransform):
-    """Counts clean articles whose id another clean article already has; the records stay."""
+    """Counts clean articles whose id another clean article already has, as ``STATS`` counts; the records stay."""
 
     def expand(self, clean):
         return (
