@@ -27,7 +27,7 @@ import pytest
 import zstandard
 
 import pipeline.readers.jsonl
-from tests.conftest import IN_PROCESS, REPO, RULE_TOML, run_cli, run_cli_process
+from tests.conftest import IN_PROCESS, REPO, RULE_TOML, line_number, run_cli, run_cli_process
 
 HANG_LIMIT_S = 60          # the "nothing runs past a minute"
 SENTENCE = "The council said the new bridge would open in spring, and residents welcomed the news. "
@@ -73,9 +73,9 @@ def outcomes(output: Path) -> list[tuple[tuple[str, int | None], str]]:
         json.dumps(record, ensure_ascii=False).encode("utf-8")   # no lone surrogate survives parsing either
     for rejection in rejected:
         assert rejection["reason"] and rejection["detail"], rejection
-    return [((name_of(r), r.get("line")), "clean") for r in clean] + \
-           [((name_of(r), r.get("line")), "duplicate") for r in duplicates] + \
-           [((name_of(r), r.get("line")), r["reason"]) for r in rejected]
+    return [((name_of(r), line_number(r)), "clean") for r in clean] + \
+           [((name_of(r), line_number(r)), "duplicate") for r in duplicates] + \
+           [((name_of(r), line_number(r)), r["reason"]) for r in rejected]
 
 
 def summary_of(output: Path) -> dict:
@@ -222,7 +222,7 @@ def test_lone_surrogates_in_fields_do_not_fail_the_job(tmp_path):
     found = dict(assert_accounted(out, expected_records=5))
     assert [found[("surrogates.jsonl", n)] for n in (1, 2, 3, 4)] == ["clean"] * 4
     assert found[("surrogates.jsonl", 5)] == "empty_after_cleaning"
-    clean = {r["line"]: r for r in read_kind(out, "clean")}
+    clean = {line_number(r): r for r in read_kind(out, "clean")}
     assert clean[1]["id"] == "id-\ufffd" and clean[2]["url"] == "https://example.com/\ufffd"
     assert clean[4]["text"] == "The storm \ufffd passed."
     assert [clean[n]["stats"]["surrogates_replaced"] for n in (1, 2, 3, 4)] == [1, 1, 1, 2]
