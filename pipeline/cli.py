@@ -164,7 +164,7 @@ def job_option_names() -> list[str]:
 def unknown_flags(flags: list[str]) -> list[str]:
     """What in ``flags`` no options class of Beam's (nor :class:`JobOptions`) defines, parsed by the parser Beam
     itself builds; Beam would only log "Discarding unparseable args" and run with defaults."""
-    parsers = []
+    parsers: list[argparse.ArgumentParser] = []
     PipelineOptions([]).get_all_options(add_extra_args_fn=parsers.append)
     return parsers[0].parse_known_args(flags)[1]
 

@@ -89,9 +89,9 @@ def _not_a_regular_file(path: str) -> str | None:
         "a socket" if stat.S_ISSOCK(mode) else "not a regular file"
 
 
-def _once(counts: dict[str, int]) -> WindowedValue:
-    """A bundle's counts as an element emitted from finish_bundle, which has no element to take a window from."""
-    return WindowedValue(counts, MIN_TIMESTAMP, (GlobalWindow(),))
+def _once(value: object) -> WindowedValue:
+    """A value emitted from finish_bundle (a bundle's tallies or counts), which has no element to take a window from."""
+    return WindowedValue(value, MIN_TIMESTAMP, (GlobalWindow(),))
 
 
 class SumCounts(beam.CombineFn):
