@@ -195,15 +195,15 @@ class ReadArticlesFn(beam.DoFn, RestrictionProvider):
     def _read_range(self, readable_file: fileio.ReadableFile, path: str, reader, tracker, size: list[int]):
         """The records that start in the tracker's range, their bytes added to ``size``; returns how many lines
         it claimed (plus one for an unreadable rest)."""
-        seen, offset = 0, tracker.current_restriction().start
+        start = tracker.current_restriction().start
+        seen, offset = 0, start   # offset: where a read error happened, for its rejection
         try:
             with readable_file.open(compression_type=CompressionTypes.UNCOMPRESSED) as stream:
-                offset = first_line_start(stream, offset)
-                for record, record_size in reader.records_from(stream, path, offset):
-                    offset = record.line
+                for offset, line in reader.lines_from(stream, first_line_start(stream, start)):
                     if not tracker.try_claim(offset):
                         return seen   # the first line of the next range
-                    seen += 1
+                    seen += 1   # counted before parsing: a line that gives no record cannot reconcile
+                    record, record_size = reader.line_record(path, offset, line)
                     size[0] += record_size
                     yield _count_rejection(record) if isinstance(record, Rejection) else record
         except Exception as error:  # the storage layer's errors are many types; each ends this range only

@@ -132,10 +132,12 @@ def test_huge_integer_rejects_only_its_line(tmp_path):
 def test_a_reader_that_stops_early_does_not_reconcile(tmp_path, monkeypatch):
     # Reconciliation counts the lines the reader saw, apart from the records it made: a parser that fails
     # in a way nobody foresaw ends the file with one `unreadable`, and the file must show up as not reconciled.
-    def breaks_on_line_2(line, path, line_no, *rest):
-        if line_no == 2:
+    first_line = jsonl_line(id="w-0", text="Storm\n\nThe storm passed.")
+
+    def breaks_on_line_2(line, path, offset, *rest):
+        if offset == len(first_line.encode("utf-8")):
             raise KeyError("a bug")
-        return parse(line, path, line_no, *rest)
+        return parse(line, path, offset, *rest)
 
     parse = pipeline.readers.jsonl.article_from_json_line
     monkeypatch.setattr(pipeline.readers.jsonl, "article_from_json_line", breaks_on_line_2)

@@ -55,8 +55,9 @@ class Cursor:
 class Reader:
     """One input format. Subclasses set ``name`` and ``extensions`` and implement :meth:`records`.
 
-    A format whose records are lines sets ``splittable`` and implements :meth:`records_from`: an uncompressed
-    file is then read in byte ranges, each holding the records that start inside it.
+    A format whose records are lines sets ``splittable`` and implements :meth:`lines_from` and
+    :meth:`line_record`: an uncompressed file is then read in byte ranges, each holding the lines that start
+    inside it.
     """
 
     name = ""
@@ -69,9 +70,13 @@ class Reader:
     def records(self, stream: BinaryIO, path: str, cursor: Cursor) -> Iterator[Record]:
         raise NotImplementedError
 
-    def records_from(self, stream: BinaryIO, path: str, start: int) -> Iterator[Record]:
-        """The records that start at or after byte ``start`` of an uncompressed file, where the stream is, each
-        with ``line`` the byte it starts at (what a byte range claims)."""
+    def lines_from(self, stream: BinaryIO, start: int) -> Iterator[tuple[int, bytes | None]]:
+        """``(offset, line)`` for the lines that start at or after byte ``start`` of an uncompressed file, where the
+        stream is (None for a line too large to hold): what a byte range claims, by offset, before parsing."""
+        raise NotImplementedError
+
+    def line_record(self, path: str, offset: int, line: bytes | None) -> Record:
+        """One line of :meth:`lines_from` as its record."""
         raise NotImplementedError
 
     def read(self, stream: BinaryIO, path: str, cursor: Cursor | None = None) -> Iterator[Record]:

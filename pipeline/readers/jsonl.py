@@ -1,7 +1,7 @@
 """``jsonl``: one article per non-blank line; a line without an id gets ``FILE@BYTE``, its other fields are metadata.
 
 A record's position (``line``) is the byte offset where its line starts in the (decompressed) file, not its
-line number: an uncompressed file is read in byte ranges (see :meth:`JsonlReader.records_from`), and a range
+line number: an uncompressed file is read in byte ranges (see :meth:`JsonlReader.lines_from`), and a range
 cannot know how many lines came before it. Offsets are the same however the file is split, compressed or not.
 """
 
@@ -38,23 +38,22 @@ class JsonlReader(Reader):
 
     def records(self, stream: BinaryIO, path: str, cursor: Cursor) -> Iterator[Record]:
         cursor.resume_at = 0
-        for record, size in self._records(stream, path, 0, limit_blank_runs=True):
+        for offset, line in bounded_lines(stream, self.options.max_doc_bytes):
             cursor.seen += 1   # counted before parsing: a line that gives no record cannot reconcile
+            record, size = self.line_record(path, offset, line)
             yield record, size
             # A too_large line (size 0) was not read to its end: the rest starts at it, at the latest.
-            cursor.resume_at = (record.line or 0) + size
+            cursor.resume_at = offset + size
 
-    def records_from(self, stream: BinaryIO, path: str, start: int) -> Iterator[Record]:
-        return self._records(stream, path, start, limit_blank_runs=False)
+    def lines_from(self, stream: BinaryIO, start: int) -> Iterator[tuple[int, bytes | None]]:
+        return bounded_lines(stream, self.options.max_doc_bytes, start=start, limit_blank_runs=False)
 
-    def _records(self, stream: BinaryIO, path: str, start: int, limit_blank_runs: bool) -> Iterator[Record]:
+    def line_record(self, path: str, offset: int, line: bytes | None) -> Record:
         max_bytes = self.options.max_doc_bytes
-        for offset, line in bounded_lines(stream, max_bytes, start=start, limit_blank_runs=limit_blank_runs):
-            if line is None:
-                too_large = Rejected("read", "too_large", f"line longer than --max_doc_bytes ({max_bytes:,} bytes)")
-                yield Rejection.of(too_large, path, "", line=offset), 0
-            else:
-                try:
-                    yield article_from_json_line(line, path, offset, self.options.fields, self.options.id_root), len(line)
-                except Rejected as error:
-                    yield Rejection.of(error, path, preview(line), line=offset), len(line)
+        if line is None:
+            too_large = Rejected("read", "too_large", f"line longer than --max_doc_bytes ({max_bytes:,} bytes)")
+            return Rejection.of(too_large, path, "", line=offset), 0
+        try:
+            return article_from_json_line(line, path, offset, self.options.fields, self.options.id_root), len(line)
+        except Rejected as error:
+            return Rejection.of(error, path, preview(line), line=offset), len(line)
