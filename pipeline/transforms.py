@@ -133,8 +133,8 @@ def _splittable(readable_file: fileio.ReadableFile, input_format: str) -> bool:
 
 
 # Small enough that a 36 MB file makes 36 ranges: Beam's local runner deals ranges out to its workers by
-# count, and with 9 ranges of 4 MB two workers cleaned 41% and 59% of the articles, with 36 ranges 51% and 49%;
-# Dataflow splits ranges further as it runs. Opening and seeking once per range costs nothing next to cleaning 1 MB.
+# count, so a few large ones share badly (9 ranges of 4 MB: 4 to one worker, 5 to the other); Dataflow splits
+# ranges further as it runs. Opening and seeking once per range costs nothing next to cleaning 1 MB.
 RANGE_BYTES = 1 << 20
 
 
