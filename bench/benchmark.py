@@ -25,6 +25,9 @@ With --workers it only compares one and two worker processes on ONE file (what s
                                once (about 36 MB of text), --direct_running_mode=multi_processing with
                                --direct_num_workers=1, then 2
   workers_4x_1, workers_4x_2   the same on one file of 4x that (new ids)
+  gzip_1x_2, gzip_1x_2_reshuffle
+                               the 1x file gzipped (one worker reads it whole), two workers, without and with
+                               --reshuffle_records
 
 and checks that each pair wrote the same clean, rejected and per-file records. It prints the load average
 (/proc/loadavg) before and after: on a shared machine the ratio means little without it.
@@ -38,6 +41,7 @@ every 50 ms from /proc (Linux only).
 from __future__ import annotations
 
 import argparse
+import gzip
 import json
 import os
 import platform
@@ -120,6 +124,17 @@ def compare_workers(corpus: Path, work: Path, out: Path) -> None:
             print(f"{name}: {result}", file=sys.stderr)
         if _records(work / f"workers_{scale}x_1") != _records(work / f"workers_{scale}x_2"):
             raise RuntimeError(f"one and two workers wrote different records at {scale}x")
+    # A compressed file cannot be split: one worker reads it, and --reshuffle_records spreads its cleaning.
+    packed = work / "one-file-1x-gz" / "articles.jsonl.gz"
+    packed.parent.mkdir(parents=True, exist_ok=True)
+    packed.write_bytes(gzip.compress((work / "one-file-1x" / "articles.jsonl").read_bytes(), compresslevel=1))
+    for name, extra in (("gzip_1x_2", []), ("gzip_1x_2_reshuffle", ["--reshuffle_records"])):
+        result = measure([*run, "--direct_num_workers=2", *extra, "--input", str(packed), "--output", str(work / name)])
+        result["mb_per_s"] = round(sizes[1][1] / 1e6 / result["wall_seconds"], 2)
+        results[name] = result
+        print(f"{name}: {result}", file=sys.stderr)
+    if _records(work / "gzip_1x_2") != _records(work / "gzip_1x_2_reshuffle"):
+        raise RuntimeError("--reshuffle_records changed the records")
     report = {
         "machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform()},
         "load_average_before": load_before, "load_average_after": Path("/proc/loadavg").read_text().split()[:3],
@@ -128,13 +143,16 @@ def compare_workers(corpus: Path, work: Path, out: Path) -> None:
         "results": results,
         "speedup_2_workers": {f"{scale}x": round(results[f"workers_{scale}x_1"]["wall_seconds"]
                                                  / results[f"workers_{scale}x_2"]["wall_seconds"], 2) for scale in (1, 4)},
+        "speedup_reshuffle_gzip_1x": round(results["gzip_1x_2"]["wall_seconds"]
+                                           / results["gzip_1x_2_reshuffle"]["wall_seconds"], 2),
         "records_equal": True,
     }
     out.write_text(json.dumps(report, indent=2) + "\n")
     print(f"{'measure':<16}{'seconds':>9}{'MB/s':>8}{'peak MB':>9}")
     for name, r in results.items():
         print(f"{name:<16}{r['wall_seconds']:>9}{r['mb_per_s']:>8}{r['peak_memory_mb']:>9}")
-    print(f"2 workers / 1: {report['speedup_2_workers']}; records equal; load average before "
+    print(f"2 workers / 1: {report['speedup_2_workers']}; gzip, reshuffled / not: "
+          f"{report['speedup_reshuffle_gzip_1x']}; records equal; load average before "
           f"{' '.join(load_before)}, after {' '.join(report['load_average_after'])}; report: {out}")
 
 

@@ -324,3 +324,11 @@ def test_beam_logs_the_dataflow_job_id_and_console_url(tmp_path):
     # apiclient logs "Created job with id: [...]" and the console URL at INFO; the root logger stays at WARNING.
     assert logging.getLogger("apache_beam.runners.dataflow.internal.apiclient").isEnabledFor(logging.INFO)
     assert not logging.getLogger("apache_beam.runners.portability").isEnabledFor(logging.INFO)
+
+
+def test_reshuffled_records_come_out_the_same(tmp_path):
+    done = run_fixtures(tmp_path, "--reshuffle_records", *IN_PROCESS)
+    assert done.returncode == 0, done.stderr
+    assert read_output(tmp_path, "clean") == EXPECTED_CLEAN
+    assert read_output(tmp_path, "rejected") == EXPECTED_REJECTED
+    assert json.loads((tmp_path / "summary.json").read_text())["files"] == {"read": 4, "not_reconciled": []}
