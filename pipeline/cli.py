@@ -1,4 +1,4 @@
-"""Command line: ``python -m pipeline run|eval|rules test|rules list``.
+"""Command line: ``python -m pipeline run|eval|mine|rules test|rules list``.
 
 The job's flags are defined once, in :func:`add_job_options`: it feeds the ``run`` and ``eval`` parsers, the
 job's :class:`JobOptions` (so runners show them as pipeline options) and the Flex Template metadata. Any
@@ -35,6 +35,7 @@ from pipeline.job import (
     run_job,
     write_atomically,
 )
+from pipeline.mine.command import MineConfigError, add_mine_options, run_mine
 from pipeline.normalize import NormalizeOptions
 from pipeline.pages import HTML_MODES
 from pipeline.readers import DEFAULT_MAX_DOC_BYTES, FORMATS, JsonlFields, ReadOptions
@@ -204,6 +205,10 @@ def build_parser() -> argparse.ArgumentParser:
                                                         "benchmark's ground truth: one JSON {id: {articleBody}}")
     evaluate.add_argument("--kinds", help="JSON {id: [cruft kinds]} to score per kind (default: kinds.json beside --gold)")
 
+    mine = commands.add_parser("mine", allow_abbrev=False, epilog=beam_note,
+                               help="mine a corpus for each site's repeated lines and draft rule files for them")
+    add_mine_options(mine)
+
     rules = commands.add_parser("rules", help="work with rule files")
     rules_commands = rules.add_subparsers(dest="rules_command", required=True)
     for name, help in (("test", "load rule files and run their examples and look-alikes"),
@@ -357,7 +362,7 @@ def main(argv: list[str] | None = None, launch_only: bool = False) -> int:
     args, extra = parser.parse_known_args(argv)
     if args.command == "rules" and extra:
         parser.error(f"unrecognized arguments: {' '.join(extra)}")
-    if args.command in ("run", "eval") and (unknown := unknown_flags(extra)):
+    if args.command in ("run", "eval", "mine") and (unknown := unknown_flags(extra)):
         parser.error(f"unrecognized arguments: {' '.join(unknown)} (neither a job flag nor a Beam pipeline option)")
     logging.basicConfig(level=logging.WARNING, force=True)
     # Beam's Dataflow client logs the job's id and console URL at INFO.
@@ -367,11 +372,13 @@ def main(argv: list[str] | None = None, launch_only: bool = False) -> int:
             return _rules_list(args) if args.rules_command == "list" else _rules_test(args)
         if args.command == "run":
             return _run(args, extra, launch_only)
+        if args.command == "mine":
+            return run_mine(args, extra)
         return _eval(args, extra)
     except RuleError as error:
         for problem in error.problems:
             print(f"error: {problem}", file=sys.stderr)
         return 2
-    except (ConfigError, OutputError) as error:
+    except (ConfigError, OutputError, MineConfigError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2

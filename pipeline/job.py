@@ -16,6 +16,7 @@ from importlib.metadata import version
 
 import apache_beam as beam
 from apache_beam.io.filesystems import FileSystems
+from apache_beam.metrics.metric import MetricsFilter
 from apache_beam.options.pipeline_options import PipelineOptions
 from apache_beam.runners.runner import PipelineResult
 
@@ -36,6 +37,7 @@ from pipeline.transforms import (
     FILE_COUNTS,
     HEADLINE_REPEATS,
     MASS_REMOVAL,
+    NAMESPACE,
     RECORDS,
     REJECTED,
     STATS,
@@ -191,6 +193,16 @@ def prepare_output_dir(output_dir: str, overwrite: bool, input_pattern: str) -> 
         FileSystems.delete([probe])
     except Exception as error:
         raise OutputError(f"--output {output_dir} cannot be written: {error}") from None
+
+
+def counter_totals(result: PipelineResult) -> dict[str, int]:
+    """Our counters summed over steps, committed values where the runner has them (``mine`` reports from them;
+    the job's own summary does not need them)."""
+    totals: dict[str, int] = {}
+    for counter in result.metrics().query(MetricsFilter().with_namespace(NAMESPACE))["counters"]:
+        value = counter.committed if counter.committed is not None else counter.attempted
+        totals[counter.key.metric.name] = totals.get(counter.key.metric.name, 0) + (value or 0)
+    return totals
 
 
 def summarize(counters: dict[str, int], rules: Sequence[Rule], files: dict) -> dict:

@@ -1,0 +1,127 @@
+"""``python -m pipeline mine``: its options, checked before any data is read, and the run."""
+
+from __future__ import annotations
+
+import argparse
+import json
+
+from apache_beam.io.filesystems import FileSystems
+from apache_beam.options.pipeline_options import PipelineOptions
+
+from pipeline.budget import DEFAULT_TIME_BUDGET_SECONDS
+from pipeline.clean import CleanOptions
+from pipeline.job import counter_totals
+from pipeline.mine.draft import REPORT_SUFFIX
+from pipeline.mine.tally import BY_SITE, MineOptions
+from pipeline.mine.transforms import DOCS_MINED, DOCS_WITHOUT_SITE, SUMMARY_FILE, MineConfig, build_mine_pipeline
+from pipeline.pages import HTML_MODES
+from pipeline.readers import DEFAULT_MAX_DOC_BYTES, FORMATS, JsonlFields, ReadOptions
+from pipeline.rules import example_failures
+from pipeline.rules.files import bundled_rules_dir, load_rules
+from pipeline.transforms import DOCS_READ, DOCS_REJECTED
+
+DRAFT_PATTERNS = ("*.toml", "*" + REPORT_SUFFIX, SUMMARY_FILE)
+
+
+class MineConfigError(Exception):
+    """A problem with the mining run's options, found before any data is read."""
+
+
+def add_mine_options(parser: argparse.ArgumentParser) -> None:
+    # The option types are the job's own; imported here because pipeline.cli registers this command.
+    from pipeline.cli import boolean, path_list, positive_float, positive_int, share
+
+    def flag(name: str, help: str) -> None:
+        parser.add_argument(name, type=boolean, nargs="?", const=True, default=False, metavar="true|false", help=help)
+
+    parser.add_argument("--input", required=True, help="glob of input files on any Beam filesystem, as for run")
+    parser.add_argument("--output", required=True, help="DRAFT_DIR: one SITE.toml and SITE.report.md per site, "
+                                                        f"and {SUMMARY_FILE}")
+    parser.add_argument("--by", default=BY_SITE, metavar="site|FIELD",
+                        help="group pages by URL host (site, the default) or by a JSONL field such as source")
+    parser.add_argument("--min_docs", type=positive_int, default=MineOptions.min_docs, metavar="N",
+                        help=f"a line must be on at least N pages of a site (default {MineOptions.min_docs})")
+    parser.add_argument("--min_share", type=share, default=MineOptions.min_share, metavar="S",
+                        help=f"... and on at least this share of them (default {MineOptions.min_share})")
+    parser.add_argument("--max_sites", type=positive_int, default=MineOptions.max_sites, metavar="K",
+                        help="cross-site test: a line on the pages of K sites or more is left out as wire copy "
+                             f"or a common quote (default {MineOptions.max_sites})")
+    parser.add_argument("--rules", action="extend", type=path_list, default=[], metavar="PATH[,PATH...]",
+                        help="rules run before mining, after the bundled ones, as for run")
+    flag("--no_bundled_rules", "use only the --rules given, not the bundled rules")
+    flag("--overwrite", "replace a previous mining run's drafts in --output")
+    parser.add_argument("--input_format", choices=FORMATS, default="auto", help="as for run")
+    parser.add_argument("--html_mode", choices=HTML_MODES, default="article", help="as for run")
+    parser.add_argument("--text_field", default="text", help="as for run")
+    parser.add_argument("--id_field", default="id", help="as for run")
+    parser.add_argument("--url_field", default="url", help="as for run")
+    parser.add_argument("--title_field", default="title", help="as for run")
+    flag("--no_headline_line", "as for run")
+    parser.add_argument("--time_budget", type=positive_float, default=DEFAULT_TIME_BUDGET_SECONDS,
+                        metavar="SECONDS", help="as for run")
+    parser.add_argument("--max_doc_bytes", type=positive_int, default=DEFAULT_MAX_DOC_BYTES, metavar="BYTES",
+                        help="as for run")
+
+
+def mine_config(args) -> MineConfig:
+    """Everything the run needs, checked; raises before any data is read."""
+    try:
+        options = MineOptions(by=args.by, min_docs=args.min_docs, min_share=args.min_share, max_sites=args.max_sites)
+    except ValueError as error:
+        raise MineConfigError(f"bad option: {error}") from None
+    if args.no_bundled_rules and not args.rules:
+        raise MineConfigError("--no_bundled_rules leaves no rules: name rule files or folders with --rules")
+    rules = load_rules(([] if args.no_bundled_rules else [bundled_rules_dir()]) + args.rules)
+    failures = example_failures(rules, args.time_budget)
+    if failures:
+        raise MineConfigError("rule examples failed, nothing was read:\n" + "\n".join(failures))
+    if not FileSystems.match([args.input])[0].metadata_list:
+        raise MineConfigError(f"--input {args.input} matches no files")
+    return MineConfig(
+        input_pattern=args.input, output_dir=args.output, rules=rules, input_format=args.input_format,
+        read=ReadOptions(fields=JsonlFields(text=args.text_field, id=args.id_field, url=args.url_field,
+                                            title=args.title_field),
+                         max_doc_bytes=args.max_doc_bytes, html_mode=args.html_mode),
+        clean=CleanOptions(time_budget=args.time_budget, first_line_is_headline=not args.no_headline_line),
+        mine=options)
+
+
+def prepare_draft_dir(output_dir: str, overwrite: bool) -> None:
+    """Refuse a folder with a previous run's drafts (or delete them with ``overwrite``); make sure it exists."""
+    previous = [m.path for r in FileSystems.match([FileSystems.join(output_dir, p) for p in DRAFT_PATTERNS])
+                for m in r.metadata_list]
+    if previous and not overwrite:
+        raise MineConfigError(f"--output {output_dir} already holds drafts ({len(previous)} files, e.g. "
+                              f"{previous[0]}); pass --overwrite to replace them, or choose another folder")
+    if previous:
+        FileSystems.delete(previous)
+    try:
+        FileSystems.mkdirs(output_dir)
+    except OSError:
+        pass   # it exists; writing the drafts says whether it can be written
+
+
+def run_mine(args, beam_args: list[str]) -> int:
+    config = mine_config(args)
+    prepare_draft_dir(args.output, args.overwrite)
+    result = build_mine_pipeline(config, PipelineOptions(beam_args)).run()
+    result.wait_until_finish()
+    counters = counter_totals(result)
+    # Every page read is accounted for: rejected by the cleaning, without a group, or mined.
+    print(f"documents: {counters.get(DOCS_READ, 0)} read, {counters.get(DOCS_REJECTED, 0)} rejected, "
+          f"{counters.get(DOCS_WITHOUT_SITE, 0)} without a {'URL' if args.by == BY_SITE else args.by} (not mined), "
+          f"{counters.get(DOCS_MINED, 0)} mined")
+    summary_path = FileSystems.join(args.output, SUMMARY_FILE)
+    if not FileSystems.exists(summary_path):   # no site had a repeated line: nothing reached the writer
+        with FileSystems.create(summary_path) as out:
+            out.write(b"[]\n")
+    with FileSystems.open(summary_path) as stream:
+        summary = json.loads(stream.read().decode("utf-8"))
+    for entry in summary:
+        written = entry["rule_file"] or entry.get("not_written") or "no rule"
+        print(f"{entry['site']}: {entry['rules']} rule(s) ({written})")
+    print(f"{sum(e['rules'] for e in summary)} rules for {sum(1 for e in summary if e['rules'])} of "
+          f"{len(summary)} sites with repeated lines; review the reports, then 'python -m pipeline rules test "
+          f"{args.output}'")
+    print(f"output: {args.output}")
+    return 0
