@@ -45,6 +45,7 @@ import gzip
 import json
 import os
 import platform
+import resource
 import shutil
 import subprocess
 import sys
@@ -148,9 +149,9 @@ def compare_workers(corpus: Path, work: Path, out: Path) -> None:
         "records_equal": True,
     }
     out.write_text(json.dumps(report, indent=2) + "\n")
-    print(f"{'measure':<16}{'seconds':>9}{'MB/s':>8}{'peak MB':>9}")
+    print(f"{'measure':<22}{'seconds':>9}{'CPU s':>8}{'MB/s':>8}{'peak MB':>9}")
     for name, r in results.items():
-        print(f"{name:<16}{r['wall_seconds']:>9}{r['mb_per_s']:>8}{r['peak_memory_mb']:>9}")
+        print(f"{name:<22}{r['wall_seconds']:>9}{r['cpu_seconds']:>8}{r['mb_per_s']:>8}{r['peak_memory_mb']:>9}")
     print(f"2 workers / 1: {report['speedup_2_workers']}; gzip, reshuffled / not: "
           f"{report['speedup_reshuffle_gzip_1x']}; records equal; load average before "
           f"{' '.join(load_before)}, after {' '.join(report['load_average_after'])}; report: {out}")
@@ -307,16 +308,21 @@ def measure(command: list[str]) -> dict:
             time.sleep(0.05)
 
     sampler = threading.Thread(target=sample)
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     sampler.start()
     stdout, stderr = process.communicate()
     wall = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
     done.set()
     sampler.join()
     if process.returncode != 0:
         raise RuntimeError(f"{' '.join(command)} failed:\n{stderr[-3000:]}")
     printed = [line for line in stdout.splitlines() if line.startswith("{")]
-    return {"wall_seconds": round(wall, 2), "peak_memory_mb": round(peak / 1e6, 1),
+    # CPU time of the process and every descendant it waited for (Beam's worker processes included): against
+    # wall time it tells a run that had no free core from one that did not use it.
+    cpu = after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
+    return {"wall_seconds": round(wall, 2), "cpu_seconds": round(cpu, 2), "peak_memory_mb": round(peak / 1e6, 1),
             **(json.loads(printed[-1]) if printed else {})}
 
 
