@@ -17,6 +17,21 @@ new ids until the size is reached, in 8 files), then measures, each in its own p
 With --profile it only runs the core under cProfile on the same input and prints the time
 spent in each step of the cleaning (cumulative, so nested rows are part of their parent).
 
+With --workers it only compares one and two worker processes on ONE file (what splittable reading is for):
+
+    python bench/benchmark.py --corpus ../shared/corpus --workers [--out bench/workers.json]
+
+  workers_1x_1, workers_1x_2   `python -m pipeline run` on one JSONL file holding every distinct scraped article
+                               once (about 36 MB of text), --direct_running_mode=multi_processing with
+                               --direct_num_workers=1, then 2
+  workers_4x_1, workers_4x_2   the same on one file of 4x that (new ids)
+  gzip_1x_2, gzip_1x_2_reshuffle
+                               the 1x file gzipped (one worker reads it whole), two workers, without and with
+                               --reshuffle_records
+
+and checks that each pair wrote the same clean, rejected and per-file records. It prints the load average
+(/proc/loadavg) before and after: on a shared machine the ratio means little without it.
+
 MB/s counts the UTF-8 bytes of the articles' text per wall-clock second of the whole process,
 start-up included (what a user waits for); core and ftfy also report their loop alone. Peak
 memory is the largest total resident memory of the process and all its children, sampled
@@ -26,9 +41,11 @@ every 50 ms from /proc (Linux only).
 from __future__ import annotations
 
 import argparse
+import gzip
 import json
 import os
 import platform
+import resource
 import shutil
 import subprocess
 import sys
@@ -62,6 +79,82 @@ def build_input(corpus: Path, size_mb: float, folder: Path) -> tuple[int, int]:
     for out in outs:
         out.close()
     return documents, text_bytes
+
+
+def build_single_file(corpus: Path, copies: int, path: Path) -> tuple[int, int]:
+    """Every distinct article of the scraped corpora (by text) in one JSONL file, ``copies`` times with new ids;
+    return (documents, text bytes)."""
+    seen: set[str] = set()
+    distinct = []
+    for source in SOURCES:
+        for line in (corpus / source / "articles.jsonl").read_text(encoding="utf-8").splitlines():
+            record = json.loads(line)
+            if record["text"] not in seen:
+                seen.add(record["text"])
+                distinct.append(record)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("w", encoding="utf-8") as out:
+        for copy in range(copies):
+            for record in distinct:
+                out.write(json.dumps({**record, "id": f"{record['id']}#{copy}"}, ensure_ascii=False) + "\n")
+    return len(distinct) * copies, copies * sum(len(record["text"].encode("utf-8")) for record in distinct)
+
+
+def _records(output: Path) -> dict[str, list[str]]:
+    """A run's clean, rejected and per-file records, each as its JSON line, sorted (Beam's order is undefined)."""
+    return {kind: sorted(line for shard in output.glob(f"{kind}-*.jsonl")
+                         for line in shard.read_text(encoding="utf-8").split("\n") if line)
+            for kind in ("clean", "rejected", "files")}
+
+
+def compare_workers(corpus: Path, work: Path, out: Path) -> None:
+    """One and two worker processes on one file, at 1x and 4x; see the module's docstring."""
+    run = [sys.executable, "-m", "pipeline", "run", "--runner=FnApiRunner", "--overwrite",
+           "--direct_running_mode=multi_processing"]
+    load_before = Path("/proc/loadavg").read_text().split()[:3]
+    results, sizes = {}, {}
+    for scale in (1, 4):
+        path = work / f"one-file-{scale}x" / "articles.jsonl"
+        sizes[scale] = build_single_file(corpus, scale, path)
+        for workers in (1, 2):
+            name = f"workers_{scale}x_{workers}"
+            result = measure([*run, f"--direct_num_workers={workers}", "--input", str(path),
+                              "--output", str(work / name)])
+            result["mb_per_s"] = round(sizes[scale][1] / 1e6 / result["wall_seconds"], 2)
+            results[name] = result
+            print(f"{name}: {result}", file=sys.stderr)
+        if _records(work / f"workers_{scale}x_1") != _records(work / f"workers_{scale}x_2"):
+            raise RuntimeError(f"one and two workers wrote different records at {scale}x")
+    # A compressed file cannot be split: one worker reads it, and --reshuffle_records spreads its cleaning.
+    packed = work / "one-file-1x-gz" / "articles.jsonl.gz"
+    packed.parent.mkdir(parents=True, exist_ok=True)
+    packed.write_bytes(gzip.compress((work / "one-file-1x" / "articles.jsonl").read_bytes(), compresslevel=1))
+    for name, extra in (("gzip_1x_2", []), ("gzip_1x_2_reshuffle", ["--reshuffle_records"])):
+        result = measure([*run, "--direct_num_workers=2", *extra, "--input", str(packed), "--output", str(work / name)])
+        result["mb_per_s"] = round(sizes[1][1] / 1e6 / result["wall_seconds"], 2)
+        results[name] = result
+        print(f"{name}: {result}", file=sys.stderr)
+    if _records(work / "gzip_1x_2") != _records(work / "gzip_1x_2_reshuffle"):
+        raise RuntimeError("--reshuffle_records changed the records")
+    report = {
+        "machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform()},
+        "load_average_before": load_before, "load_average_after": Path("/proc/loadavg").read_text().split()[:3],
+        "input": {f"{scale}x": {"documents": d, "text_mb": round(b / 1e6, 1), "file_mb": round(
+            (work / f"one-file-{scale}x" / "articles.jsonl").stat().st_size / 1e6, 1)} for scale, (d, b) in sizes.items()},
+        "results": results,
+        "speedup_2_workers": {f"{scale}x": round(results[f"workers_{scale}x_1"]["wall_seconds"]
+                                                 / results[f"workers_{scale}x_2"]["wall_seconds"], 2) for scale in (1, 4)},
+        "speedup_reshuffle_gzip_1x": round(results["gzip_1x_2"]["wall_seconds"]
+                                           / results["gzip_1x_2_reshuffle"]["wall_seconds"], 2),
+        "records_equal": True,
+    }
+    out.write_text(json.dumps(report, indent=2) + "\n")
+    print(f"{'measure':<22}{'seconds':>9}{'CPU s':>8}{'MB/s':>8}{'peak MB':>9}")
+    for name, r in results.items():
+        print(f"{name:<22}{r['wall_seconds']:>9}{r['cpu_seconds']:>8}{r['mb_per_s']:>8}{r['peak_memory_mb']:>9}")
+    print(f"2 workers / 1: {report['speedup_2_workers']}; gzip, reshuffled / not: "
+          f"{report['speedup_reshuffle_gzip_1x']}; records equal; load average before "
+          f"{' '.join(load_before)}, after {' '.join(report['load_average_after'])}; report: {out}")
 
 
 def _texts(folder: Path) -> list[dict]:
@@ -215,16 +308,21 @@ def measure(command: list[str]) -> dict:
             time.sleep(0.05)
 
     sampler = threading.Thread(target=sample)
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     sampler.start()
     stdout, stderr = process.communicate()
     wall = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
     done.set()
     sampler.join()
     if process.returncode != 0:
         raise RuntimeError(f"{' '.join(command)} failed:\n{stderr[-3000:]}")
     printed = [line for line in stdout.splitlines() if line.startswith("{")]
-    return {"wall_seconds": round(wall, 2), "peak_memory_mb": round(peak / 1e6, 1),
+    # CPU time of the process and every descendant it waited for (Beam's worker processes included): against
+    # wall time it tells a run that had no free core from one that did not use it.
+    cpu = after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
+    return {"wall_seconds": round(wall, 2), "cpu_seconds": round(cpu, 2), "peak_memory_mb": round(peak / 1e6, 1),
             **(json.loads(printed[-1]) if printed else {})}
 
 
@@ -232,9 +330,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--corpus", type=Path, help="the corpus folder (../shared/corpus); required")
     parser.add_argument("--size_mb", type=float, default=40, help="article text to clean, in MB (default 40)")
-    parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results.json")
+    parser.add_argument("--out", type=Path, help="the report (default bench/results.json)")
     parser.add_argument("--work", type=Path, help="scratch folder (default: a new temporary one)")
     parser.add_argument("--profile", action="store_true", help="only profile the core, step by step")
+    parser.add_argument("--workers", action="store_true",
+                        help="only compare one and two worker processes on one file (default --out bench/workers.json)")
     parser.add_argument("--child", help=argparse.SUPPRESS)
     parser.add_argument("--input", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -245,6 +345,10 @@ def main() -> None:
         parser.error("--corpus must name the corpus folder (../shared/corpus)")
 
     work = args.work or Path(tempfile.mkdtemp(prefix="newsclean-bench-"))
+    if args.workers:
+        compare_workers(args.corpus, work, args.out or ROOT / "bench" / "workers.json")
+        return
+    args.out = args.out or ROOT / "bench" / "results.json"
     if args.profile:
         build_input(args.corpus, args.size_mb, work / "input-1x")
         child("profile", work / "input-1x", work)

@@ -1,7 +1,9 @@
 """Command line: ``python -m pipeline run|eval|mine|audit|explain|report|rules test|rules list``.
 
-Flags this parser does not know go to Beam's PipelineOptions, so any runner
-option (``--runner``, ``--direct_num_workers``, ``--project``...) passes through.
+The job's flags are defined once, in :func:`add_job_options`: it feeds the ``run`` and ``eval`` parsers, the
+job's :class:`JobOptions` (so runners show them as pipeline options) and the Flex Template metadata. Any
+other flag must be a Beam option (``--runner``, ``--direct_num_workers``, ``--project``...); one that is
+not is an error, before anything is read.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from pathlib import Path
 
 from apache_beam.io.filesystem import CompressionTypes
 from apache_beam.io.filesystems import FileSystems
-from apache_beam.options.pipeline_options import PipelineOptions
+from apache_beam.options.pipeline_options import PipelineOptions, StandardOptions
 
 from pipeline import explain, report
 from pipeline.audit import DEFAULT_MIN_DOCS, Document, audit, compare_dict, corpus_names, format_comparison, site_of
@@ -94,8 +96,10 @@ def path_list(value: str) -> list[str]:
     return [path for path in value.split(",") if path]
 
 
-def add_job_options(parser: argparse.ArgumentParser, output_help: str, output_required: bool) -> None:
-    parser.add_argument("--input", required=True, help="glob of input files on any Beam filesystem; .gz works")
+def add_job_options(parser: argparse.ArgumentParser, output_help: str, output_required: bool,
+                    input_required: bool = True) -> None:
+    """Every flag of the job, the one place a new one is added (see the README's Layout)."""
+    parser.add_argument("--input", required=input_required, help="glob of input files on any Beam filesystem; .gz works")
     parser.add_argument("--output", required=output_required, help=output_help)
     parser.add_argument("--rules", action="extend", type=path_list, default=[], metavar="PATH[,PATH...]",
                         help="rule files or folders (local or in a bucket), added after the bundled rules; "
@@ -143,15 +147,62 @@ def add_job_options(parser: argparse.ArgumentParser, output_help: str, output_re
     parser.add_argument("--dedup_threshold", type=share, default=DEFAULT_THRESHOLD, metavar="JACCARD",
                         help=f"near mode: estimated Jaccard similarity from which two articles are duplicates "
                              f"(default {DEFAULT_THRESHOLD})")
+    _add_flag(parser, "--reshuffle_records",
+              "redistribute the records after reading, so that the cleaning of a file one worker reads whole "
+              "(compressed JSONL, Parquet, WARC) spreads over all workers (costs a shuffle of the records)")
+
+
+class JobOptions(PipelineOptions):
+    """The job's flags as Beam pipeline options: in the job's PipelineOptions, so a runner shows them (Dataflow's
+    job options panel) with Beam's own. None is required here: a PipelineOptions of any flags parses every
+    registered options class, so the job's required flags are checked by the command line instead."""
+
+    @classmethod
+    def _add_argparse_args(cls, parser):
+        add_job_options(parser, RUN_OUTPUT_HELP, output_required=False, input_required=False)
+
+
+def job_option_names() -> list[str]:
+    """The destinations (``dedup``, ``max_doc_bytes``...) of every job flag."""
+    parser = argparse.ArgumentParser(add_help=False)
+    JobOptions._add_argparse_args(parser)
+    return [action.dest for action in parser._actions]
+
+
+def unknown_flags(flags: list[str]) -> list[str]:
+    """What in ``flags`` no options class of Beam's (nor :class:`JobOptions`) defines, parsed by the parser Beam
+    itself builds; Beam would only log "Discarding unparseable args" and run with defaults."""
+    parsers: list[argparse.ArgumentParser] = []
+    PipelineOptions([]).get_all_options(add_extra_args_fn=parsers.append)
+    return parsers[0].parse_known_args(flags)[1]
+
+
+def pipeline_options(args, beam_flags: list[str]) -> PipelineOptions:
+    """Beam's options from its flags, with the job's own as parsed (so they show where a runner shows options)."""
+    return PipelineOptions(beam_flags, **{name: getattr(args, name) for name in job_option_names()})
+
+
+# Runners whose job runs in this process or beside it: `run` waits for them; for any other, only with --wait.
+LOCAL_RUNNERS = {None, "DirectRunner", "SwitchingDirectRunner", "BundleBasedDirectRunner", "FnApiRunner", "PrismRunner"}
+
+
+def runs_locally(options: PipelineOptions) -> bool:
+    runner = options.view_as(StandardOptions).runner
+    if runner == "PortableRunner":
+        return options.get_all_options().get("job_endpoint") == "embed"
+    return runner in LOCAL_RUNNERS
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m pipeline", allow_abbrev=False, description=__doc__.split("\n")[0])
     commands = parser.add_subparsers(dest="command", required=True)
-    beam_note = "Any other --flag is passed to Beam's PipelineOptions."
+    beam_note = "Any other --flag must be one of Beam's pipeline options."
 
     run = commands.add_parser("run", allow_abbrev=False, help="clean articles into JSONL", epilog=beam_note)
     add_job_options(run, RUN_OUTPUT_HELP, output_required=True)
+    # A flag of the launch, not of the job: not in JobOptions nor in the Flex Template, whose launcher never waits.
+    _add_flag(run, "--wait", "wait for a job on a remote runner (Dataflow) to finish and print its summary; "
+                             "local runners are always waited for")
 
     evaluate = commands.add_parser("eval", allow_abbrev=False, epilog=beam_note,
                                    help="run the job on raw articles and score it against gold answers")
@@ -225,13 +276,22 @@ def _job_config(args) -> JobConfig:
         compression=args.compression,
         num_shards=args.num_shards or 0,   # 0: the runner decides
         dedup=DedupOptions(mode=args.dedup, threshold=args.dedup_threshold),
+        reshuffle_records=args.reshuffle_records,
     )
 
 
-def _run(args, beam_args: list[str]) -> int:
+def _run(args, beam_args: list[str], launch_only: bool = False) -> int:
+    """Run the job; wait for it on a local runner or with --wait, unless ``launch_only`` (the Flex Template)."""
     config = _job_config(args)
+    options = pipeline_options(args, beam_args)
     prepare_output_dir(args.output, args.overwrite, args.input)
-    summary = run_job(config, PipelineOptions(beam_args))
+    wait = not launch_only and (args.wait or runs_locally(options))
+    result, summary = run_job(config, options, wait=wait)
+    if summary is None:
+        job_id = getattr(result, "job_id", None)
+        print(f"job submitted{f' (id {job_id()})' if callable(job_id) and job_id() else ''}; it writes "
+              f"{FileSystems.join(args.output, 'summary.json')} when it finishes")
+        return 0
     print(format_summary(summary))
     print(f"output: {args.output}")
     return 0
@@ -268,8 +328,9 @@ def _eval(args, beam_args: list[str]) -> int:
         gold, kinds = [record for path in gold_files for record in JsonlWriter.read(path)], _kinds(args)
     args.output = args.output or tempfile.mkdtemp(prefix="newsclean-eval-")
     config = _job_config(args)
+    options = pipeline_options(args, beam_args)
     prepare_output_dir(args.output, args.overwrite, args.input)
-    run_job(config, PipelineOptions(beam_args))
+    run_job(config, options, wait=True)
     outputs = {record["id"]: record for record in read_output(args.output, CLEAN, args.output_format)}
     if truth is not None:
         report = score_bodies({page_id: record["text"] for page_id, record in outputs.items()}, truth)
@@ -343,17 +404,24 @@ def _rules_list(args) -> int:
     return 0
 
 
-def main(argv: list[str] | None = None) -> int:
+def main(argv: list[str] | None = None, launch_only: bool = False) -> int:
+    """The command line; ``launch_only``: submit the job and return, never wait (the Flex Template launcher)."""
     parser = build_parser()
     args, extra = parser.parse_known_args(argv)
     if args.command in ("rules", "explain", "report") and extra:
         parser.error(f"unrecognized arguments: {' '.join(extra)}")
+    if args.command in ("run", "eval", "mine") and (unknown := unknown_flags(extra)):
+        parser.error(f"unrecognized arguments: {' '.join(unknown)} (neither a job flag nor a Beam pipeline option)")
     logging.basicConfig(level=logging.WARNING, force=True)
-    commands = {"run": _run, "eval": _eval, "mine": run_mine, "audit": _audit,
+    # Beam's Dataflow client logs the job's id and console URL at INFO.
+    logging.getLogger("apache_beam.runners.dataflow").setLevel(logging.INFO)
+    commands = {"eval": _eval, "mine": run_mine, "audit": _audit,
                 "explain": lambda args, _: explain.main(args), "report": lambda args, _: report.main(args)}
     try:
         if args.command == "rules":
             return _rules_list(args) if args.rules_command == "list" else _rules_test(args)
+        if args.command == "run":
+            return _run(args, extra, launch_only)
         return commands[args.command](args, extra)
     except RuleError as error:
         for problem in error.problems:

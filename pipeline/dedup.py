@@ -22,7 +22,6 @@ from dataclasses import dataclass
 
 import numpy as np
 import regex
-from datasketch import MinHash, MinHashLSH
 
 from pipeline.records import CleanArticle
 
@@ -75,6 +74,10 @@ class Signer:
     """MinHash signatures and band keys; build once per worker (the permutations cost more than a document)."""
 
     def __init__(self, threshold: float, num_perm: int = NUM_PERM):
+        # Imported here, not with the module: datasketch imports scipy (about 0.5 s), and every process of a job
+        # imports this module (the launcher, and each worker to unpickle a Duplicate), with --dedup off too.
+        from datasketch import MinHash, MinHashLSH
+        self.minhash = MinHash
         self.num_perm = num_perm
         self.permutations = MinHash(num_perm=num_perm, seed=SEED, scheme=SCHEME).permutations
         # datasketch picks the bands and rows that minimise false positives plus false negatives at the threshold.
@@ -82,7 +85,7 @@ class Signer:
         self.bands, self.rows = lsh.b, lsh.r
 
     def signature(self, text: str) -> bytes:
-        minhash = MinHash(num_perm=self.num_perm, seed=SEED, permutations=self.permutations, scheme=SCHEME)
+        minhash = self.minhash(num_perm=self.num_perm, seed=SEED, permutations=self.permutations, scheme=SCHEME)
         minhash.update_batch(sorted(shingles(text)))
         return minhash.hashvalues.tobytes()
 

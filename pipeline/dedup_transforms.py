@@ -33,6 +33,11 @@ def duplicate_counter(match: str) -> str:
     return f"{DOCS_DUPLICATE}.{match}"
 
 
+def duplicate_counts(duplicate: Duplicate) -> dict[str, int]:
+    """A duplicate's share of the job's totals (``transforms.STATS``), as its Beam counters count it."""
+    return {DOCS_DUPLICATE: 1, duplicate_counter(duplicate.match): 1}
+
+
 class _Counted(beam.DoFn):
     def setup(self):
         self.duplicates = Metrics.counter(NAMESPACE, DOCS_DUPLICATE)

@@ -1,7 +1,8 @@
 """Dataflow Flex Template: the launcher's entry point and the template's metadata.
 
 The launcher image runs this file with every template parameter as --name=value,
-which is exactly ``python -m pipeline run`` (see deploy/Dockerfile). The metadata
+which is exactly ``python -m pipeline run``, except that it submits the job and returns
+without waiting (the job writes its own summary.json; see deploy/Dockerfile). The metadata
 is generated from the command line's own parser, so the two cannot drift:
 
     python -m pipeline.flex_template metadata > deploy/metadata.json
@@ -62,7 +63,7 @@ def main(argv: list[str]) -> int:
     if argv[:1] == ["metadata"]:
         print(json.dumps(metadata(), indent=2, ensure_ascii=False))
         return 0
-    return cli.main(["run", *argv])
+    return cli.main(["run", *argv], launch_only=True)
 
 
 if __name__ == "__main__":

@@ -1,20 +1,28 @@
-"""Build the cleaning pipeline from plain arguments, run it, and summarise it from its metrics."""
+"""Build the cleaning pipeline from plain arguments and run it; the pipeline writes its own summary, last.
+
+The summary is computed inside the job (its counts summed by the pipeline, written after every shard is
+final), so a launcher can submit the job and return: nothing is left to do when it ends, and no runner's
+metrics are needed.
+"""
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
+from importlib.metadata import version
 
 import apache_beam as beam
 from apache_beam.io.filesystems import FileSystems
 from apache_beam.metrics.metric import MetricsFilter
 from apache_beam.options.pipeline_options import PipelineOptions
+from apache_beam.runners.runner import PipelineResult
 
 from pipeline.clean import CleanOptions
 from pipeline.dedup import DedupOptions, Duplicate
-from pipeline.dedup_transforms import DOCS_DUPLICATE, DUPLICATES, Deduplicate, duplicate_counter
+from pipeline.dedup_transforms import DOCS_DUPLICATE, DUPLICATES, Deduplicate, duplicate_counter, duplicate_counts
 from pipeline.ledger import LedgerEntry
 from pipeline.readers import ReadOptions
 from pipeline.records import CleanArticle, FileTally, Rejection
@@ -34,10 +42,13 @@ from pipeline.transforms import (
     RECORDS,
     REJECTED,
     REMOVED,
+    STATS,
     CleanArticles,
     CountDuplicateIds,
+    FilesReconciled,
     ReadArticles,
     ReconcileFiles,
+    SumCounts,
     moved_to_duplicates,
     rejected_counter,
     rule_docs_counter,
@@ -75,31 +86,83 @@ class JobConfig:
     compression: str = "none"
     num_shards: int = 0   # 0: the runner decides
     dedup: DedupOptions = field(default_factory=DedupOptions)
+    # Redistribute the records after reading (a Reshuffle): for files one worker reads whole (compressed
+    # JSONL, Parquet, WARC), whose cleaning then still spreads over the workers.
+    reshuffle_records: bool = False
+
+
+def rule_set(rules: Sequence[Rule]) -> dict:
+    """The rules a run used: their names in the order they ran and a SHA-256 of their definitions (patterns,
+    flags, scopes, examples; not the folder they were read from), so two runs can be told apart by rules."""
+    definitions = [{key: value for key, value in asdict(rule).items() if key != "file"} for rule in rules]
+    digest = hashlib.sha256(json.dumps(definitions, sort_keys=True, ensure_ascii=False).encode("utf-8")).hexdigest()
+    return {"names": [rule.name for rule in rules], "sha256": digest}
+
+
+def provenance(config: JobConfig, options: PipelineOptions) -> dict:
+    """What produced a run's outputs: the input, every option that differs from its default (the job's and
+    Beam's), the rule set and this package's version."""
+    return {
+        "input": config.input_pattern,
+        "options": options.get_all_options(drop_default=True, retain_unknown_options=True),
+        "rules": rule_set(config.rules),
+        "version": version("newsclean"),
+    }
+
+
+class _WriteSummaryFn(beam.DoFn):
+    """The job's last step: summary.json from the counts it summed and the per-file reconciliation. Its side
+    inputs are every writer's finished shards, so it runs when all of them are final."""
+
+    def __init__(self, rules: Sequence[Rule], output_dir: str, provenance: dict):
+        self.rules = list(rules)
+        self.output_dir = output_dir
+        self.provenance = provenance
+
+    def process(self, counts: dict[str, int], files: dict, *written):
+        summary = {**summarize(counts, self.rules, files), "provenance": self.provenance}
+        write_summary(summary, self.output_dir)
+        yield summary
 
 
 def build_pipeline(config: JobConfig, options: PipelineOptions) -> beam.Pipeline:
     """Read articles, clean them, set duplicates apart, write clean, rejected, duplicate and per-file records
-    (and the removal ledger with ``config.clean.ledger``); nothing runs yet."""
+    (and the removal ledger with ``config.clean.ledger``), then summary.json; nothing runs yet."""
     def write(prefix: str, record_type: type) -> Writer:
         return WRITERS[config.output_format](config.output_dir, prefix, record_type, config.compression, config.num_shards)
 
     pipeline = beam.Pipeline(options=options)
     read = pipeline | "ReadArticles" >> ReadArticles(config.input_pattern, config.input_format, config.read)
+    records = read[RECORDS]
+    if config.reshuffle_records:
+        records = records | "SpreadRecordsOverWorkers" >> beam.Reshuffle()
     # The reader's rejections go through CleanArticles with the articles: one stream of rejections, no Flatten.
-    cleaned = read[RECORDS] | "CleanArticles" >> CleanArticles(config.rules, config.clean)
+    cleaned = records | "CleanArticles" >> CleanArticles(config.rules, config.clean)
     deduplicated = cleaned[CLEAN] | "Deduplicate" >> Deduplicate(config.dedup)
     kept, duplicates = deduplicated[CLEAN], deduplicated[DUPLICATES]
-    kept | "WriteClean" >> write(CLEAN, CleanArticle)
-    cleaned[REJECTED] | "WriteRejected" >> write(REJECTED, Rejection)
+    written = [
+        kept | "WriteClean" >> write(CLEAN, CleanArticle),
+        cleaned[REJECTED] | "WriteRejected" >> write(REJECTED, Rejection),
+        duplicates | "WriteDuplicates" >> write(DUPLICATES, Duplicate),
+    ]
     if config.clean.ledger:
-        cleaned[REMOVED] | "WriteLedger" >> write(REMOVED, LedgerEntry)
-    duplicates | "WriteDuplicates" >> write(DUPLICATES, Duplicate)
-    kept | "CountDuplicateIds" >> CountDuplicateIds()
-    (
+        written.append(cleaned[REMOVED] | "WriteLedger" >> write(REMOVED, LedgerEntry))
+    tallies = (
         (read[FILE_COUNTS], cleaned[FILE_COUNTS], duplicates | "DuplicatesPerFile" >> beam.Map(moved_to_duplicates))
         | "ReconcileFiles" >> ReconcileFiles()
-        | "WriteFileTallies" >> write(FILES, FileTally)
     )
+    written.append(tallies | "WriteFileTallies" >> write(FILES, FileTally))
+    # Counts come a few per bundle or file (one per duplicate, which are few): the Flatten holds no records.
+    totals = (
+        (read[STATS], cleaned[STATS], kept | "CountDuplicateIds" >> CountDuplicateIds(),
+         duplicates | "CountDuplicates" >> beam.Map(duplicate_counts))
+        | "AllCounts" >> beam.Flatten()
+        | "SumCounts" >> beam.CombineGlobally(SumCounts())
+    )
+    files = tallies | "ReconcileAllFiles" >> beam.CombineGlobally(FilesReconciled())
+    _ = totals | "WriteSummary" >> beam.ParDo(
+        _WriteSummaryFn(config.rules, config.output_dir, provenance(config, options)),
+        beam.pvalue.AsSingleton(files), *(beam.pvalue.AsList(shards) for shards in written))
     return pipeline
 
 
@@ -139,8 +202,9 @@ def prepare_output_dir(output_dir: str, overwrite: bool, input_pattern: str) -> 
         raise OutputError(f"--output {output_dir} cannot be written: {error}") from None
 
 
-def counter_totals(result: beam.runners.runner.PipelineResult) -> dict[str, int]:
-    """Our counters summed over steps; committed values where the runner has them."""
+def counter_totals(result: PipelineResult) -> dict[str, int]:
+    """Our counters summed over steps, committed values where the runner has them (``mine`` reports from them;
+    the job's own summary does not need them)."""
     totals: dict[str, int] = {}
     for counter in result.metrics().query(MetricsFilter().with_namespace(NAMESPACE))["counters"]:
         value = counter.committed if counter.committed is not None else counter.attempted
@@ -149,7 +213,8 @@ def counter_totals(result: beam.runners.runner.PipelineResult) -> dict[str, int]
 
 
 def summarize(counters: dict[str, int], rules: Sequence[Rule], files: dict) -> dict:
-    """The run's numbers, from Beam counters and the per-file tallies, in the shape written to summary.json."""
+    """The run's numbers, from the job's counts (named as its Beam counters) and the per-file tallies, in the
+    shape written to summary.json (which adds the run's provenance)."""
     reason_prefix = rejected_counter("")
     duplicates = counters.get(DOCS_DUPLICATE, 0)
     return {
@@ -227,17 +292,17 @@ def read_output(output_dir: str, prefix: str, output_format: str = OUTPUT_FORMAT
     return [record for path in paths for record in writer.read(path)]
 
 
-def file_reconciliation(output_dir: str, output_format: str = OUTPUT_FORMAT) -> dict:
-    """Input files, and those whose records read differ from clean plus rejected plus duplicates (never, unless a bug)."""
-    tallies = read_output(output_dir, FILES, output_format)
-    unreconciled = sorted(t["input_file"] for t in tallies if t["read"] != t["clean"] + t["rejected"] + t["duplicates"])
-    return {"read": len(tallies), "not_reconciled": unreconciled}
+def read_summary(output_dir: str) -> dict:
+    """The summary.json a finished run wrote."""
+    with FileSystems.open(FileSystems.join(output_dir, SUMMARY_FILE)) as stream:
+        return json.loads(stream.read().decode("utf-8"))
 
 
-def run_job(config: JobConfig, options: PipelineOptions) -> dict:
-    """Run the pipeline to the end, write summary.json next to the outputs and return the summary."""
+def run_job(config: JobConfig, options: PipelineOptions, wait: bool = True) -> tuple[PipelineResult, dict | None]:
+    """Submit the pipeline; with ``wait``, wait for it to finish and return the summary it wrote too (else None:
+    the job writes summary.json itself when it ends)."""
     result = build_pipeline(config, options).run()
+    if not wait:
+        return result, None
     result.wait_until_finish()
-    summary = summarize(counter_totals(result), config.rules, file_reconciliation(config.output_dir, config.output_format))
-    write_summary(summary, config.output_dir)
-    return summary
+    return result, read_summary(config.output_dir)

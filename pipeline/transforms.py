@@ -22,7 +22,9 @@ import apache_beam as beam
 from apache_beam.io import fileio
 from apache_beam.io.filesystem import CompressionTypes
 from apache_beam.io.filesystems import FileSystems
+from apache_beam.io.restriction_trackers import OffsetRange, OffsetRestrictionTracker
 from apache_beam.metrics import Metrics
+from apache_beam.transforms.core import RestrictionProvider
 from apache_beam.transforms.window import GlobalWindow
 from apache_beam.utils.timestamp import MIN_TIMESTAMP
 from apache_beam.utils.windowed_value import WindowedValue
@@ -31,8 +33,8 @@ from pipeline.clean import Cleaner, CleanOptions
 from pipeline.ledger import LedgerEntry, whole_document
 from pipeline.readers import READERS, ReadOptions, detect_format
 from pipeline.readers.base import Cursor
-from pipeline.readers.compression import open_decompressed
-from pipeline.readers.decoding import readable_path
+from pipeline.readers.compression import compression_suffix, open_decompressed
+from pipeline.readers.decoding import first_line_start, readable_path
 from pipeline.readers.ids import glob_root
 from pipeline.records import RAW_PREVIEW_CHARS, Article, CleanArticle, FileTally, Rejected, Rejection
 from pipeline.rules.schema import Rule
@@ -44,6 +46,7 @@ REJECTED = "rejected"
 FILE_COUNTS = "file_counts"
 # The removal ledger's records (--ledger), and the prefix of their shards.
 REMOVED = "removed"
+STATS = "stats"
 
 DOCS_READ = "docs.read"
 DOCS_CLEAN = "docs.clean"
@@ -89,33 +92,135 @@ def _not_a_regular_file(path: str) -> str | None:
         "a socket" if stat.S_ISSOCK(mode) else "not a regular file"
 
 
+def _once(value: object) -> WindowedValue:
+    """A value emitted from finish_bundle (a bundle's tallies or counts), which has no element to take a window from."""
+    return WindowedValue(value, MIN_TIMESTAMP, (GlobalWindow(),))
+
+
+class SumCounts(beam.CombineFn):
+    """``{counter name: value}`` dicts summed into one: the job's own totals, the same numbers as its Beam
+    counters. The summary is built from these, inside the pipeline, because a launcher that submits a job and
+    returns (a Flex Template) has no metrics to query, and some runners report none."""
+
+    def create_accumulator(self) -> dict[str, int]:
+        return {}
+
+    def add_input(self, totals: dict[str, int], counts: dict[str, int]) -> dict[str, int]:
+        for name, value in counts.items():
+            totals[name] = totals.get(name, 0) + value
+        return totals
+
+    def merge_accumulators(self, accumulators) -> dict[str, int]:
+        totals: dict[str, int] = {}
+        for counts in accumulators:
+            self.add_input(totals, counts)
+        return totals
+
+    def extract_output(self, totals: dict[str, int]) -> dict[str, int]:
+        return totals
+
+
 def _count_rejection(rejection: Rejection) -> Rejection:
     Metrics.counter(NAMESPACE, DOCS_REJECTED).inc()
     Metrics.counter(NAMESPACE, rejected_counter(rejection.reason)).inc()
     return rejection
 
 
-class ReadArticlesFn(beam.DoFn):
+def _splittable(readable_file: fileio.ReadableFile, input_format: str) -> bool:
+    """Whether a matched file is read in byte ranges: a line format, uncompressed (a compressed stream cannot
+    be entered in the middle), a regular file with bytes in it."""
+    path = readable_file.metadata.path
+    fmt = detect_format(readable_path(path)) if input_format == "auto" else input_format
+    return (READERS[fmt].splittable and compression_suffix(path) is None and readable_file.metadata.size_in_bytes > 0
+            and _not_a_regular_file(path) is None)
+
+
+# Small enough that a 36 MB file makes 36 ranges: Beam's local runner deals ranges out to its workers by
+# count, so a few large ones share badly (9 ranges of 4 MB: 4 to one worker, 5 to the other); Dataflow splits
+# ranges further as it runs. Opening and seeking once per range costs nothing next to cleaning 1 MB.
+RANGE_BYTES = 1 << 20
+
+
+class ReadArticlesFn(beam.DoFn, RestrictionProvider):
     """A matched file to records: articles (the whole file for text and HTML, a line for JSONL) and the
     rejections of what could not be read, both on the main output.
 
-    Also emits ``(file, (records seen, 0, 0, 0))`` under ``FILE_COUNTS`` so the job can
-    reconcile every file's records with what came out.
+    Splittable, its own restriction provider: a splittable file's restriction is its bytes, split into ranges
+    of ``range_bytes`` that runners give to different workers and split further while they run (Dataflow's
+    dynamic work rebalancing). Each range holds the lines that start inside it, claimed by their offset, so no
+    line is read twice or lost however the file is split. Every other file's restriction is the one position
+    0: the whole file, read by one call.
+
+    Also emits ``(file, (records seen, 0, 0, 0))`` under ``FILE_COUNTS``, one per file or range, so the job can
+    reconcile every file's records with what came out, and the records seen and bytes read under ``STATS``.
+    Rejections are counted in ``STATS`` by :class:`CleanArticleFn`, which every rejection passes.
     """
 
-    def __init__(self, input_format: str, options: ReadOptions):
+    def __init__(self, input_format: str, options: ReadOptions, range_bytes: int = RANGE_BYTES):
         self.input_format = input_format
         self.options = options
+        self.range_bytes = range_bytes
         self.docs_read = Metrics.counter(NAMESPACE, DOCS_READ)
         self.bytes_in = Metrics.counter(NAMESPACE, BYTES_IN)
 
     def setup(self):
         self.readers = {name: reader(self.options) for name, reader in READERS.items()}
 
-    def process(self, readable_file: fileio.ReadableFile):
+    def initial_restriction(self, readable_file: fileio.ReadableFile) -> OffsetRange:
+        if _splittable(readable_file, self.input_format):
+            return OffsetRange(0, readable_file.metadata.size_in_bytes)
+        return OffsetRange(0, 1)
+
+    def create_tracker(self, restriction: OffsetRange) -> OffsetRestrictionTracker:
+        return OffsetRestrictionTracker(restriction)
+
+    def split(self, readable_file: fileio.ReadableFile, restriction: OffsetRange):
+        return restriction.split(self.range_bytes)
+
+    def restriction_size(self, readable_file: fileio.ReadableFile, restriction: OffsetRange) -> int:
+        return restriction.size()
+
+    def process(self, readable_file: fileio.ReadableFile, tracker=beam.DoFn.RestrictionParam()):  # type: ignore[override]
         # Records name the file by a valid UTF-8 form of its path; only opening it uses the path as it is.
         path = readable_path(readable_file.metadata.path)
         reader = self.readers[detect_format(path) if self.input_format == "auto" else self.input_format]
+        size = [0]
+        if _splittable(readable_file, self.input_format):
+            seen = yield from self._read_range(readable_file, path, reader, tracker, size)
+        elif tracker.try_claim(0):
+            seen = yield from self._read_whole(readable_file, path, reader, size)
+        else:
+            return
+        self.docs_read.inc(seen)
+        self.bytes_in.inc(size[0])
+        yield beam.pvalue.TaggedOutput(FILE_COUNTS, (path, (seen, 0, 0, 0)))
+        yield beam.pvalue.TaggedOutput(STATS, {DOCS_READ: seen, BYTES_IN: size[0]})
+
+    def _read_range(self, readable_file: fileio.ReadableFile, path: str, reader, tracker, size: list[int]):
+        """The records that start in the tracker's range, their bytes added to ``size``; returns how many lines
+        it claimed (plus one for an unreadable rest)."""
+        start = tracker.current_restriction().start
+        seen, offset = 0, start   # offset: where a read error happened, for its rejection
+        try:
+            with readable_file.open(compression_type=CompressionTypes.UNCOMPRESSED) as stream:
+                for offset, line in reader.lines_from(stream, first_line_start(stream, start)):
+                    if not tracker.try_claim(offset):
+                        return seen   # the first line of the next range
+                    seen += 1   # counted before parsing: a line that gives no record cannot reconcile
+                    record, record_size = reader.line_record(path, offset, line)
+                    size[0] += record_size
+                    yield _count_rejection(record) if isinstance(record, Rejection) else record
+        except Exception as error:  # the storage layer's errors are many types; each ends this range only
+            seen += 1
+            yield _count_rejection(Rejection("read", "unreadable", f"could not read from byte {offset}: {error!r}",
+                                             source=path, line=offset))
+        # The end of the file (or an unreadable rest): nothing more to claim in this range.
+        tracker.try_claim(tracker.current_restriction().stop)
+        return seen
+
+    def _read_whole(self, readable_file: fileio.ReadableFile, path: str, reader, size: list[int]):
+        """Every record of the file, read by this one call, their bytes added to ``size``; returns the records the
+        file held (``Cursor.seen``)."""
         cursor = Cursor()
         special = _not_a_regular_file(readable_file.metadata.path)
         try:
@@ -125,15 +230,35 @@ class ReadArticlesFn(beam.DoFn):
                     "read", "not_a_file", f"is {special}, not a file; it was not opened", source=path))
             else:
                 with _open(readable_file) as stream:
-                    for record, size in reader.read(stream, path, cursor):
-                        self.bytes_in.inc(size)
+                    for record, record_size in reader.read(stream, path, cursor):
+                        size[0] += record_size
                         yield _count_rejection(record) if isinstance(record, Rejection) else record
         except Exception as error:  # opening or closing the file failed; the reader handles the rest
             cursor.seen += 1
             yield _count_rejection(
                 Rejection("read", "unreadable", f"could not open or close the file: {error!r}", source=path))
-        self.docs_read.inc(cursor.seen)
-        yield beam.pvalue.TaggedOutput(FILE_COUNTS, (path, (cursor.seen, 0, 0, 0)))
+        return cursor.seen
+
+
+class BundleCounters:
+    """Beam counters (namespace ``newsclean``, what a runner's UI shows) that also keep one bundle's increments,
+    which the DoFn emits under ``STATS`` when the bundle finishes, for the job's own totals (:class:`SumCounts`)."""
+
+    def __init__(self):
+        self.metrics: dict[str, Metrics.DelegatingCounter] = {}
+        self.counts: dict[str, int] = {}
+
+    def inc(self, name: str, value: int = 1, metric: bool = True) -> None:
+        """Add ``value``; ``metric=False`` for what another step already counted in Beam (a reader's rejection)."""
+        if metric:
+            if name not in self.metrics:
+                self.metrics[name] = Metrics.counter(NAMESPACE, name)
+            self.metrics[name].inc(value)
+        self.counts[name] = self.counts.get(name, 0) + value
+
+    def flush(self) -> dict[str, int]:
+        counts, self.counts = self.counts, {}
+        return counts
 
 
 class CleanArticleFn(beam.DoFn):
@@ -142,7 +267,8 @@ class CleanArticleFn(beam.DoFn):
     Rules arrive as plain data and compile in setup(). An exception the core did not
     foresee rejects that one article as ``internal_error`` instead of failing the job.
     Records clean and rejected per file are counted per bundle and emitted under
-    ``FILE_COUNTS`` when it finishes: one element per file and bundle, not per record.
+    ``FILE_COUNTS`` when it finishes: one element per file and bundle, not per record; so are
+    its counters (and the rejections of every step) under ``STATS``.
     """
 
     def __init__(self, rules: Sequence[Rule], options: CleanOptions):
@@ -151,36 +277,36 @@ class CleanArticleFn(beam.DoFn):
 
     def setup(self):
         self.cleaner = Cleaner(self.rules, self.options)
-        self.docs_clean = Metrics.counter(NAMESPACE, DOCS_CLEAN)
-        self.bytes_out = Metrics.counter(NAMESPACE, BYTES_OUT)
-        self.headline_repeats = Metrics.counter(NAMESPACE, HEADLINE_REPEATS)
-        self.mass_removal = Metrics.counter(NAMESPACE, MASS_REMOVAL)
-        self.rule_hits = {r.name: Metrics.counter(NAMESPACE, rule_hits_counter(r.name)) for r in self.rules}
-        self.rule_docs = {r.name: Metrics.counter(NAMESPACE, rule_docs_counter(r.name)) for r in self.rules}
+        self.counters = BundleCounters()
 
     def start_bundle(self):
         self.tallies: dict[str, list[int]] = {}   # file: [clean, rejected]
 
     def finish_bundle(self):
         for source, (clean, rejected) in self.tallies.items():
-            yield beam.pvalue.TaggedOutput(
-                FILE_COUNTS, WindowedValue((source, (0, clean, rejected, 0)), MIN_TIMESTAMP, (GlobalWindow(),)))
+            yield beam.pvalue.TaggedOutput(FILE_COUNTS, _once((source, (0, clean, rejected, 0))))
+        if counts := self.counters.flush():
+            yield beam.pvalue.TaggedOutput(STATS, _once(counts))
+
+    def _rejected(self, rejection: Rejection, counted: bool) -> beam.pvalue.TaggedOutput:
+        """``counted``: a reader's rejection, already in Beam's counters where it was made."""
+        self.tallies[rejection.source][1] += 1
+        self.counters.inc(DOCS_REJECTED, metric=not counted)
+        self.counters.inc(rejected_counter(rejection.reason), metric=not counted)
+        return beam.pvalue.TaggedOutput(REJECTED, rejection)
 
     def process(self, record: Article | Rejection):
         tally = self.tallies.setdefault(record.source, [0, 0])
-        if isinstance(record, Rejection):   # counted where it was made
-            tally[1] += 1
-            yield beam.pvalue.TaggedOutput(REJECTED, record)
+        if isinstance(record, Rejection):
+            yield self._rejected(record, counted=True)
             return
         article = record
         try:
             clean = self.cleaner.clean(article)
         except Exception as error:
-            tally[1] += 1
-            rejection = _count_rejection(
-                Rejection.of(error, article.source, article.text, article.id, article.line, article.metadata)
-                if isinstance(error, Rejected) else _unexpected_failure(article, error))
-            yield beam.pvalue.TaggedOutput(REJECTED, rejection)
+            rejection = (Rejection.of(error, article.source, article.text, article.id, article.line, article.metadata)
+                         if isinstance(error, Rejected) else _unexpected_failure(article, error))
+            yield self._rejected(rejection, counted=False)
             if self.options.ledger:
                 yield beam.pvalue.TaggedOutput(REMOVED, _entry(article, whole_document(rejection.reason, article.text)))
             return
@@ -189,14 +315,15 @@ class CleanArticleFn(beam.DoFn):
                 yield beam.pvalue.TaggedOutput(REMOVED, _entry(article, removal))
             clean = replace(clean, removals=())   # written; no need to carry them through deduplication
         tally[0] += 1
-        self.docs_clean.inc()
-        self.bytes_out.inc(len(clean.title.encode("utf-8")) + len(clean.text.encode("utf-8")))
-        self.headline_repeats.inc(clean.stats["headline_repeats"])
+        counters = self.counters
+        counters.inc(DOCS_CLEAN)
+        counters.inc(BYTES_OUT, len(clean.title.encode("utf-8")) + len(clean.text.encode("utf-8")))
+        counters.inc(HEADLINE_REPEATS, clean.stats["headline_repeats"])
         if clean.stats.get("mass_removal"):
-            self.mass_removal.inc()
+            counters.inc(MASS_REMOVAL)
         for name, hits in clean.stats["rules"].items():
-            self.rule_hits[name].inc(hits)
-            self.rule_docs[name].inc()
+            counters.inc(rule_hits_counter(name), hits)
+            counters.inc(rule_docs_counter(name))
         yield clean
 
 
@@ -213,8 +340,8 @@ def _unexpected_failure(article: Article, error: Exception) -> Rejection:
 
 
 class ReadArticles(beam.PTransform):
-    """Files matching a glob to records (``RECORDS``: articles and the reader's rejections) and records seen per
-    file (``FILE_COUNTS``)."""
+    """Files matching a glob to records (``RECORDS``: articles and the reader's rejections), records seen per
+    file (``FILE_COUNTS``) and counts (``STATS``)."""
 
     def __init__(self, file_pattern: str, input_format: str = "auto", options: ReadOptions = ReadOptions()):
         super().__init__()
@@ -226,19 +353,19 @@ class ReadArticles(beam.PTransform):
         return (
             pipeline
             | "MatchFiles" >> fileio.MatchFiles(self.file_pattern)
-            # Spread the file list, not the documents: each worker then streams its files from
-            # reading to writing, and no shuffle ever holds the articles.
+            # Spread the file list, not the documents: each worker then streams its files (and the runner
+            # the byte ranges of a splittable file) from reading to writing, and no shuffle holds the articles.
             | "SpreadFilesOverWorkers" >> beam.Reshuffle()
             | "OpenFiles" >> fileio.ReadMatches()
             | "ParseRecords" >> beam.ParDo(ReadArticlesFn(self.input_format, self.options))
-                .with_outputs(FILE_COUNTS, main=RECORDS)
+                .with_outputs(FILE_COUNTS, STATS, main=RECORDS)
         )
 
 
 class CleanArticles(beam.PTransform):
     """Records (articles and rejections) to clean articles (``CLEAN``), every rejection (``REJECTED``),
-    records clean and rejected per file (``FILE_COUNTS``) and, with ``options.ledger``, the removal ledger's
-    entries (``REMOVED``); see :class:`CleanArticleFn`."""
+    records clean and rejected per file (``FILE_COUNTS``), counts (``STATS``) and, with ``options.ledger``, the
+    removal ledger's entries (``REMOVED``); see :class:`CleanArticleFn`."""
 
     def __init__(self, rules: Sequence[Rule], options: CleanOptions = CleanOptions()):
         super().__init__()
@@ -249,11 +376,12 @@ class CleanArticles(beam.PTransform):
         results = (
             records
             | "Clean" >> beam.ParDo(CleanArticleFn(self.rules, self.options))
-                .with_output_types(CleanArticle, **{REJECTED: Rejection, FILE_COUNTS: tuple, REMOVED: LedgerEntry})
-                .with_outputs(REJECTED, FILE_COUNTS, REMOVED, main=CLEAN)
+                .with_output_types(CleanArticle, **{REJECTED: Rejection, FILE_COUNTS: tuple, STATS: dict,
+                                                    REMOVED: LedgerEntry})
+                .with_outputs(REJECTED, FILE_COUNTS, STATS, REMOVED, main=CLEAN)
         )
         return {CLEAN: results[CLEAN], REJECTED: results[REJECTED], FILE_COUNTS: results[FILE_COUNTS],
-                REMOVED: results[REMOVED]}
+                STATS: results[STATS], REMOVED: results[REMOVED]}
 
 
 def moved_to_duplicates(duplicate) -> tuple[str, tuple[int, int, int, int]]:
@@ -282,6 +410,28 @@ class ReconcileFiles(beam.PTransform):
         )
 
 
+class FilesReconciled(beam.CombineFn):
+    """Per-file tallies to the summary's ``files``: how many input files, and those whose records read differ
+    from clean plus rejected plus duplicates (never, unless a bug)."""
+
+    def create_accumulator(self) -> tuple[int, list[str]]:
+        return 0, []
+
+    def add_input(self, accumulator: tuple[int, list[str]], tally: FileTally) -> tuple[int, list[str]]:
+        files, unreconciled = accumulator
+        return files + 1, unreconciled if tally.reconciled else [*unreconciled, tally.source]
+
+    def merge_accumulators(self, accumulators) -> tuple[int, list[str]]:
+        files, unreconciled = 0, []
+        for count, sources in accumulators:
+            files += count
+            unreconciled += sources
+        return files, unreconciled
+
+    def extract_output(self, accumulator: tuple[int, list[str]]) -> dict:
+        return {"read": accumulator[0], "not_reconciled": sorted(accumulator[1])}
+
+
 class _CountRepeatedIds(beam.DoFn):
     def __init__(self):
         self.duplicates = Metrics.counter(NAMESPACE, DUPLICATE_IDS)
@@ -289,10 +439,11 @@ class _CountRepeatedIds(beam.DoFn):
     def process(self, id_and_count):
         if id_and_count[1] > 1:
             self.duplicates.inc(id_and_count[1] - 1)
+            yield {DUPLICATE_IDS: id_and_count[1] - 1}
 
 
 class CountDuplicateIds(beam.PTransform):
-    """Counts clean articles whose id another clean article already has; the records stay."""
+    """Counts clean articles whose id another clean article already has, as ``STATS`` counts; the records stay."""
 
     def expand(self, clean):
         return (

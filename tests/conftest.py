@@ -10,6 +10,8 @@ import pytest
 from hypothesis import settings
 
 from pipeline.cli import main
+from pipeline.readers import detect_format
+from pipeline.readers.compression import open_decompressed
 
 REPO = Path(__file__).resolve().parent.parent
 FIXTURES = REPO / "fixtures"
@@ -52,6 +54,16 @@ def sort_records(records: list[dict]) -> list[dict]:
 
 def read_output(output_dir: Path, kind: str) -> list[dict]:
     return sort_records([r for shard in sorted(output_dir.glob(f"{kind}-*.jsonl")) for r in read_jsonl(shard)])
+
+
+def line_number(record: dict) -> int | None:
+    """A record's line number in its input file: JSONL records say where their line starts as a byte offset
+    (readers/jsonl.py), which the tables of expected outcomes would be unreadable in."""
+    path = record["input_file"]
+    if record.get("line") is None or detect_format(path) != "jsonl":
+        return record.get("line")
+    with open(path, "rb") as raw, open_decompressed(raw, path) as stream:
+        return stream.read(record["line"]).count(b"\n") + 1
 
 
 def run_cli(*args: str, cwd: Path = REPO) -> subprocess.CompletedProcess:

@@ -1,9 +1,14 @@
 """End-to-end: the command line as a user runs it, on the bundled fixtures."""
 
 import json
+import logging
 import shutil
 import subprocess
+from importlib.metadata import version
 
+from pipeline.cli import JobOptions, build_parser, pipeline_options
+from pipeline.job import rule_set
+from pipeline.rules.files import load_rules
 from tests.conftest import (
     BUNDLED_RULES,
     EXPECTED,
@@ -65,7 +70,7 @@ def test_a_rules_folder_adds_to_the_bundled_rules_and_respects_its_scope(tmp_pat
     promo = "Subscribe to Example News for daily updates"
     assert promo not in clean["wire-001"]["text"]                       # example-news.com: rule in scope
     assert clean["wire-001"]["stats"]["rules"] == [{"rule": "example-news-subscribe", "hits": 1}]
-    assert promo in clean["wire.jsonl:2"]["text"]                       # other-site.org: out of scope
+    assert promo in clean["wire.jsonl@340"]["text"]                       # other-site.org: out of scope
     assert clean["002_fb6e392a3bbb2a7b"] == next(r for r in EXPECTED_CLEAN if r["id"] == "002_fb6e392a3bbb2a7b")
     assert "example-news-subscribe: 1 hits in 1 documents" in done.stdout
 
@@ -277,3 +282,53 @@ def test_eval_scores_pages_the_extraction_benchmarks_way_and_full_mode_keeps_the
     assert runs["full"]["precision"] < 0.9
     [worst, _] = runs["full"]["worst"]
     assert worst["id"] == "flood-inquiry" and any("Home News Sport" in run for run in worst["extra"])
+
+
+def test_a_misspelt_flag_fails_with_exit_2_naming_it_before_anything_is_read(tmp_path):
+    for typo in (["--overwite"], ["--text-field", "body"]):
+        ran = run_fixtures(tmp_path / "out", *typo, *IN_PROCESS)
+        assert ran.returncode == 2, ran.stdout
+        assert f"unrecognized arguments: {' '.join(typo)}" in ran.stderr
+        assert not (tmp_path / "out").exists()   # the output folder is prepared only after the flags are checked
+
+
+def test_the_job_flags_are_pipeline_options_that_a_runner_shows():
+    args, beam_flags = build_parser().parse_known_args(
+        ["run", "--input", "in/*.jsonl", "--output", "out", "--dedup", "exact", "--max_doc_bytes", "5000",
+         "--rules", "a.toml,b.toml", "--runner=FnApiRunner"])
+    options = pipeline_options(args, beam_flags)
+    job = options.view_as(JobOptions)
+    assert (job.input, job.dedup, job.max_doc_bytes, job.rules, job.overwrite) == \
+        ("in/*.jsonl", "exact", 5000, ["a.toml", "b.toml"], False)
+    # What Dataflow lists in a job's options panel: every option set, the job's beside Beam's.
+    assert options.get_all_options(drop_default=True, retain_unknown_options=True) == {
+        "runner": "FnApiRunner", "input": "in/*.jsonl", "output": "out", "rules": ["a.toml", "b.toml"],
+        "max_doc_bytes": 5000, "dedup": "exact"}
+
+
+def test_the_summary_says_what_produced_it(tmp_path):
+    done = run_fixtures(tmp_path, "--dedup", "exact", *IN_PROCESS)
+    assert done.returncode == 0, done.stderr
+    summary = json.loads((tmp_path / "summary.json").read_text())
+    rules = load_rules([str(BUNDLED_RULES)])
+    assert summary["provenance"] == {
+        "input": "fixtures/raw/*",
+        "options": {"runner": "FnApiRunner", "input": "fixtures/raw/*", "output": str(tmp_path), "dedup": "exact"},
+        "rules": {"names": [rule.name for rule in rules], "sha256": rule_set(rules)["sha256"]},
+        "version": version("newsclean"),
+    }
+
+
+def test_beam_logs_the_dataflow_job_id_and_console_url(tmp_path):
+    run_fixtures(tmp_path, *IN_PROCESS)
+    # apiclient logs "Created job with id: [...]" and the console URL at INFO; the root logger stays at WARNING.
+    assert logging.getLogger("apache_beam.runners.dataflow.internal.apiclient").isEnabledFor(logging.INFO)
+    assert not logging.getLogger("apache_beam.runners.portability").isEnabledFor(logging.INFO)
+
+
+def test_reshuffled_records_come_out_the_same(tmp_path):
+    done = run_fixtures(tmp_path, "--reshuffle_records", *IN_PROCESS)
+    assert done.returncode == 0, done.stderr
+    assert read_output(tmp_path, "clean") == EXPECTED_CLEAN
+    assert read_output(tmp_path, "rejected") == EXPECTED_REJECTED
+    assert json.loads((tmp_path / "summary.json").read_text())["files"] == {"read": 4, "not_reconciled": []}

@@ -12,10 +12,11 @@ from apache_beam.internal import pickler  # noqa: E402
 from apache_beam.options.pipeline_options import PipelineOptions  # noqa: E402
 from apache_beam.portability.api import beam_runner_api_pb2  # noqa: E402
 
+from pipeline import cli  # noqa: E402
 from pipeline.job import JobConfig, build_pipeline  # noqa: E402
 from pipeline.rules.files import load_rules  # noqa: E402
 from pipeline.transforms import CleanArticleFn  # noqa: E402
-from tests.conftest import BUNDLED_RULES, FIXTURES  # noqa: E402
+from tests.conftest import BUNDLED_RULES, FIXTURES, run_cli  # noqa: E402
 
 DATAFLOW_DRY_RUN = ["--runner=DataflowRunner", "--project=example-project", "--region=us-central1",
                     "--temp_location=gs://example-bucket/tmp", "--dry_run=True"]
@@ -45,3 +46,23 @@ def test_the_rules_are_inside_the_graph(job):
     assert isinstance(clean_fn, CleanArticleFn)
     assert clean_fn.rules == rules
     assert "example-news-subscribe" in [rule.name for rule in clean_fn.rules]
+
+
+def test_dry_run_through_the_command_line_builds_the_job_and_returns(tmp_path):
+    done = run_cli("run", "--input", "fixtures/raw/*", "--output", str(tmp_path), *DATAFLOW_DRY_RUN)
+    assert done.returncode == 0, done.stderr
+    assert f"job submitted; it writes {tmp_path}/summary.json when it finishes" in done.stdout
+    assert not (tmp_path / "summary.json").exists()   # a dry run runs nothing
+
+
+def test_the_job_flags_reach_the_dataflow_job_options():
+    args, beam_flags = cli.build_parser().parse_known_args(
+        ["run", "--input", "gs://example-bucket/raw/*.jsonl", "--output", "gs://example-bucket/clean",
+         "--dedup", "near", *DATAFLOW_DRY_RUN])
+    config = JobConfig(input_pattern=args.input, output_dir=args.output, rules=load_rules([str(BUNDLED_RULES)]))
+    result = build_pipeline(config, cli.pipeline_options(args, beam_flags)).run()
+    # The options Dataflow records for the job and shows in its options panel.
+    shown = result.job.options.get_all_options(drop_default=True, retain_unknown_options=True)
+    assert {key: shown[key] for key in ("input", "output", "dedup", "runner")} == {
+        "input": "gs://example-bucket/raw/*.jsonl", "output": "gs://example-bucket/clean", "dedup": "near",
+        "runner": "DataflowRunner"}

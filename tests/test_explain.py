@@ -43,7 +43,7 @@ def test_explain_reads_standard_input_and_colours_on_request():
 
 
 def test_explain_finds_a_record_by_id_in_a_jsonl_file_and_shows_a_rejection(monkeypatch):
-    done = run_cli("explain", "--input", "fixtures/raw/wire.jsonl", "--id", "wire.jsonl:2")
+    done = run_cli("explain", "--input", "fixtures/raw/wire.jsonl", "--id", "wire.jsonl@340")
     assert done.returncode == 0, done.stderr
     assert "[-3 min read-]{read-time-line}" in done.stdout
     monkeypatch.setattr(sys, "stdin", io.StringIO("Title\n\n2 min read"))

@@ -3,9 +3,11 @@
 import json
 
 import regex
+from apache_beam.runners.portability.fn_api_runner import FnApiRunner
+from apache_beam.runners.runner import PipelineResult, PipelineRunner, PipelineState
 
 from pipeline import cli
-from pipeline.flex_template import metadata, run_options
+from pipeline.flex_template import main, metadata, run_options
 from tests.conftest import REPO
 
 COMMITTED = json.loads((REPO / "deploy" / "metadata.json").read_text(encoding="utf-8"))
@@ -55,3 +57,35 @@ def test_flag_parameters_take_values_as_a_template_passes_them():
                                        "--straight_quotes=true", "--rules=gs://b/r1,gs://b/r2.toml", "--rules=local"])
     assert (args.overwrite, args.straight_quotes) == (False, True)
     assert args.rules == ["gs://b/r1", "gs://b/r2.toml", "local"]
+
+
+class SubmitOnlyRunner(PipelineRunner):
+    """A runner like Dataflow seen from a launcher: the job runs (here, to its end on Beam's in-process engine,
+    before this returns), and the result it hands back can be neither waited on nor queried for metrics."""
+
+    def run_pipeline(self, pipeline, options):
+        FnApiRunner().run_pipeline(pipeline, options).wait_until_finish()
+        return SubmittedResult()
+
+
+class SubmittedResult(PipelineResult):
+    def __init__(self):
+        super().__init__(PipelineState.RUNNING)
+
+    def wait_until_finish(self, duration=None):
+        raise AssertionError("the launcher waited for the job")
+
+    def metrics(self):
+        raise AssertionError("the launcher queried the job's metrics")
+
+
+def test_the_launcher_submits_and_returns_and_the_job_writes_its_own_summary(tmp_path, capsys):
+    code = main(["--input=fixtures/raw/*", f"--output={tmp_path}", "--dedup=exact",
+                 "--runner=tests.test_flex_template.SubmitOnlyRunner"])
+    assert code == 0
+    assert f"job submitted; it writes {tmp_path}/summary.json when it finishes" in capsys.readouterr().out
+    summary = json.loads((tmp_path / "summary.json").read_text())
+    assert summary["documents"] == {"read": 9, "clean": 7, "rejected": 2, "duplicates": 0}
+    assert summary["files"] == {"read": 4, "not_reconciled": []}
+    assert summary["rejected_by_reason"] == {"invalid_json": 1, "missing_text": 1}
+    assert summary["provenance"]["options"]["dedup"] == "exact"

@@ -8,7 +8,7 @@ from collections import Counter
 
 import pytest
 
-from tests.conftest import FIXTURES, IN_PROCESS, read_output, run_cli
+from tests.conftest import FIXTURES, IN_PROCESS, line_number, read_output, run_cli
 
 HOSTILE = FIXTURES / "hostile"
 
@@ -82,7 +82,7 @@ def hostile_run(tmp_path_factory):
 
 
 def where(record: dict) -> tuple[str, int | None]:
-    return record["input_file"].rsplit("/", 1)[1], record.get("line")
+    return record["input_file"].rsplit("/", 1)[1], line_number(record)
 
 
 def test_the_job_succeeds_and_every_record_lands_in_exactly_one_place(hostile_run):

@@ -27,7 +27,7 @@ import pytest
 import zstandard
 
 import pipeline.readers.jsonl
-from tests.conftest import IN_PROCESS, REPO, RULE_TOML, run_cli, run_cli_process
+from tests.conftest import IN_PROCESS, REPO, RULE_TOML, line_number, run_cli, run_cli_process
 
 HANG_LIMIT_S = 60          # the "nothing runs past a minute"
 SENTENCE = "The council said the new bridge would open in spring, and residents welcomed the news. "
@@ -73,9 +73,9 @@ def outcomes(output: Path) -> list[tuple[tuple[str, int | None], str]]:
         json.dumps(record, ensure_ascii=False).encode("utf-8")   # no lone surrogate survives parsing either
     for rejection in rejected:
         assert rejection["reason"] and rejection["detail"], rejection
-    return [((name_of(r), r.get("line")), "clean") for r in clean] + \
-           [((name_of(r), r.get("line")), "duplicate") for r in duplicates] + \
-           [((name_of(r), r.get("line")), r["reason"]) for r in rejected]
+    return [((name_of(r), line_number(r)), "clean") for r in clean] + \
+           [((name_of(r), line_number(r)), "duplicate") for r in duplicates] + \
+           [((name_of(r), line_number(r)), r["reason"]) for r in rejected]
 
 
 def summary_of(output: Path) -> dict:
@@ -132,10 +132,12 @@ def test_huge_integer_rejects_only_its_line(tmp_path):
 def test_a_reader_that_stops_early_does_not_reconcile(tmp_path, monkeypatch):
     # Reconciliation counts the lines the reader saw, apart from the records it made: a parser that fails
     # in a way nobody foresaw ends the file with one `unreadable`, and the file must show up as not reconciled.
-    def breaks_on_line_2(line, path, line_no, *rest):
-        if line_no == 2:
+    first_line = jsonl_line(id="w-0", text="Storm\n\nThe storm passed.")
+
+    def breaks_on_line_2(line, path, offset, *rest):
+        if offset == len(first_line.encode("utf-8")):
             raise KeyError("a bug")
-        return parse(line, path, line_no, *rest)
+        return parse(line, path, offset, *rest)
 
     parse = pipeline.readers.jsonl.article_from_json_line
     monkeypatch.setattr(pipeline.readers.jsonl, "article_from_json_line", breaks_on_line_2)
@@ -222,7 +224,7 @@ def test_lone_surrogates_in_fields_do_not_fail_the_job(tmp_path):
     found = dict(assert_accounted(out, expected_records=5))
     assert [found[("surrogates.jsonl", n)] for n in (1, 2, 3, 4)] == ["clean"] * 4
     assert found[("surrogates.jsonl", 5)] == "empty_after_cleaning"
-    clean = {r["line"]: r for r in read_kind(out, "clean")}
+    clean = {line_number(r): r for r in read_kind(out, "clean")}
     assert clean[1]["id"] == "id-\ufffd" and clean[2]["url"] == "https://example.com/\ufffd"
     assert clean[4]["text"] == "The storm \ufffd passed."
     assert [clean[n]["stats"]["surrogates_replaced"] for n in (1, 2, 3, 4)] == [1, 1, 1, 2]

@@ -1,8 +1,9 @@
 import json
+from dataclasses import replace
 
 from apache_beam.options.pipeline_options import PipelineOptions
 
-from pipeline.job import JobConfig, format_summary, run_job, summarize
+from pipeline.job import JobConfig, format_summary, rule_set, run_job, summarize
 from pipeline.rules.files import load_rules
 from tests.conftest import BUNDLED_RULES, EXPECTED, IN_PROCESS, RAW, read_jsonl, read_output
 
@@ -45,7 +46,7 @@ def test_summarize_groups_counters_by_outcome_reason_and_rule():
 
 def test_run_job_writes_clean_rejected_and_a_summary_that_reconciles(tmp_path):
     config = JobConfig(input_pattern=str(RAW / "*"), output_dir=str(tmp_path), rules=RULES)
-    summary = run_job(config, PipelineOptions(IN_PROCESS))
+    _, summary = run_job(config, PipelineOptions(IN_PROCESS))
     clean, rejected = read_output(tmp_path, "clean"), read_output(tmp_path, "rejected")
     assert [r["id"] for r in clean] == [r["id"] for r in read_jsonl(EXPECTED / "clean.jsonl")]
     assert summary["documents"] == {"read": 9, "clean": len(clean), "rejected": len(rejected), "duplicates": 0}
@@ -55,3 +56,11 @@ def test_run_job_writes_clean_rejected_and_a_summary_that_reconciles(tmp_path):
     assert summary["rules"]["hover-card"] == {"hits": 3, "documents": 1}
     assert summary["bytes"]["out"] == sum(len((r["title"] + r["text"]).encode()) for r in clean)
     assert json.loads((tmp_path / "summary.json").read_text()) == summary
+
+
+def test_the_rule_set_hash_follows_the_definitions_not_the_folder(tmp_path):
+    moved = [replace(rule, file=str(tmp_path / "elsewhere.toml")) for rule in RULES]
+    changed = [replace(rule, pattern=rule.pattern + "x") if rule.name == "hover-card" else rule for rule in RULES]
+    assert rule_set(moved) == rule_set(RULES)
+    assert rule_set(changed)["names"] == rule_set(RULES)["names"] == [rule.name for rule in RULES]
+    assert rule_set(changed)["sha256"] != rule_set(RULES)["sha256"]

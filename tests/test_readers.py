@@ -5,7 +5,7 @@ import pytest
 
 from pipeline.readers import JsonlFields, ReadOptions, article_from_file, detect_format, read_records
 from pipeline.readers.base import read_at_most
-from pipeline.readers.decoding import bounded_lines, check_not_binary, decode_bytes
+from pipeline.readers.decoding import bounded_lines, check_not_binary, decode_bytes, first_line_start
 from pipeline.readers.jsonl import article_from_json_line
 from pipeline.records import Article, Rejected
 
@@ -82,11 +82,11 @@ def test_json_fields_the_job_does_not_read_are_kept_unchanged_as_metadata_also_w
     assert error.value.metadata == {"body": "B", "source": "ABC"}
 
 
-def test_json_line_without_id_gets_file_and_line():
+def test_json_line_without_id_gets_file_and_byte_offset():
     article = article_from_json_line(b'{"text": "Body"}', "gs://b/d/f.jsonl", 12, FIELDS)
-    assert article.id == "f.jsonl:12"
-    assert article_from_json_line(b'{"text": "Body"}', "gs://b/d/f.jsonl", 12, FIELDS, id_root="gs://b/").id == "d/f.jsonl:12"
-    assert article_from_json_line(b'{"id": "  ", "text": "Body"}', "f.jsonl", 4, FIELDS).id == "f.jsonl:4"
+    assert (article.id, article.line) == ("f.jsonl@12", 12)
+    assert article_from_json_line(b'{"text": "Body"}', "gs://b/d/f.jsonl", 12, FIELDS, id_root="gs://b/").id == "d/f.jsonl@12"
+    assert article_from_json_line(b'{"id": "  ", "text": "Body"}', "f.jsonl", 4, FIELDS).id == "f.jsonl@4"
 
 
 def test_integer_ids_become_strings():
@@ -134,13 +134,30 @@ class BrokenStream(io.BytesIO):
 
 def test_bounded_lines_never_holds_a_line_over_the_limit():
     stream = io.BytesIO(b"short\n" + b"x" * 1000 + b"\nafter\nlast")
-    assert list(bounded_lines(stream, max_bytes=100, chunk=7)) == [(1, b"short\n"), (2, None), (3, b"after\n"),
-                                                                   (4, b"last")]
+    assert list(bounded_lines(stream, max_bytes=100, chunk=7)) == [(0, b"short\n"), (6, None), (1007, b"after\n"),
+                                                                   (1013, b"last")]
+
+
+def test_bounded_lines_gives_offsets_from_where_the_stream_starts():
+    assert list(bounded_lines(io.BytesIO(b"\n\nab\n  \ncd"), max_bytes=10, start=100)) == [(102, b"ab\n"), (108, b"cd")]
+
+
+def test_blank_runs_over_the_limit_end_a_stream_unless_the_limit_is_off():
+    with pytest.raises(Rejected, match="blank lines in a row from byte 3"):
+        list(bounded_lines(io.BytesIO(b"ab\n" + b"\n" * 20 + b"cd\n"), max_bytes=10))
+    assert list(bounded_lines(io.BytesIO(b"ab\n" + b"\n" * 20 + b"cd\n"), max_bytes=10, limit_blank_runs=False)) == \
+        [(0, b"ab\n"), (23, b"cd\n")]
+
+
+def test_first_line_start_skips_a_line_longer_than_a_chunk_without_holding_it():
+    stream = io.BytesIO(b"x" * 100 + b"\nnext\n")
+    assert first_line_start(stream, 5, chunk=8) == 101
+    assert stream.read() == b"next\n"
 
 
 def test_a_line_of_exactly_the_limit_is_kept():
-    assert list(bounded_lines(io.BytesIO(b"abcd\n"), max_bytes=5)) == [(1, b"abcd\n")]
-    assert list(bounded_lines(io.BytesIO(b"abcde\n"), max_bytes=5)) == [(1, None)]
+    assert list(bounded_lines(io.BytesIO(b"abcd\n"), max_bytes=5)) == [(0, b"abcd\n")]
+    assert list(bounded_lines(io.BytesIO(b"abcde\n"), max_bytes=5)) == [(0, None)]
 
 
 def test_read_at_most_refuses_more_than_the_limit():
@@ -157,11 +174,11 @@ def test_nul_bytes_mean_binary_unless_utf16_with_a_bom():
     check_not_binary("with a BOM".encode("utf-16"))
 
 
-def test_read_records_of_a_jsonl_stream_numbers_lines_and_counts_bytes():
+def test_read_records_of_a_jsonl_stream_gives_line_offsets_and_counts_bytes():
     stream = io.BytesIO(b'{"text": "A\\n\\nB"}\n\n{"text": 1}\n' + b"x" * 50 + b"\n")
     records = list(read_records(stream, "f.jsonl", "jsonl", ReadOptions(max_doc_bytes=40)))
     assert [(type(r).__name__, getattr(r, "line", None), size) for r, size in records] == [
-        ("Article", 1, 19), ("Rejection", 3, 12), ("Rejection", 4, 0)]
+        ("Article", 0, 19), ("Rejection", 20, 12), ("Rejection", 32, 0)]
     assert [r.reason for r, _ in records[1:]] == ["bad_field", "too_large"]
 
 
@@ -176,5 +193,5 @@ def test_a_read_error_keeps_the_lines_before_it_and_rejects_the_rest_once():
     stream = BrokenStream(b'{"text": "A\\n\\nB"}\n{"text": "C\\n\\nD"}\n{"text": "cut')
     records = [r for r, _ in read_records(stream, "f.jsonl.gz", "jsonl", ReadOptions(max_doc_bytes=1000))]
     assert [type(r).__name__ for r in records] == ["Article", "Article", "Rejection"]
-    assert (records[2].reason, records[2].line) == ("unreadable", 3)   # the cut line and all after it
+    assert (records[2].reason, records[2].line) == ("unreadable", 38)   # the byte where the cut line starts
     assert "EOFError" in records[2].detail

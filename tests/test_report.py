@@ -137,7 +137,7 @@ def test_documents_flagged_for_mass_removal_are_listed_with_their_removals(tmp_p
     assert counts(section) == {"mass_removal.listed": "2"}
     assert re.findall(r"<summary>([^<]*)", section) == [
         "002_fb6e392a3bbb2a7b: Blinken: US stands with Ukraine in face of Russian aggression — 18% of words removed",
-        "wire.jsonl:2: Harvest starts early in the valley — 12% of words removed"]
+        "wire.jsonl@340: Harvest starts early in the valley — 12% of words removed"]
     assert section.count("<div class=sample>") == 5   # three hover cards and a headline repeat; the read time
 
 

@@ -1,15 +1,30 @@
 import gzip
+import os
 import zlib
 
 import apache_beam as beam
+from apache_beam.io import fileio
+from apache_beam.io.filesystem import FileMetadata
+from apache_beam.io.restriction_trackers import OffsetRange, OffsetRestrictionTracker
 from apache_beam.metrics.metric import MetricsFilter
 from apache_beam.options.pipeline_options import PipelineOptions
 from apache_beam.testing.test_pipeline import TestPipeline as BeamTestPipeline
 from apache_beam.testing.util import assert_that, equal_to
 
+from pipeline.readers import ReadOptions
 from pipeline.records import Article, Rejection
 from pipeline.rules.files import load_rules
-from pipeline.transforms import CLEAN, FILE_COUNTS, NAMESPACE, RECORDS, REJECTED, CleanArticles, ReadArticles
+from pipeline.transforms import (
+    CLEAN,
+    FILE_COUNTS,
+    NAMESPACE,
+    RECORDS,
+    REJECTED,
+    STATS,
+    CleanArticles,
+    ReadArticles,
+    ReadArticlesFn,
+)
 from tests.conftest import BUNDLED_RULES, IN_PROCESS, RAW
 
 
@@ -38,10 +53,10 @@ def test_read_articles_gives_one_record_per_file_or_json_line_and_rejects_bad_li
         articles, rejections = articles_and_rejections(pipeline | ReadArticles(str(RAW / "*")))
         assert_that(articles | beam.Map(lambda a: (a.id, a.line)), equal_to([
             ("000_82a298d765422ea0", None), ("002_fb6e392a3bbb2a7b", None), ("storm-page", None),
-            ("wire-001", 1), ("wire.jsonl:2", 2), ("1017", 6), ("wire.jsonl:7", 7),
+            ("wire-001", 0), ("wire.jsonl@340", 340), ("1017", 710), ("wire.jsonl@929", 929),
         ]), label="Articles")
         assert_that(rejections | beam.Map(lambda r: (r.line, r.stage, r.reason)), equal_to([
-            (3, "parse", "invalid_json"), (5, "parse", "missing_text"),
+            (596, "parse", "invalid_json"), (650, "parse", "missing_text"),
         ]), label="Rejected")
 
 
@@ -51,7 +66,7 @@ def test_forced_format_and_gzip_input(tmp_path):
     with beam_pipeline() as pipeline:
         read = pipeline | ReadArticles(str(tmp_path / "*.gz"), input_format="jsonl")
         assert_that(read[RECORDS] | beam.Map(lambda a: (a.id, a.line, a.text)),
-                    equal_to([("g1", 1, "Title\n\nBody"), ("g2", 3, "T\n\nB")]))
+                    equal_to([("g1", 0, "Title\n\nBody"), ("g2", 39, "T\n\nB")]))
 
 
 def test_a_truncated_gzip_keeps_what_was_read_and_rejects_the_rest(tmp_path):
@@ -60,6 +75,7 @@ def test_a_truncated_gzip_keeps_what_was_read_and_rejects_the_rest(tmp_path):
     (tmp_path / "cut.jsonl.gz").write_bytes(cut)
     readable = zlib.decompressobj(wbits=31).decompress(cut)
     complete_lines = readable.count(b"\n")
+    rest_starts = readable.rindex(b"\n") + 1
     with beam_pipeline() as pipeline:
         read = pipeline | ReadArticles(str(tmp_path / "*"))
         articles, rejections = articles_and_rejections(read)
@@ -68,7 +84,7 @@ def test_a_truncated_gzip_keeps_what_was_read_and_rejects_the_rest(tmp_path):
         assert_that(read[FILE_COUNTS] | beam.Map(lambda pair: pair[1]), equal_to([(complete_lines + 1, 0, 0, 0)]),
                     label="Seen")
         assert_that(rejections | beam.Map(lambda r: (r.line, r.stage, r.reason)),
-                    equal_to([(complete_lines + 1, "read", "unreadable")]), label="Rejected")
+                    equal_to([(rest_starts, "read", "unreadable")]), label="Rejected")
 
 
 def test_clean_articles_splits_clean_from_rejected_and_counts_both():
@@ -106,3 +122,68 @@ def test_an_unforeseen_error_rejects_only_that_article():
         assert_that(cleaned[CLEAN] | beam.Map(lambda c: c.id), equal_to(["good"]), label="Clean")
         assert_that(cleaned[REJECTED] | beam.Map(lambda r: (r.id, r.stage, r.reason, r.detail.startswith("unexpected"))),
                     equal_to([("bad", "clean", "internal_error", True)]), label="Rejected")
+
+
+# Lines that a split can land inside: an id-less one, blank and CRLF lines, one over the limit (60 bytes),
+# one that is not JSON, Windows-1252 bytes, and a last line without a newline.
+SPLIT_ME = (b'{"id": "a", "text": "T\\n\\nOne"}\n\n\r\n{"text": "T\\n\\nNo id"}\r\n'
+            b'{"id": "long", "text": "' + b"x" * 80 + b'"}\n{not json}\n'
+            b'{"id": "c", "text": "T\\n\\nCaf\xe9"}\n  \n{"id": "d", "text": "T\\n\\nLast"}')
+
+
+def read_range(path: str, start: int, stop: int) -> tuple[list, int]:
+    """What ReadArticlesFn makes of the byte range [start, stop) of a file, and the lines it counted as seen."""
+    fn = ReadArticlesFn("auto", ReadOptions(max_doc_bytes=60))
+    fn.setup()
+    readable = fileio.ReadableFile(FileMetadata(path, os.path.getsize(path)))
+    tracker = OffsetRestrictionTracker(OffsetRange(start, stop))
+    out = list(fn.process(readable, tracker))
+    tracker.check_done()   # the range was read to its end: a runner would fail the bundle otherwise
+    records = [r for r in out if not isinstance(r, beam.pvalue.TaggedOutput)]
+    [seen] = [r.value[1][0] for r in out if isinstance(r, beam.pvalue.TaggedOutput) and r.tag == FILE_COUNTS]
+    return [(type(r).__name__, r.id, r.line, getattr(r, "reason", None)) for r in records], seen
+
+
+def test_a_file_split_at_every_byte_gives_every_record_exactly_once(tmp_path):
+    path = tmp_path / "split.jsonl"
+    path.write_bytes(SPLIT_ME)
+    whole, seen = read_range(str(path), 0, len(SPLIT_ME))
+    assert whole == [
+        ("Article", "a", 0, None), ("Article", "split.jsonl@35", 35, None), ("Rejection", None, 59, "too_large"),
+        ("Rejection", None, 166, "invalid_json"), ("Article", "c", 177, None), ("Article", "d", 213, None),
+    ]
+    assert seen == 6
+    for split in range(1, len(SPLIT_ME)):
+        first, seen_first = read_range(str(path), 0, split)
+        second, seen_second = read_range(str(path), split, len(SPLIT_ME))
+        assert first + second == whole, split
+        assert seen_first + seen_second == seen, split
+
+
+def test_ranges_of_one_byte_read_in_a_pipeline_give_the_records_of_one_read(tmp_path):
+    path = tmp_path / "split.jsonl"
+    path.write_bytes(SPLIT_ME)
+    with beam_pipeline() as pipeline:
+        read = (
+            pipeline
+            | fileio.MatchFiles(str(path))
+            | fileio.ReadMatches()
+            | beam.ParDo(ReadArticlesFn("auto", ReadOptions(max_doc_bytes=60), range_bytes=1))
+                .with_outputs(FILE_COUNTS, STATS, main=RECORDS)
+        )
+        assert_that(read[RECORDS] | beam.Map(lambda r: r.line), equal_to([0, 35, 59, 166, 177, 213]), label="Lines")
+        assert_that(read[FILE_COUNTS] | beam.Map(lambda pair: pair[1][0]) | "SumSeen" >> beam.CombineGlobally(sum),
+                    equal_to([6]), label="Seen")
+        # Every line's bytes but the blank ones and the one over the limit, which is never held.
+        assert_that(read[STATS] | beam.Map(lambda counts: counts["bytes.in"]) | "SumBytes" >> beam.CombineGlobally(sum),
+                    equal_to([32 + 24 + 11 + 33 + 32]), label="Bytes")
+
+
+def test_a_compressed_jsonl_file_is_one_restriction_read_whole(tmp_path):
+    (tmp_path / "a.jsonl.gz").write_bytes(gzip.compress(SPLIT_ME))
+    (tmp_path / "a.jsonl").write_bytes(SPLIT_ME)
+    fn = ReadArticlesFn("auto", ReadOptions(), range_bytes=1)
+    compressed = fileio.ReadableFile(FileMetadata(str(tmp_path / "a.jsonl.gz"), 100))
+    plain = fileio.ReadableFile(FileMetadata(str(tmp_path / "a.jsonl"), len(SPLIT_ME)))
+    assert list(fn.split(compressed, fn.initial_restriction(compressed))) == [OffsetRange(0, 1)]
+    assert len(list(fn.split(plain, fn.initial_restriction(plain)))) == len(SPLIT_ME)

@@ -45,21 +45,38 @@ class Cursor:
     """Where a reader is in its file, so that a read error can say where it happened."""
 
     line: int | None = None
+    # Where the unread rest of the file starts, for formats that do not count it as ``line + 1`` (JSONL: a byte).
+    resume_at: int | None = None
     # Records the file holds as far as it was read: lines (JSONL), the file (text, HTML), an unreadable rest.
     # Counted apart from the records made, so that a reader which stops early does not reconcile.
     seen: int = 0
 
 
 class Reader:
-    """One input format. Subclasses set ``name`` and ``extensions`` and implement :meth:`records`."""
+    """One input format. Subclasses set ``name`` and ``extensions`` and implement :meth:`records`.
+
+    A format whose records are lines sets ``splittable`` and implements :meth:`lines_from` and
+    :meth:`line_record`: an uncompressed file is then read in byte ranges, each holding the lines that start
+    inside it.
+    """
 
     name = ""
     extensions: tuple[str, ...] = ()
+    splittable = False
 
     def __init__(self, options: ReadOptions = ReadOptions()):
         self.options = options
 
     def records(self, stream: BinaryIO, path: str, cursor: Cursor) -> Iterator[Record]:
+        raise NotImplementedError
+
+    def lines_from(self, stream: BinaryIO, start: int) -> Iterator[tuple[int, bytes | None]]:
+        """``(offset, line)`` for the lines that start at or after byte ``start`` of an uncompressed file, where the
+        stream is (None for a line too large to hold): what a byte range claims, by offset, before parsing."""
+        raise NotImplementedError
+
+    def line_record(self, path: str, offset: int, line: bytes | None) -> Record:
+        """One line of :meth:`lines_from` as its record."""
         raise NotImplementedError
 
     def read(self, stream: BinaryIO, path: str, cursor: Cursor | None = None) -> Iterator[Record]:
@@ -71,10 +88,15 @@ class Reader:
             yield from self.records(stream, path, cursor)
         except Exception as error:  # the storage layer's errors are many types; each ends this file only
             cursor.seen += 1
-            where = "the file" if cursor.line is None else f"past line {cursor.line}"
+            if cursor.resume_at is not None:
+                where, resume = f"from byte {cursor.resume_at}", cursor.resume_at
+            elif cursor.line is not None:
+                where, resume = f"past line {cursor.line}", cursor.line + 1
+            else:
+                where, resume = "the file", None
             rest = error if isinstance(error, Rejected) else \
                 Rejected("read", "unreadable", f"could not read {where}: {error!r}")
-            yield Rejection.of(rest, path, "", line=None if cursor.line is None else cursor.line + 1), 0
+            yield Rejection.of(rest, path, "", line=resume), 0
 
 
 class WholeFileReader(Reader):

@@ -84,57 +84,88 @@ def check_not_binary(data: bytes) -> None:
                                          "byte-order mark, convert it to UTF-8)")
 
 
-def bounded_lines(stream: BinaryIO, max_bytes: int, chunk: int = 1 << 16) -> Iterator[tuple[int, bytes | None]]:
-    """Yield ``(line number, line)`` for the stream's lines that are not blank; a line longer than
-    ``max_bytes`` comes as None and is never held whole.
+def bounded_lines(stream: BinaryIO, max_bytes: int, chunk: int = 1 << 16, start: int = 0,
+                  limit_blank_runs: bool = True) -> Iterator[tuple[int, bytes | None]]:
+    """Yield ``(offset, line)`` for the stream's lines that are not blank, ``offset`` being the byte where the
+    line starts (the stream is at byte ``start``); a line longer than ``max_bytes`` comes as None and is never
+    held whole.
 
     Runs of blank lines are skipped in C, a run at a time (a few kilobytes of gzip inflate to gigabytes
-    of newlines); a run longer than ``max_bytes`` ends the file with ``Rejected`` (``too_large``).
+    of newlines); with ``limit_blank_runs`` a run longer than ``max_bytes`` ends the file with ``Rejected``
+    (``too_large``). A byte range of a file on disk is read without that limit: its blank lines are bounded by
+    the file's size, and a limit there would make the records depend on where the file was split.
 
     >>> import io
     >>> list(bounded_lines(io.BytesIO(b"ab\\n" + b"x" * 10 + b"\\ncd"), max_bytes=5, chunk=4))
-    [(1, b'ab\\n'), (2, None), (3, b'cd')]
+    [(0, b'ab\\n'), (3, None), (14, b'cd')]
     >>> list(bounded_lines(io.BytesIO(b"one\\n\\n \\r\\ntwo\\n"), max_bytes=5))
-    [(1, b'one\\n'), (4, b'two\\n')]
+    [(0, b'one\\n'), (8, b'two\\n')]
     """
     # read1() hands over what one read decompressed, so lines before a truncated end are not lost with it.
     read = getattr(stream, "read1", stream.read)
     parts: list[bytes] = []
-    size, skipping, line_no, blank = 0, False, 1, 0
+    size, skipping, blank = 0, False, 0
+    base = line_start = start   # base: the offset of data[0]
     while data := read(chunk):
-        start = 0
+        pos = 0
         while True:
-            if not parts and not skipping and (run := _BLANK_LINES.match(data, start)):
-                blank += run.end() - start
-                if blank > max_bytes:
+            if not parts and not skipping and (run := _BLANK_LINES.match(data, pos)):
+                blank += run.end() - pos
+                if limit_blank_runs and blank > max_bytes:
                     raise Rejected("read", "too_large", f"more than --max_doc_bytes ({max_bytes:,} bytes) of blank "
-                                                        f"lines in a row from line {line_no}; the rest of the file "
-                                                        "was not read")
-                line_no += data.count(b"\n", start, run.end())
-                start = run.end()
-            newline = data.find(b"\n", start)
+                                                        f"lines in a row from byte {line_start}; the rest of the "
+                                                        "file was not read")
+                pos = run.end()
+                line_start = base + pos
+            newline = data.find(b"\n", pos)
             if newline < 0:
                 break
-            piece = data[start:newline + 1]
+            piece = data[pos:newline + 1]
             if skipping or size + len(piece) > max_bytes:
-                yield line_no, None
+                yield line_start, None
                 blank = 0
             else:
                 parts.append(piece)
                 line = b"".join(parts)
                 if line.strip():
-                    yield line_no, line
+                    yield line_start, line
                     blank = 0
             parts, size, skipping = [], 0, False
-            line_no += 1
-            start = newline + 1
-        rest = data[start:]
+            pos = newline + 1
+            line_start = base + pos
+        rest = data[pos:]
         if not skipping and size + len(rest) > max_bytes:
             parts, size, skipping = [], 0, True
         elif not skipping and rest:
             parts.append(rest)
             size += len(rest)
+        base += len(data)
     if skipping:
-        yield line_no, None
+        yield line_start, None
     elif size and (line := b"".join(parts)).strip():
-        yield line_no, line
+        yield line_start, line
+
+
+def first_line_start(stream: BinaryIO, start: int, chunk: int = 1 << 16) -> int:
+    """The offset of the first line that starts at or after ``start`` (the file's size if none does), with the
+    stream left there. A byte range of a file holds the lines that start inside it; this is where its first
+    one is. Scans in chunks, so a long line before it is never held.
+
+    >>> import io
+    >>> stream = io.BytesIO(b"ab\\ncd\\nef")
+    >>> [first_line_start(stream, at) for at in range(8)]
+    [0, 3, 3, 3, 6, 6, 6, 8]
+    """
+    if start == 0:
+        stream.seek(0)
+        return 0
+    stream.seek(start - 1)   # the byte before: a newline there means a line starts exactly at ``start``
+    offset = start - 1
+    while data := stream.read(chunk):
+        newline = data.find(b"\n")
+        if newline >= 0:
+            offset += newline + 1
+            break
+        offset += len(data)
+    stream.seek(offset)
+    return offset

@@ -32,8 +32,10 @@ def _without_surrogates(value, counted: list[int]):
     return value
 
 
-def article_from_fields(record: dict, path: str, number: int, fields: JsonlFields, id_root: str = "") -> Article:
-    """One record's article; a missing id becomes ``<file below the glob's prefix>:<number>``; raises Rejected.
+def article_from_fields(record: dict, path: str, number: int, fields: JsonlFields, id_root: str = "",
+                        id_separator: str = ":") -> Article:
+    """One record's article; a missing id becomes ``<file below the glob's prefix><id_separator><number>``
+    (``:`` and a row number for Parquet, ``@`` and a byte offset for JSONL); raises Rejected.
 
     Lone surrogates (JSON can spell ``"\\udc00"``) become U+FFFD in every field, so none reaches a coder or
     writer; the article counts them.
@@ -52,7 +54,7 @@ def article_from_fields(record: dict, path: str, number: int, fields: JsonlField
                            f"field '{fields.id}' must be a string or integer, got {type(raw_id).__name__}")
         if isinstance(raw_id, int):
             raw_id = str(raw_id)   # the parser refuses integers of over 4,300 digits, so this one converts
-        article_id = raw_id if raw_id is not None and raw_id.strip() else f"{relative_name(path, id_root)}:{number}"
+        article_id = raw_id if raw_id is not None and raw_id.strip() else f"{relative_name(path, id_root)}{id_separator}{number}"
         text = record.get(fields.text)
         if text is None:
             raise Rejected("parse", "missing_text", f"no '{fields.text}' field (set --text_field if it has another name)",

@@ -5,7 +5,6 @@ from __future__ import annotations
 import codecs
 import re
 
-from pipeline.pages import html_to_page
 from pipeline.readers.base import WholeFileReader
 from pipeline.readers.decoding import check_not_binary, decode_bytes
 from pipeline.readers.ids import file_id
@@ -41,6 +40,9 @@ class HtmlReader(WholeFileReader):
 
     def article(self, path: str, data: bytes) -> Article:
         check_not_binary(data)
+        # Imported on the first page, not with the module: trafilatura takes about 0.2 s to import, and every
+        # worker process imports the readers, also for a job that reads no HTML.
+        from pipeline.pages import html_to_page
         page = html_to_page(decode_page(data), self.options.html_mode)
         return Article(id=file_id(path, self.options.id_root), text=page.text, source=path, url=page.url, title=page.title,
                        metadata=page.metadata, headline_in_text=False)

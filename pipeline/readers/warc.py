@@ -14,7 +14,6 @@ from typing import BinaryIO
 
 from warcio.archiveiterator import ArchiveIterator
 
-from pipeline.pages import html_to_page
 from pipeline.readers.base import Cursor, Reader, Record, read_at_most
 from pipeline.readers.decoding import check_not_binary
 from pipeline.readers.html import decode_page
@@ -43,6 +42,9 @@ class WarcReader(Reader):
                     raise Rejected("read", "not_html", f"{kind}, not an HTML response: skipped", record_id, metadata)
                 data = read_at_most(record.content_stream(), self.options.max_doc_bytes)
                 check_not_binary(data)
+                # Imported on the first page, not with the module: trafilatura takes about 0.2 s to import, and every
+                # worker process imports the readers, also for a job that reads no HTML.
+                from pipeline.pages import html_to_page
                 page = html_to_page(decode_page(data), self.options.html_mode)
                 yield Article(id=record_id, text=page.text, source=path, line=number, url=headers.get_header("WARC-Target-URI"),
                               title=page.title, metadata={**metadata, **page.metadata}, headline_in_text=False), len(data)
