@@ -1,7 +1,9 @@
 """The reference the fast paths must equal: the plain meaning of each step, with no shortcut.
 
 ftfy on every text; each rule on its own, in order, on the whole text (no line
-gate, no ``requires``), as :meth:`CompiledRule.apply_whole` defines it. Used
+gate, no ``requires``), as :meth:`CompiledRule.apply_whole` defines it; a block
+rule with every line judged first and its runs taken from that (production
+judges lines only until a run ends). Used
 only by the equivalence tests; production code never imports it.
 """
 
@@ -25,12 +27,52 @@ class ReferenceNormalize(NormalizeText):
         return tidy_layout(normalize_spaces(fix_unicode(text, self.fixer.config)))
 
 
+def remove_blocks(rule: CompiledRule, text: str, budget: Budget) -> tuple[str, int]:
+    """A block rule's meaning, plainly: judge every line, then take the runs its position allows."""
+    block = rule.block
+    assert block is not None
+    lines = text.split("\n")
+    filled = [i for i, line in enumerate(lines) if line.strip()]
+    fits = [rule.fits_block(lines[i], budget) for i in filled]
+    runs: list[list[int]] = []
+    if block.position == "start":
+        runs = [filled[:fits.index(False) if False in fits else len(fits)]]
+    elif block.position == "end":
+        runs = [filled[len(fits) - (fits[::-1].index(False) if False in fits else len(fits)):]]
+    elif block.position == "anywhere":
+        run: list[int] = []
+        for i, fit in zip(filled, fits, strict=True):
+            if fit:
+                run.append(i)
+            else:
+                runs.append(run)
+                run = []
+        runs.append(run)
+    else:
+        k = 0
+        while k < len(filled):
+            n = 0
+            if rule.is_label(lines[filled[k]], budget):
+                while k + 1 + n < len(filled) and fits[k + 1 + n]:
+                    n += 1
+            if n >= block.min_lines:
+                runs.append(filled[k:k + 1 + n])
+                k += 1 + n
+            else:
+                k += 1
+    blocks = [run for run in runs if len(run) - (block.position == "after-label") >= block.min_lines]
+    for run in blocks:
+        for i in run:
+            lines[i] = ""
+    return "\n".join(lines), len(blocks)
+
+
 def apply_rules_one_by_one(rules: Sequence[CompiledRule], text: str, url: str | None, source: str,
                            budget: Budget) -> tuple[str, dict[str, int]]:
     hits = {}
     for rule in rules:
         if rule.applies_to(url, source, budget):
-            text, count = rule.apply_whole(text, budget)
+            text, count = remove_blocks(rule, text, budget) if rule.block else rule.apply_whole(text, budget)
             if count:
                 hits[rule.name] = count
     return text, hits

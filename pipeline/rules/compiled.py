@@ -7,7 +7,7 @@ Everything here follows the *compiled* pattern, so a flag written inline
 from __future__ import annotations
 
 import functools
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from urllib.parse import urlsplit
 
 import regex
@@ -30,6 +30,10 @@ class CompiledRule:
     A *line rule* (MULTILINE, pattern ``^...$``, no replacement, no lookaround or
     \\A/\\Z) removes every line its pattern matches in full, one line at a time:
     it can never reach into a neighbouring line, and it may not match an empty line.
+    A *block rule* (``block = {...}``) removes runs of lines: every line of a
+    run matches its pattern in full and is at most ``max_line_chars`` long,
+    blank lines between them are skipped, the run has at least ``min_lines``
+    lines and sits where ``position`` says (see :meth:`find_blocks`).
     Any other rule replaces every match in the whole text.
 
     ``requires`` only saves time: a rule with it looks only at the lines that
@@ -43,13 +47,15 @@ class CompiledRule:
         self.name = rule.name
         try:
             self.pattern = regex.compile(rule.pattern, rule.regex_flags)
+            self.block = rule.block
+            self.label = regex.compile(rule.block.label, rule.regex_flags) if rule.block and rule.block.label else None
             self.url_patterns = tuple(regex.compile(url) for url in rule.urls)
         except regex.error as error:
             hint = r" (the regex module writes \u00A0, not \x{00A0})" if r"\x{" in rule.pattern else ""
             raise RuleError(rule.file, f"pattern does not compile: {error}{hint}", rule.name) from None
         flags = self.pattern.flags
         body = _LEADING_FLAGS.sub("", rule.pattern.strip())
-        self.is_line_rule = bool(flags & regex.MULTILINE and not rule.replacement and body.startswith("^")
+        self.is_line_rule = bool(not self.block and flags & regex.MULTILINE and not rule.replacement and body.startswith("^")
                                  and body.endswith("$") and not body.endswith("\\$")
                                  and not _LOOKAROUND.search(body))
         self._refuse_what_the_readme_forbids(body, flags)
@@ -66,6 +72,9 @@ class CompiledRule:
             # It would count every blank line as a hit.
             raise RuleError(rule.file, "pattern matches an empty line; make it require at least one character",
                             rule.name)
+        if self.block and (_WHITESPACE_CLASS.search(body) or _WHITESPACE_CLASS.search(self.block.label or "")):
+            raise RuleError(rule.file, r"block rule uses \s; its pattern and label match one line each, which "
+                                       "holds single spaces: write [ ]", rule.name)
         if self.is_line_rule and _WHITESPACE_CLASS.search(body):
             raise RuleError(rule.file, r"line rule uses \s; after normalisation a line holds single spaces, so "
                                        "write [ ] (\\s also stands for a line break, which a line never holds)",
@@ -98,8 +107,75 @@ class CompiledRule:
         except TimeoutError:
             raise self.timed_out(budget) from None
 
+    def fits_block(self, line: str, budget: Budget) -> bool:
+        """Whether ``line`` can be a line of this block rule's run: short enough, and of its shape."""
+        assert self.block is not None
+        return len(line) <= self.block.max_line_chars and self.matches_line(line, budget)
+
+    def is_label(self, line: str, budget: Budget) -> bool:
+        assert self.block is not None and self.label is not None
+        if len(line) > self.block.max_line_chars:
+            return False
+        try:
+            return self.label.fullmatch(line, timeout=budget.left()) is not None
+        except TimeoutError:
+            raise self.timed_out(budget) from None
+
+    def _run(self, lines: list[str], filled: Iterable[int], budget: Budget) -> list[int]:
+        """The indices (of ``filled``, in the order given) that fit the block, up to the first that does not."""
+        run = []
+        for index in filled:
+            if not self.fits_block(lines[index], budget):
+                break
+            run.append(index)
+        return run
+
+    def find_blocks(self, lines: list[str], budget: Budget) -> list[list[int]]:
+        """The line indices of every block this rule removes from ``lines``, in text order.
+
+        Blank lines never count and never break a run. ``start``/``end``: the run
+        from the first (last) non-blank line; ``anywhere``: every run; ``after-label``:
+        a line matching the label and the run right after it, both removed. A
+        run shorter than ``min_lines`` stays, its label too.
+        """
+        block = self.block
+        assert block is not None
+        filled = [index for index, line in enumerate(lines) if line.strip()]
+        if block.position == "start":
+            runs = [self._run(lines, filled, budget)]
+        elif block.position == "end":
+            runs = [self._run(lines, reversed(filled), budget)[::-1]]
+        else:
+            runs, k = [], 0
+            labelled = block.position == "after-label"
+            while k < len(filled):
+                if labelled and not self.is_label(lines[filled[k]], budget):
+                    k += 1
+                    continue
+                run = self._run(lines, filled[k + labelled:], budget)
+                if len(run) >= block.min_lines:
+                    runs.append([filled[k], *run] if labelled else run)
+                    k += labelled + len(run)
+                else:   # a short run: nothing in it can start a long one (a label in it still may)
+                    k += 1 if labelled else len(run) + 1
+        return [run for run in runs if len(run) >= block.min_lines]
+
+    def remove_blocks(self, text: str, budget: Budget) -> tuple[str, list[str]]:
+        """``text`` without this block rule's blocks (their lines emptied), and the text of each block removed."""
+        lines = text.split("\n")
+        removed = []
+        for found in self.find_blocks(lines, budget):
+            removed.append("\n".join(lines[index] for index in found))
+            for index in found:
+                lines[index] = ""
+        return ("\n".join(lines) if removed else text), removed
+
     def apply_whole(self, text: str, budget: Budget) -> tuple[str, int]:
-        """What the rule means, without ``requires``: every matching line emptied, or every match replaced."""
+        """What the rule means, without ``requires``: every matching line emptied, every block removed, or every
+        match replaced."""
+        if self.block:
+            text, removed = self.remove_blocks(text, budget)
+            return text, len(removed)
         if self.is_line_rule:
             lines = text.split("\n")
             hits = 0
