@@ -127,6 +127,35 @@ def test_rules_that_remove_most_of_a_document_flag_it():
     assert "mass_removal" not in relaxed.stats
 
 
+def test_mass_removal_reject_sends_the_document_to_rejected_with_what_would_have_gone():
+    greedy = Rule(name="greedy", description="d", pattern=r"(?m)^Filler.*$", file="t.toml",
+                  examples=(Example("Filler x", ""),), keep=("Real",))
+    text = "Title\n\nReal news here.\n\nFiller one\n\nFiller two\n\nFiller three"
+    cleaner = Cleaner([greedy], CleanOptions(max_removed_share=0.5, mass_removal="reject"))
+    with pytest.raises(Rejected) as error:
+        cleaner.clean(Article(id="a", text=text, source="f"))
+    assert (error.value.stage, error.value.reason) == ("rules", "mass_removal")
+    assert error.value.detail == ("the rules removed 67% of the words, more than --max_removed_share 0.5 (rules that "
+                                  "fired: greedy); they would have removed: Filler one\nFiller two\nFiller three")
+
+
+def test_mass_removal_keep_ships_the_text_as_it_was_before_the_rules():
+    greedy = Rule(name="greedy", description="d", pattern=r"(?m)^Filler.*$", file="t.toml",
+                  examples=(Example("Filler x", ""),), keep=("Real",))
+    text = "Title\n\nReal news here.\n\nFiller one\n\nFiller two\n\nFiller three"
+    clean = Cleaner([greedy], CleanOptions(max_removed_share=0.5, mass_removal="keep")).clean(
+        Article(id="a", text=text, source="f"))
+    assert clean.text == "Real news here.\n\nFiller one\n\nFiller two\n\nFiller three"
+    assert (clean.stats["mass_removal"], clean.stats["words_removed_by_rules"]) == (True, 0.0)
+    assert clean.stats["rules"] == {"greedy": 3}
+    # Under the threshold the rules act as always.
+    light = Cleaner([greedy], CleanOptions(max_removed_share=0.9, mass_removal="keep")).clean(
+        Article(id="a", text=text, source="f"))
+    assert light.text == "Real news here."
+
+
 def test_max_removed_share_must_be_a_share():
     with pytest.raises(ValueError, match="max_removed_share"):
         CleanOptions(max_removed_share=1.5)
+    with pytest.raises(ValueError, match="mass_removal must be one of flag, reject, keep, not 'drop'"):
+        CleanOptions(mass_removal="drop")
