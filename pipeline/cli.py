@@ -106,6 +106,8 @@ def add_job_options(parser: argparse.ArgumentParser, output_help: str, output_re
     parser.add_argument("--title_field", default="title", help="JSONL key holding the headline")
     _add_flag(parser, "--no_headline_line", "texts start with the body, not a headline: keep the first line "
                                             "(title only from the record's title field)")
+    _add_flag(parser, "--keep_not_articles", "keep pages that are not articles (error pages, menus) instead of "
+                                             "rejecting them as not_article")
     _add_flag(parser, "--straight_quotes", "turn curly quotes into straight ones")
     _add_flag(parser, "--decode_html_entities",
               "turn entities such as &amp; in text and JSONL input into characters (HTML input always)")
@@ -200,6 +202,7 @@ def _job_config(args) -> JobConfig:
             max_removed_share=args.max_removed_share,
             mass_removal=args.mass_removal,
             first_line_is_headline=not args.no_headline_line,
+            reject_not_articles=not args.keep_not_articles,
         ),
         output_format=args.output_format,
         compression=args.compression,

@@ -176,6 +176,8 @@ def test_pages_that_are_not_articles_are_rejected_with_their_evidence(text, deta
     with pytest.raises(Rejected) as error:
         Cleaner([]).clean(Article(id="a", text=text, source="f"))
     assert (error.value.stage, error.value.reason, error.value.detail) == ("clean", "not_article", detail)
+    kept = Cleaner([], CleanOptions(reject_not_articles=False)).clean(Article(id="a", text=text, source="f"))
+    assert kept.text == text.split("\n\n", 1)[1]
 
 
 @pytest.mark.parametrize("text", [

@@ -26,6 +26,8 @@ class CleanOptions:
     mass_removal: str = "flag"   # one of MASS_REMOVAL_ACTIONS
     # False for archives whose texts start with the body, their headlines kept elsewhere.
     first_line_is_headline: bool = True
+    # False keeps pages that are not articles (error pages, menus) in the clean output.
+    reject_not_articles: bool = True
 
     def __post_init__(self):
         if not 0 < self.max_removed_share <= 1:

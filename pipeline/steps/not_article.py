@@ -1,7 +1,8 @@
 """Step 5: pages that are not articles (error pages, navigation left without a story) go to rejected.
 
 Rejected, not flagged: such a page has no content to keep, and a rejection is counted
-(``docs.rejected.not_article``) and can be read with its evidence. The evidence is
+(``docs.rejected.not_article``) and can be read with its evidence; ``--keep_not_articles``
+keeps them. The evidence is
 deliberately narrow, because a real article rejected loses every word: an error
 page's own wording in a short text, or a text without one line of prose.
 """
@@ -52,6 +53,8 @@ class RejectNotArticles(Step):
     name = "not_article"
 
     def apply(self, draft: Draft) -> None:
+        if not self.options.reject_not_articles:
+            return
         evidence = not_article_evidence(draft.body)
         if evidence:
             raise Rejected("clean", "not_article",
