@@ -426,7 +426,7 @@ def test_the_bundled_block_rules_on_real_scraped_pages():
         # ABC video page: headline, standfirst and its date stay; the sidebar after 'Additional Live Streams' goes.
         "f5e7102a90680611": ({"abc-video-sidebar": 1}, "May 21, 2026", 26),
         # BBC iPlayer: the 30 episodes go (episode-list-block); the navigation left is not an article.
-        "005b2be05ea9a2af": ("not_article", "not an article: no line of 10 words or more in 6 lines "
+        "005b2be05ea9a2af": ("not_article", "not an article: no line of 10 words or more in 5 lines "
                                             "(first: Tech Now - Building My Body)"),
         # Fox 5 DC: the 12 headlines under PREVIOUS COVERAGE go with their label; the story ends where it ended.
         "PolitiFact_Fake_82": ({"related-list-block": 1}, "t or the family unless explicitly authorized by the family.\"", 962),
