@@ -60,7 +60,7 @@ _REMOVED_SHOWN = 2000
 def removed_lines(before: str, after: str) -> list[str]:
     """The lines of ``before`` that are not in ``after`` (a line a rule cut short counts as removed), in order.
 
-    >>> removed_lines("Storm hits.\n\nShare\n\nPower is out.", "Storm hits.\n\nPower is out.")
+    >>> removed_lines("Storm hits.\\n\\nShare\\n\\nPower is out.", "Storm hits.\\n\\nPower is out.")
     ['Share']
     """
     old, new = before.split("\n"), after.split("\n")
