@@ -241,7 +241,8 @@ def test_rules_list_shows_the_rules_in_the_order_they_run(write_rule_file):
     assert listed.returncode == 0, listed.stderr
     header, *rows = listed.stdout.splitlines()
     assert header.split() == ["#", "rule", "kind", "scope", "file"]
-    assert rows[0].split()[:4] == ["1", "read-time-line", "line", "rule"]
+    assert rows[0].split()[:6] == ["1", "abc-video-sidebar", "block", "rule", "(after-label,", "3+"]
+    assert any(row.split()[1:4] == ["read-time-line", "line", "rule"] for row in rows)
     assert rows[-1].split()[1:] == ["example-news-subscribe", "line", "rule", "site", "example-news.com",
                                     str(rules / "90-site.toml")]
     assert any(row.split()[1:4] == ["hover-card", "text", "rule"] for row in rows)

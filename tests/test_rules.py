@@ -397,14 +397,30 @@ def test_block_rule_errors_name_file_rule_and_problem(block, message):
     assert str(error.value).startswith(f"rules/ads.toml: rule 'ad-line': {message}")
 
 
-def test_a_block_rule_takes_no_replacement_or_requires_and_no_whitespace_class():
+def test_a_block_rule_takes_no_replacement_and_no_whitespace_class():
     base = VALID.replace('flags = ["MULTILINE"]', 'block = { position = "end", min_lines = 2, max_line_chars = 80 }')
-    with pytest.raises(RuleError, match="a block rule takes no 'replacement' or 'requires'"):
-        parse_rule_file("rules/ads.toml", base.replace("keep =", 'requires = ["AD"]\nkeep =').encode())
+    with pytest.raises(RuleError, match="a block rule takes no 'replacement'"):
+        parse_rule_file("rules/ads.toml", base.replace("keep =", 'replacement = "x"\nkeep =').encode())
     with pytest.raises(RuleError, match=r"block rule uses \\s"):
         CompiledRule(block_rule("end", pattern=r"Ad\s+line"))
     [parsed] = parse_rule_file("rules/ads.toml", base.encode())
     assert parsed.block == Block("end", 2, 80) and not CompiledRule(parsed).is_line_rule
+
+
+@pytest.mark.parametrize("position, label, requires", [
+    ("after-label", "(?i)related:", ("RELATED",)),   # a label's literals, in the label's case rule
+    ("anywhere", None, ("Headline", "Top", "Last", "End")),
+    ("start", None, ("Top",)),
+    ("end", None, ("Headline", "Last", "End", "Top")),
+])
+def test_requires_on_a_block_rule_only_saves_time(position, label, requires):
+    with_literals = rule(r"[\p{Lu}][^\n]{2,38}[^.:\n]", "b", block=Block(position, 2, 40, label), requires=requires)
+    plain = rule(r"[\p{Lu}][^\n]{2,38}[^.:\n]", "b", block=Block(position, 2, 40, label))
+    for text in (BLOCK_TEXT, "No literal here.\nNor here", "Related:\nTop One\nTop Two"):
+        assert CompiledRule(with_literals).apply(text, Budget(2.0)) == CompiledRule(plain).apply(text, Budget(2.0))
+    assert check_examples(rule(r"[\p{Lu}][^\n]{2,38}[^.:\n]", "b", block=Block(position, 2, 40, label),
+                               requires=requires, examples=(Example(BLOCK_TEXT, RuleSet([plain]).apply(
+                                   BLOCK_TEXT, None, "f", Budget(2.0))[0]),), keep=("x",))) == []
 
 
 def test_the_bundled_block_rules_on_real_scraped_pages():
@@ -434,3 +450,11 @@ def test_the_bundled_block_rules_on_real_scraped_pages():
         "vvP3qNkadrOVFaQ7": ({"advertisement-line": 5, "related-list-block": 1},
                              "s the staff writer for Ideas. E-mail leon.neyfakh@globe.com.", 1950),
     }
+
+
+def test_a_block_rule_whose_requires_misses_a_line_of_its_run_is_refused_by_its_examples():
+    expected = RuleSet([block_rule("end")]).apply(BLOCK_TEXT, None, "f", Budget(2.0))[0]
+    careless = rule(r"[\p{Lu}][^\n]{2,38}[^.:\n]", "b", block=Block("end", 2, 40), requires=("Headline",),
+                    examples=(Example(BLOCK_TEXT, expected),), keep=("x",))
+    [failure] = check_examples(careless)
+    assert failure.startswith("test.toml: rule 'b': example 1: gives ") and "'requires' may only save time" in failure

@@ -60,7 +60,9 @@ class CompiledRule:
                                  and not _LOOKAROUND.search(body))
         self._refuse_what_the_readme_forbids(body, flags)
         self.scoped = bool(rule.sites or rule.urls)
-        self.requires = literal_patterns(rule.requires, ignore_case=bool(flags & regex.IGNORECASE))
+        # An after-label rule's literals are its label's: they ignore case when the label does.
+        case_from = self.label if self.label is not None else self.pattern
+        self.requires = literal_patterns(rule.requires, ignore_case=bool(case_from.flags & regex.IGNORECASE))
         for i, example in enumerate(rule.examples, 1):
             if self.requires and not any(literal.search(example.input) for literal in self.requires):
                 raise RuleError(rule.file, f"example {i} contains none of 'requires' {list(rule.requires)}, so "
@@ -121,50 +123,72 @@ class CompiledRule:
         except TimeoutError:
             raise self.timed_out(budget) from None
 
-    def _run(self, lines: list[str], filled: Iterable[int], budget: Budget) -> list[int]:
+    def _run(self, lines: list[str], filled: Iterable[int], budget: Budget,
+             holding: set[int] | None = None) -> list[int]:
         """The indices (of ``filled``, in the order given) that fit the block, up to the first that does not."""
         run = []
         for index in filled:
-            if not self.fits_block(lines[index], budget):
+            if (holding is not None and index not in holding) or not self.fits_block(lines[index], budget):
                 break
             run.append(index)
         return run
 
-    def find_blocks(self, lines: list[str], budget: Budget) -> list[list[int]]:
+    def find_blocks(self, lines: list[str], budget: Budget, holding: set[int] | None = None) -> list[list[int]]:
         """The line indices of every block this rule removes from ``lines``, in text order.
 
         Blank lines never count and never break a run. ``start``/``end``: the run
         from the first (last) non-blank line; ``anywhere``: every run; ``after-label``:
         a line matching the label and the run right after it, both removed. A
         run shorter than ``min_lines`` stays, its label too.
+
+        A line longer than ``max_line_chars`` can be neither a label nor in a run:
+        such lines (most of an article's paragraphs) are set aside by length
+        alone, and patterns are tried only on the others. With ``holding`` (the
+        lines that hold a ``requires`` literal), so are the lines outside it:
+        an after-label rule's literals are its label's, any other block rule's
+        are those every line of its run holds.
         """
         block = self.block
         assert block is not None
-        filled = [index for index, line in enumerate(lines) if line.strip()]
+        limit = block.max_line_chars
+        filled = [index for index, line in enumerate(lines) if line and not line.isspace()]
         if block.position == "start":
-            runs = [self._run(lines, filled, budget)]
+            runs = [self._run(lines, filled, budget, holding)]
         elif block.position == "end":
-            runs = [self._run(lines, reversed(filled), budget)[::-1]]
+            runs = [self._run(lines, reversed(filled), budget, holding)[::-1]]
         else:
-            runs, k = [], 0
-            labelled = block.position == "after-label"
-            while k < len(filled):
-                if labelled and not self.is_label(lines[filled[k]], budget):
-                    k += 1
-                    continue
-                run = self._run(lines, filled[k + labelled:], budget)
-                if len(run) >= block.min_lines:
-                    runs.append([filled[k], *run] if labelled else run)
-                    k += labelled + len(run)
-                else:   # a short run: nothing in it can start a long one (a label in it still may)
-                    k += 1 if labelled else len(run) + 1
+            # Positions in ``filled`` of the lines short enough (and holding a literal) to be a label or a run's line.
+            short = [k for k, index in enumerate(filled)
+                     if len(lines[index]) <= limit and (holding is None or index in holding)]
+            runs = []
+            if block.position == "after-label":
+                done = 0   # the first position a block may start at: labels inside a block are its lines
+                for k in short:
+                    if k < done or not self.is_label(lines[filled[k]], budget):
+                        continue
+                    run = self._run(lines, filled[k + 1:], budget)
+                    if len(run) >= block.min_lines:
+                        runs.append([filled[k], *run])
+                        done = k + 1 + len(run)
+            else:
+                groups: list[list[int]] = []   # consecutive positions whose lines fit
+                for k in short:
+                    if self.fits_block(lines[filled[k]], budget):
+                        if groups and groups[-1][-1] == k - 1:
+                            groups[-1].append(k)
+                        else:
+                            groups.append([k])
+                runs = [[filled[k] for k in group] for group in groups]
         return [run for run in runs if len(run) >= block.min_lines]
 
-    def remove_blocks(self, text: str, budget: Budget) -> tuple[str, list[str]]:
-        """``text`` without this block rule's blocks (their lines emptied), and the text of each block removed."""
+    def remove_blocks(self, text: str, budget: Budget, holding: set[int] | None = None) -> tuple[str, list[str]]:
+        """``text`` without this block rule's blocks (their lines emptied), and the text of each block removed.
+
+        ``holding``: see :meth:`find_blocks`.
+        """
         lines = text.split("\n")
         removed = []
-        for found in self.find_blocks(lines, budget):
+        for found in self.find_blocks(lines, budget, holding):
             removed.append("\n".join(lines[index] for index in found))
             for index in found:
                 lines[index] = ""
@@ -196,6 +220,9 @@ class CompiledRule:
         holding = lines_holding(self, text)
         if not holding:
             return text, 0
+        if self.block:
+            text, removed = self.remove_blocks(text, budget, holding)
+            return text, len(removed)
         lines = text.split("\n")
         hits = 0
         for index in sorted(holding):

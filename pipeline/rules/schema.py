@@ -22,7 +22,9 @@ With ``block``, the rule removes *runs* of lines rather than single lines:
 between them are skipped), ``position`` where the run must sit (``start`` or
 ``end`` of the text, ``after-label``: right after a line matching ``label``,
 which goes too; ``anywhere``), ``min_lines`` how many lines it needs at
-least, ``max_line_chars`` how long each of its lines may be.
+least, ``max_line_chars`` how long each of its lines may be. A block rule's
+``requires`` literals are its label's (after-label), or else those every line
+of its run holds.
 
 Every problem of a file is reported, each on a line naming the file and the
 rule; what a pattern means is :mod:`pipeline.rules.compiled`'s business.
@@ -195,9 +197,8 @@ def parse_rule(table, file: str, index: int) -> Rule:
     if any(not literal or "\n" in literal for literal in requires):
         raise RuleError(file, "each 'requires' literal must be non-empty text within one line", name)
     block = _parse_block(table["block"], file, name) if "block" in table else None
-    if block and ("replacement" in table or requires):
-        # A block is removed whole, and its lines need not hold any one literal.
-        raise RuleError(file, "a block rule takes no 'replacement' or 'requires'", name)
+    if block and "replacement" in table:
+        raise RuleError(file, "a block rule takes no 'replacement': its blocks are removed whole", name)
     return Rule(
         name=name,
         description=table["description"],

@@ -39,13 +39,17 @@ def not_article_evidence(body: str) -> str | None:
     True
     """
     words = len(body.split())
-    error = _ERROR_PAGE.search(body)
-    if error and words <= _ERROR_PAGE_MAX_WORDS:
+    # The search only on short texts: it is the costly part, and an article is long.
+    error = _ERROR_PAGE.search(body) if words <= _ERROR_PAGE_MAX_WORDS else None
+    if error:
         return f"an error page: {error.group()!r} in a text of {words} words"
     lines = [line for line in body.split("\n") if line.strip()]
+    # A menu's lines average under 4 words: most articles are ruled out here, before a line is counted.
+    if len(lines) < _MENU_LINES or words >= _MENU_WORDS_PER_LINE * len(lines):
+        return None
     counts = [len(line.split()) for line in lines]
-    if len(counts) >= _MENU_LINES and max(counts) < _PROSE_WORDS and words / len(counts) < _MENU_WORDS_PER_LINE:
-        return f"no line of {_PROSE_WORDS} words or more in {len(lines)} lines (first: {lines[0][:80] if lines else ''})"
+    if max(counts) < _PROSE_WORDS:
+        return f"no line of {_PROSE_WORDS} words or more in {len(lines)} lines (first: {lines[0][:80]})"
     return None
 
 

@@ -7,7 +7,7 @@ site's: its URL's host, or the record's ``source`` or ``site_name``; a subtitle 
 from __future__ import annotations
 
 from pipeline.headline import split_headline
-from pipeline.site_suffix import site_names, strip_site_suffix
+from pipeline.site_suffix import site_names, split_site_suffix, strip_site_suffix
 from pipeline.steps.base import Draft, Step
 
 
@@ -17,7 +17,7 @@ class SplitHeadline(Step):
     def apply(self, draft: Draft) -> None:
         first_line_is_headline = self.options.first_line_is_headline and draft.article.headline_in_text
         given = draft.given_title
-        if given:
+        if given and split_site_suffix(given):   # most titles have no separator: no names to look up
             article = draft.article
             named = [value for value in (article.metadata.get("source"), article.metadata.get("site_name"))
                      if isinstance(value, str)]
