@@ -46,6 +46,7 @@ from pipeline.readers.compression import open_decompressed
 from pipeline.records import Article
 from pipeline.rules import CompiledRule, RuleError, example_failures
 from pipeline.rules.files import bundled_rules_dir, load_rules
+from pipeline.steps import MASS_REMOVAL_ACTIONS
 from pipeline.writers import COMPRESSIONS, WRITERS, JsonlWriter
 
 RUN_OUTPUT_HELP = ("output folder for clean-*, rejected-*, duplicates-* and files-* shards (.jsonl or .parquet) "
@@ -115,6 +116,8 @@ def add_job_options(parser: argparse.ArgumentParser, output_help: str, output_re
     parser.add_argument("--title_field", default="title", help="JSONL key holding the headline")
     _add_flag(parser, "--no_headline_line", "texts start with the body, not a headline: keep the first line "
                                             "(title only from the record's title field)")
+    _add_flag(parser, "--keep_not_articles", "keep pages that are not articles (error pages, menus) instead of "
+                                             "rejecting them as not_article")
     _add_flag(parser, "--straight_quotes", "turn curly quotes into straight ones")
     _add_flag(parser, "--decode_html_entities",
               "turn entities such as &amp; in text and JSONL input into characters (HTML input always)")
@@ -141,6 +144,10 @@ def add_job_options(parser: argparse.ArgumentParser, output_help: str, output_re
                         help="flag documents whose rules removed more than this share of their words (default 0.5)")
     _add_flag(parser, "--ledger", "also write removed-* shards: every removal with its rule or step, its text and "
                                   "its offsets in the normalised text (see 'explain' and 'report')")
+    parser.add_argument("--mass_removal", choices=MASS_REMOVAL_ACTIONS, default="flag",
+                        help="what happens to such documents: flag (shipped cleaned, counted), reject (rejected "
+                             "mass_removal, with what would have been removed) or keep (shipped as before the "
+                             "rules, counted); default flag")
     parser.add_argument("--dedup", choices=MODES, default=DEFAULT_MODE,
                         help="exact: same text after folding case, punctuation and spacing; near: also MinHash "
                              f"Jaccard of word shingles at least --dedup_threshold (default {DEFAULT_MODE})")
@@ -269,8 +276,10 @@ def _job_config(args) -> JobConfig:
                                        decode_html_entities=args.decode_html_entities),
             time_budget=args.time_budget,
             max_removed_share=args.max_removed_share,
+            mass_removal=args.mass_removal,
             first_line_is_headline=not args.no_headline_line,
             ledger=args.ledger,
+            reject_not_articles=not args.keep_not_articles,
         ),
         output_format=args.output_format,
         compression=args.compression,
@@ -393,10 +402,16 @@ def _scope(rule) -> str:
     return ", ".join(parts) or "every document"
 
 
+def _kind(rule) -> str:
+    if rule.block:
+        return f"block rule ({rule.block.position}, {rule.block.min_lines}+ lines)"
+    return "line rule" if CompiledRule(rule).is_line_rule else "text rule"
+
+
 def _rules_list(args) -> int:
     rules = load_rules(_rule_paths(args))
     rows = [("#", "rule", "kind", "scope", "file")]
-    rows += [(str(i), rule.name, "line rule" if CompiledRule(rule).is_line_rule else "text rule", _scope(rule),
+    rows += [(str(i), rule.name, _kind(rule), _scope(rule),
               rule.file) for i, rule in enumerate(rules, 1)]
     widths = [max(len(row[column]) for row in rows) for column in range(len(rows[0]) - 1)]
     for row in rows:

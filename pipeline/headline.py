@@ -2,16 +2,10 @@
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
 import regex
 
-# What a page appends to a headline: " | BBC News", " - Eagle Rising", " — The Hill".
-_SITE_SUFFIX = regex.compile(r"\s*[|–—•-]\s*\S[^|–—•\n]{0,39}")
-# Longer suffixes are taken for a site name only when a word of theirs is in the URL's host:
-# "Tech Now - High Tech Heart Surgery" names an episode, not a site.
-_SITE_SUFFIX_MAX_WORDS = 3
-_NOT_SITE_WORDS = {"the", "news", "and", "daily", "online", "com"}
+from pipeline.site_suffix import is_site_suffix, site_names, suffix_name
+
 # Labels a page puts before a headline that its repeat may lack: "WATCH: Storm hits coast".
 _LABEL = regex.compile(r"^(?:watch|listen|video|live|breaking|exclusive|opinion|analysis|updated?)\s*[:|–—-]\s*")
 _QUOTES = (("‘", "'"), ("’", "'"), ("“", '"'), ("”", '"'))
@@ -33,14 +27,13 @@ def _fold(line: str) -> str:
 
 
 def _is_site_suffix(rest: str, url: str | None, named_in_host: bool = False) -> bool:
-    """Whether ``rest`` (" | Daily Post") is a site name: short, or (``named_in_host``) a word of it in the URL's host."""
-    if not _SITE_SUFFIX.fullmatch(rest):
-        return False
-    words = regex.findall(r"\w+", rest)
-    if len(words) <= _SITE_SUFFIX_MAX_WORDS and not (named_in_host and url):
-        return True
-    host = (urlsplit(url).hostname or "").replace(".", "") if url else ""
-    return any(len(word) > 2 and word not in _NOT_SITE_WORDS and word in host for word in words)
+    """Whether ``rest`` (" | Daily Post") is a site name: short, or (``named_in_host``, with a URL) naming the site.
+
+    A repeat of the headline is where a site name is expected, so a short one passes; a longer one must name
+    the site: "Tech Now - High Tech Heart Surgery" names an episode.
+    """
+    name = suffix_name(rest)
+    return name is not None and is_site_suffix(name, site_names(url), short_is_enough=not (named_in_host and url))
 
 
 def split_headline(text: str, title: str | None, first_line_is_headline: bool = True) -> tuple[str, str]:

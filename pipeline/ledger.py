@@ -137,6 +137,15 @@ class Ledger:
         """The removals in the order of the normalised text, whichever step made them."""
         return tuple(sorted(self.removals, key=lambda removal: (removal.start, removal.end)))
 
+    def mark(self) -> tuple[int, str, _Runs]:
+        """Where the ledger is now, for :meth:`undo_to`."""
+        return len(self.removals), self._text, self._runs
+
+    def undo_to(self, mark: tuple[int, str, _Runs]) -> None:
+        """Forget every removal since ``mark``: the step put the text back as it was then."""
+        count, self._text, self._runs = mark
+        del self.removals[count:]
+
     def removed(self, step: str, cuts: Iterable[Cut]) -> None:
         """Record ``cuts``, ``(cause, start, end, replacement)`` in the current text, sorted and not overlapping,
         and apply them to the ledger's copy of the text."""

@@ -1,7 +1,9 @@
 """The reference the fast paths must equal: the plain meaning of each step, with no shortcut.
 
 ftfy on every text; each rule on its own, in order, on the whole text (no line
-gate, no ``requires``), as :meth:`CompiledRule.apply_whole` defines it. Used
+gate, no ``requires``), as :meth:`CompiledRule.apply_whole` defines it; a block
+rule with every line judged first and its runs taken from that (production
+judges lines only until a run ends). Used
 only by the equivalence tests; production code never imports it.
 """
 
@@ -27,13 +29,65 @@ class ReferenceNormalize(NormalizeText):
         return tidy_layout(normalize_spaces(fix_unicode(text, self.fixer.config)))
 
 
+def remove_blocks(rule: CompiledRule, text: str, budget: Budget, cuts: list[Cut] | None = None) -> tuple[str, int]:
+    """A block rule's meaning, plainly: judge every line, then take the runs its position allows.
+
+    With ``cuts``, each block is one cut from its first line's start to its last line's end, replaced by what
+    is left of that span once the block's lines are emptied.
+    """
+    block = rule.block
+    assert block is not None
+    lines = text.split("\n")
+    filled = [i for i, line in enumerate(lines) if line.strip()]
+    fits = [rule.fits_block(lines[i], budget) for i in filled]
+    runs: list[list[int]] = []
+    if block.position == "start":
+        runs = [filled[:fits.index(False) if False in fits else len(fits)]]
+    elif block.position == "end":
+        runs = [filled[len(fits) - (fits[::-1].index(False) if False in fits else len(fits)):]]
+    elif block.position == "anywhere":
+        run: list[int] = []
+        for i, fit in zip(filled, fits, strict=True):
+            if fit:
+                run.append(i)
+            else:
+                runs.append(run)
+                run = []
+        runs.append(run)
+    else:
+        k = 0
+        while k < len(filled):
+            n = 0
+            if rule.is_label(lines[filled[k]], budget):
+                while k + 1 + n < len(filled) and fits[k + 1 + n]:
+                    n += 1
+            if n >= block.min_lines:
+                runs.append(filled[k:k + 1 + n])
+                k += 1 + n
+            else:
+                k += 1
+    blocks = [run for run in runs if len(run) - (block.position == "after-label") >= block.min_lines]
+    original = list(lines)
+    for run in blocks:
+        for i in run:
+            lines[i] = ""
+        if cuts is not None:
+            start = sum(len(line) + 1 for line in original[:run[0]])
+            span = "\n".join(original[run[0]:run[-1] + 1])
+            cuts.append((rule.name, start, start + len(span), "\n".join(lines[run[0]:run[-1] + 1])))
+    return "\n".join(lines), len(blocks)
+
+
 def apply_rules_one_by_one(rules: Sequence[CompiledRule], text: str, url: str | None, source: str,
                            budget: Budget, ledger: Ledger | None = None) -> tuple[str, dict[str, int]]:
     hits = {}
     for rule in rules:
         if rule.applies_to(url, source, budget):
             cuts: list[Cut] = []
-            text, count = rule.apply_whole(text, budget, cuts if ledger else None)
+            if rule.block:
+                text, count = remove_blocks(rule, text, budget, cuts if ledger else None)
+            else:
+                text, count = rule.apply_whole(text, budget, cuts if ledger else None)
             if count:
                 hits[rule.name] = count
             if ledger and cuts:

@@ -127,6 +127,68 @@ def test_rules_that_remove_most_of_a_document_flag_it():
     assert "mass_removal" not in relaxed.stats
 
 
+def test_mass_removal_reject_sends_the_document_to_rejected_with_what_would_have_gone():
+    greedy = Rule(name="greedy", description="d", pattern=r"(?m)^Filler.*$", file="t.toml",
+                  examples=(Example("Filler x", ""),), keep=("Real",))
+    text = "Title\n\nReal news here.\n\nFiller one\n\nFiller two\n\nFiller three"
+    cleaner = Cleaner([greedy], CleanOptions(max_removed_share=0.5, mass_removal="reject"))
+    with pytest.raises(Rejected) as error:
+        cleaner.clean(Article(id="a", text=text, source="f"))
+    assert (error.value.stage, error.value.reason) == ("rules", "mass_removal")
+    assert error.value.detail == ("the rules removed 67% of the words, more than --max_removed_share 0.5 (rules that "
+                                  "fired: greedy); they would have removed: Filler one\nFiller two\nFiller three")
+
+
+def test_mass_removal_keep_ships_the_text_as_it_was_before_the_rules():
+    greedy = Rule(name="greedy", description="d", pattern=r"(?m)^Filler.*$", file="t.toml",
+                  examples=(Example("Filler x", ""),), keep=("Real",))
+    text = "Title\n\nReal news here.\n\nFiller one\n\nFiller two\n\nFiller three"
+    clean = Cleaner([greedy], CleanOptions(max_removed_share=0.5, mass_removal="keep")).clean(
+        Article(id="a", text=text, source="f"))
+    assert clean.text == "Real news here.\n\nFiller one\n\nFiller two\n\nFiller three"
+    assert (clean.stats["mass_removal"], clean.stats["words_removed_by_rules"]) == (True, 0.0)
+    assert clean.stats["rules"] == {"greedy": 3}
+    # Under the threshold the rules act as always.
+    light = Cleaner([greedy], CleanOptions(max_removed_share=0.9, mass_removal="keep")).clean(
+        Article(id="a", text=text, source="f"))
+    assert light.text == "Real news here."
+
+
 def test_max_removed_share_must_be_a_share():
     with pytest.raises(ValueError, match="max_removed_share"):
         CleanOptions(max_removed_share=1.5)
+    with pytest.raises(ValueError, match="mass_removal must be one of flag, reject, keep, not 'drop'"):
+        CleanOptions(mass_removal="drop")
+
+
+@pytest.mark.parametrize("text, detail", [
+    # fakenewscorpus_sample, city-journal.org contributor pages, as scraped.
+    ("Contributors\n\nERROR\n\nMain Error Mesage Here\n\nMore detailed message would go here to provide context for "
+     "the user and how to proceed", "not an article: an error page: 'ERROR' in a text of 21 words"),
+    ("I Love Native Americans\n\nOoops... Error 404\n\nSorry, but the page you are looking for doesn't exist.\n\n"
+     "You can go to the HOMEPAGE", "not an article: an error page: 'Ooops... Error 404' in a text of 19 words"),
+    # A BBC video page whose text is the site's menu.
+    ("Could your weekly food shop get cheaper?\n\nSkip to content\nWatch Live\nBritish Broadcasting Corporation\nHome\n"
+     "News\nSport\nBusiness\nTechnology\nHealth\nCulture",
+     "not an article: no line of 10 words or more in 10 lines (first: Skip to content)"),
+])
+def test_pages_that_are_not_articles_are_rejected_with_their_evidence(text, detail):
+    with pytest.raises(Rejected) as error:
+        Cleaner([]).clean(Article(id="a", text=text, source="f"))
+    assert (error.value.stage, error.value.reason, error.value.detail) == ("clean", "not_article", detail)
+    kept = Cleaner([], CleanOptions(reject_not_articles=False)).clean(Article(id="a", text=text, source="f"))
+    assert kept.text == text.split("\n\n", 1)[1]
+
+
+@pytest.mark.parametrize("text", [
+    # A hymn: short lines, but they carry words.
+    "The Son of God Goes Forth to War\n\nBy Reginald Heber\n\nThe Son of God goes forth to war,\na kingly crown to "
+    "gain;\nhis blood red banner streams afar:\nwho follows in his train?\nWho best can drink his cup of woe,\n"
+    "triumphant over pain,",
+    # A brief: two short lines are no menu.
+    "Storm hits coast\n\nWinds of 100 km/h.\n\nPower is out.",
+    # An article that mentions an error page is longer than one.
+    "Site down\n\nError 404\n\n" + "The council's website showed an error page for most of Monday, officials said. " * 8,
+])
+def test_articles_with_short_lines_or_error_words_stay(text):
+    assert Cleaner([]).clean(Article(id="a", text=text, source="f")).text

@@ -246,7 +246,8 @@ def test_rules_list_shows_the_rules_in_the_order_they_run(write_rule_file):
     assert listed.returncode == 0, listed.stderr
     header, *rows = listed.stdout.splitlines()
     assert header.split() == ["#", "rule", "kind", "scope", "file"]
-    assert rows[0].split()[:4] == ["1", "read-time-line", "line", "rule"]
+    assert rows[0].split()[:6] == ["1", "abc-video-sidebar", "block", "rule", "(after-label,", "3+"]
+    assert any(row.split()[1:4] == ["read-time-line", "line", "rule"] for row in rows)
     assert rows[-1].split()[1:] == ["example-news-subscribe", "line", "rule", "site", "example-news.com",
                                     str(rules / "90-site.toml")]
     assert any(row.split()[1:4] == ["hover-card", "text", "rule"] for row in rows)
@@ -332,3 +333,48 @@ def test_reshuffled_records_come_out_the_same(tmp_path):
     assert read_output(tmp_path, "clean") == EXPECTED_CLEAN
     assert read_output(tmp_path, "rejected") == EXPECTED_REJECTED
     assert json.loads((tmp_path / "summary.json").read_text())["files"] == {"read": 4, "not_reconciled": []}
+
+
+CARELESS_RULE = '''
+[[rules]]
+name = "careless-president"
+description = "A careless user rule: everything from 'President' on, as the issue's user wrote it."
+pattern = '(?s)President.{0,5000}'
+keep = ["The chairman spoke."]
+
+[[rules.examples]]
+input = "A. President b."
+output = "A. "
+'''
+
+
+def test_mass_removal_reject_and_keep_and_not_article_reach_the_outputs_and_summary(tmp_path, write_rule_file):
+    rules = write_rule_file("99-careless.toml", CARELESS_RULE)
+    source = tmp_path / "in.jsonl"
+    cut = "Markets fell on Monday.\n\nPresident Smith said the fall was temporary and would end within weeks."
+    source.write_text("\n".join(json.dumps(record) for record in [
+        {"id": "cut", "title": "Markets fall", "text": cut},
+        {"id": "fine", "title": "Storm", "text": "Winds of 100 km/h hit the coast on Monday, cutting power."},
+        {"id": "error-page", "title": "Contributors",
+         "text": "ERROR\n\nMain Error Mesage Here\n\nMore detailed message would go here to provide context"},
+    ]) + "\n", encoding="utf-8")
+    rejected = run_cli("run", "--input", str(source), "--output", str(tmp_path / "rejected"), "--rules", str(rules),
+                       "--mass_removal", "reject", *IN_PROCESS)
+    assert rejected.returncode == 0, rejected.stderr
+    assert [record["id"] for record in read_output(tmp_path / "rejected", "clean")] == ["fine"]
+    reasons = {record["id"]: (record["reason"], record["detail"]) for record in read_output(tmp_path / "rejected",
+                                                                                           "rejected")}
+    assert reasons == {
+        "cut": ("mass_removal", "the rules removed 75% of the words, more than --max_removed_share 0.5 (rules that "
+                                "fired: careless-president); they would have removed: President Smith said the fall "
+                                "was temporary and would end within weeks."),
+        "error-page": ("not_article", "not an article: an error page: 'ERROR' in a text of 14 words"),
+    }
+    summary = json.loads((tmp_path / "rejected" / "summary.json").read_text())
+    assert summary["rejected_by_reason"] == {"mass_removal": 1, "not_article": 1}
+    kept = run_cli("run", "--input", str(source), "--output", str(tmp_path / "kept"), "--rules", str(rules),
+                   "--mass_removal", "keep", *IN_PROCESS)
+    assert kept.returncode == 0, kept.stderr
+    by_id = {record["id"]: record for record in read_output(tmp_path / "kept", "clean")}
+    assert by_id["cut"]["text"] == cut and by_id["cut"]["stats"]["mass_removal"] is True
+    assert json.loads((tmp_path / "kept" / "summary.json").read_text())["flagged_mass_removal"] == 1

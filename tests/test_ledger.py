@@ -75,6 +75,34 @@ def test_every_removal_of_a_seed_is_its_text_at_its_offsets_in_the_normalised_te
     assert sum(1 for r in clean.removals if r.step == "headline_repeats") == clean.stats["headline_repeats"]
 
 
+def scraped_pages():
+    for line in (FIXTURES / "blocks" / "scraped.jsonl").read_text(encoding="utf-8").splitlines():
+        record = json.loads(line)
+        yield Article(id=record["id"], text=record["text"], source="f", url=record["url"], title=record["title"])
+
+
+def test_a_block_rule_is_one_removal_spanning_its_lines_as_they_were():
+    # The ABC video page of fixtures/blocks/: its sidebar is one block of many lines.
+    page = next(article for article in scraped_pages() if article.id == "f5e7102a90680611")
+    normalised = []
+    clean = Cleaner(RULES, CleanOptions(ledger=True)).clean(
+        page, lambda step, draft: draft.ledger and normalised.append(draft.ledger.normalised))
+    (block,) = [removal for removal in clean.removals if removal.cause == "abc-video-sidebar"]
+    assert normalised[0][block.start:block.end] == block.text
+    assert block.text.startswith("Additional Live Streams") and block.text.count("\n") > 20
+    assert block.replacement.strip() == ""   # the blank lines the emptied lines leave
+
+
+def test_keep_ships_the_text_as_before_the_rules_and_the_ledger_forgets_their_removals():
+    # The seed with hover cards, and a share limit every rule hit passes.
+    seed = next(RAW.glob("002_*.txt"))
+    article = Article(id="seed", text=seed.read_text(encoding="utf-8"), source=str(seed))
+    kept = Cleaner(RULES, CleanOptions(ledger=True, max_removed_share=0.001, mass_removal="keep")).clean(article)
+    assert kept.stats["mass_removal"] and kept.stats["rules"] == {"hover-card": 3}
+    assert "MORE" in kept.text
+    assert [removal.cause for removal in kept.removals if removal.step == "rules"] == []
+
+
 def test_the_ledger_changes_no_output_of_the_fixtures():
     checked = 0
     for article in articles(FIXTURES):

@@ -1,3 +1,4 @@
+import json
 import time
 
 import pytest
@@ -5,6 +6,7 @@ import pytest
 from pipeline.budget import Budget
 from pipeline.records import Rejected
 from pipeline.rules import (
+    Block,
     CompiledRule,
     Example,
     LineGate,
@@ -17,7 +19,7 @@ from pipeline.rules import (
     parse_rules,
 )
 from pipeline.rules.files import load_rules
-from tests.conftest import BUNDLED_RULES, RULE_TOML
+from tests.conftest import BUNDLED_RULES, FIXTURES, RULE_TOML
 from tests.reference import apply_rules_one_by_one
 
 VALID = RULE_TOML
@@ -331,7 +333,130 @@ def test_every_problem_of_a_file_is_reported_not_only_the_first():
     with pytest.raises(RuleError) as raised:
         parse_rules([("ads.toml", bad.encode()), ("more.toml", RULE_TOML.replace("MULTILINE", "MULTI").encode())])
     assert raised.value.problems == [
-        "ads.toml: rule 'ad-two': unknown key(s) ['colour']; allowed: description, examples, flags, keep, name, "
+        "ads.toml: rule 'ad-two': unknown key(s) ['colour']; allowed: block, description, examples, flags, keep, name, "
         "pattern, replacement, requires, scope",
         "more.toml: rule 'ad-line': unknown flag(s) ['MULTI']; allowed: IGNORECASE, MULTILINE, DOTALL, VERBOSE",
     ]
+
+
+def block_rule(position: str, min_lines: int = 2, max_line_chars: int = 40, label: str | None = None,
+               pattern: str = r"[\p{Lu}][^\n]{2,38}[^.:\n]", name: str = "b") -> Rule:
+    return rule(pattern, name, block=Block(position, min_lines, max_line_chars, label))
+
+
+BLOCK_TEXT = "Top One\nTop Two\n\nA sentence of the body.\n\nRelated:\n\nHeadline one\nHeadline two\n\nLast line\nEnd two"
+
+
+@pytest.mark.parametrize("position, label, expected", [
+    ("start", None, "\n\n\nA sentence of the body.\n\nRelated:\n\nHeadline one\nHeadline two\n\nLast line\nEnd two"),
+    # Four headline-shaped lines after the label: the run goes to the end of the text.
+    ("end", None, "Top One\nTop Two\n\nA sentence of the body.\n\nRelated:\n\n\n\n\n\n"),
+    ("after-label", "Related:", "Top One\nTop Two\n\nA sentence of the body.\n\n\n\n\n\n\n\n"),
+    ("anywhere", None, "\n\n\nA sentence of the body.\n\nRelated:\n\n\n\n\n\n"),
+])
+def test_a_block_rule_removes_the_runs_its_position_allows_in_both_paths(position, label, expected):
+    rules = RuleSet([block_rule(position, label=label)])
+    result = rules.apply(BLOCK_TEXT, None, "f", Budget(2.0))
+    assert result == one_by_one(rules, BLOCK_TEXT, None)
+    assert result[0] == expected
+
+
+def test_a_block_needs_min_lines_of_its_shape_each_within_max_line_chars():
+    text = "Body.\n\nRelated:\nHeadline one\nHeadline two"
+    assert CompiledRule(block_rule("after-label", 3, label="Related:")).apply(text, Budget(2.0)) == (text, 0)
+    # A line over max_line_chars breaks the run, and the label stays when the run is short.
+    long = "Body.\n\nRelated:\nHeadline one\n" + "H" + "eadline" * 6
+    assert CompiledRule(block_rule("after-label", 2, label="Related:")).apply(long, Budget(2.0)) == (long, 0)
+    removed = CompiledRule(block_rule("after-label", 2, label="Related:")).remove_blocks(text, Budget(2.0))
+    assert removed == ("Body.\n\n\n\n", ["Related:\nHeadline one\nHeadline two"])
+
+
+@pytest.mark.parametrize("text", [
+    "", "\n\n", "Only one line", "Related:", "Related:\nRelated:\nA b c d\nE f g h", "Related:\n\nA b c d\nbody.",
+    "A b c d\nRelated:\nE f g h\nI j k l\nM n o p.", "x\n" * 5, "Related:\n" * 4,
+])
+def test_block_positions_agree_with_the_reference_on_edge_cases(text):
+    for position in ("start", "end", "anywhere", "after-label"):
+        rules = RuleSet([block_rule(position, label="Related:" if position == "after-label" else None)])
+        assert rules.apply(text, None, "f", Budget(2.0)) == one_by_one(rules, text, None), position
+
+
+@pytest.mark.parametrize("block, message", [
+    ('{ position = "end", min_lines = 3 }', "'block' is missing ['max_line_chars']"),
+    ('{ position = "middle", min_lines = 3, max_line_chars = 80 }', "'block.position' must be one of start, end,"),
+    ('{ position = "end", min_lines = 0, max_line_chars = 80 }', "'block.min_lines' must be a whole number"),
+    ('{ position = "end", min_lines = true, max_line_chars = 80 }', "'block.min_lines' must be a whole number"),
+    ('{ position = "after-label", min_lines = 3, max_line_chars = 80 }', "'block.position' after-label needs 'block.label'"),
+    ('{ position = "end", min_lines = 3, max_line_chars = 80, label = "X" }', "'block.label' only goes with"),
+    ('{ position = "end", min_lines = 3, max_line_chars = 80, lines = 2 }', "'block' has unknown key(s) ['lines']"),
+])
+def test_block_rule_errors_name_file_rule_and_problem(block, message):
+    text = VALID.replace('flags = ["MULTILINE"]', f"block = {block}")
+    with pytest.raises(RuleError) as error:
+        parse_rule_file("rules/ads.toml", text.encode())
+    assert str(error.value).startswith(f"rules/ads.toml: rule 'ad-line': {message}")
+
+
+def test_a_block_rule_takes_no_replacement_and_no_whitespace_class():
+    base = VALID.replace('flags = ["MULTILINE"]', 'block = { position = "end", min_lines = 2, max_line_chars = 80 }')
+    with pytest.raises(RuleError, match="a block rule takes no 'replacement'"):
+        parse_rule_file("rules/ads.toml", base.replace("keep =", 'replacement = "x"\nkeep =').encode())
+    with pytest.raises(RuleError, match=r"block rule uses \\s"):
+        CompiledRule(block_rule("end", pattern=r"Ad\s+line"))
+    [parsed] = parse_rule_file("rules/ads.toml", base.encode())
+    assert parsed.block == Block("end", 2, 80) and not CompiledRule(parsed).is_line_rule
+
+
+@pytest.mark.parametrize("position, label, requires", [
+    ("after-label", "(?i)related:", ("RELATED",)),   # a label's literals, in the label's case rule
+    ("anywhere", None, ("Headline", "Top", "Last", "End")),
+    ("start", None, ("Top",)),
+    ("end", None, ("Headline", "Last", "End", "Top")),
+])
+def test_requires_on_a_block_rule_only_saves_time(position, label, requires):
+    with_literals = rule(r"[\p{Lu}][^\n]{2,38}[^.:\n]", "b", block=Block(position, 2, 40, label), requires=requires)
+    plain = rule(r"[\p{Lu}][^\n]{2,38}[^.:\n]", "b", block=Block(position, 2, 40, label))
+    for text in (BLOCK_TEXT, "No literal here.\nNor here", "Related:\nTop One\nTop Two"):
+        assert CompiledRule(with_literals).apply(text, Budget(2.0)) == CompiledRule(plain).apply(text, Budget(2.0))
+    assert check_examples(rule(r"[\p{Lu}][^\n]{2,38}[^.:\n]", "b", block=Block(position, 2, 40, label),
+                               requires=requires, examples=(Example(BLOCK_TEXT, RuleSet([plain]).apply(
+                                   BLOCK_TEXT, None, "f", Budget(2.0))[0]),), keep=("x",))) == []
+
+
+def test_the_bundled_block_rules_on_real_scraped_pages():
+    # fixtures/blocks/scraped.jsonl: four pages from the scraped corpora, as scraped.
+    from pipeline.clean import Cleaner
+    from pipeline.records import Article
+    cleaner = Cleaner(load_rules([str(BUNDLED_RULES)]))
+    found: dict = {}
+    for line in (FIXTURES / "blocks" / "scraped.jsonl").read_text(encoding="utf-8").splitlines():
+        record = json.loads(line)
+        try:
+            clean = cleaner.clean(Article(id=record["id"], text=record["text"], source="f", url=record["url"],
+                                          title=record["title"]))
+        except Rejected as error:
+            found[record["id"]] = (error.reason, error.detail)
+            continue
+        found[record["id"]] = (clean.stats["rules"], clean.text.split("\n")[-1][-60:], len(clean.text.split()))
+    assert found == {
+        # ABC video page: headline and standfirst stay; the sidebar after 'Additional Live Streams' goes, and
+        # the sidebar's date line (abcnews-sidebar-line) after the standfirst.
+        "f5e7102a90680611": ({"abc-video-sidebar": 1, "abcnews-sidebar-line": 1},
+                             " why experts say they pose a risk to U.S. national security.", 23),
+        # BBC iPlayer: the 30 episodes go (episode-list-block); the navigation left is not an article.
+        "005b2be05ea9a2af": ("not_article", "not an article: no line of 10 words or more in 5 lines "
+                                            "(first: Tech Now - Building My Body)"),
+        # Fox 5 DC: the 12 headlines under PREVIOUS COVERAGE go with their label; the story ends where it ended.
+        "PolitiFact_Fake_82": ({"related-list-block": 1}, "t or the family unless explicitly authorized by the family.\"", 962),
+        # Boston Globe: 'Related:' and its five bulleted headlines go; the author's line stays.
+        "vvP3qNkadrOVFaQ7": ({"advertisement-line": 5, "related-list-block": 1},
+                             "s the staff writer for Ideas. E-mail leon.neyfakh@globe.com.", 1950),
+    }
+
+
+def test_a_block_rule_whose_requires_misses_a_line_of_its_run_is_refused_by_its_examples():
+    expected = RuleSet([block_rule("end")]).apply(BLOCK_TEXT, None, "f", Budget(2.0))[0]
+    careless = rule(r"[\p{Lu}][^\n]{2,38}[^.:\n]", "b", block=Block("end", 2, 40), requires=("Headline",),
+                    examples=(Example(BLOCK_TEXT, expected),), keep=("x",))
+    [failure] = check_examples(careless)
+    assert failure.startswith("test.toml: rule 'b': example 1: gives ") and "'requires' may only save time" in failure

@@ -2,15 +2,11 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
-from urllib.parse import urlsplit
 
 from trafilatura.metadata import extract_metadata
 
-_WORD = re.compile(r"\w+")
-# "Headline | Site", "Headline - Site": the part after the last separator, if short.
-_SEPARATED_TAIL = re.compile(r"^(?P<head>.+?)\s+[|\-–—:·»]\s+(?P<tail>[^|\-–—:·»]{1,60})$")
+from pipeline.site_suffix import site_names, strip_site_suffix
 
 
 @dataclass(frozen=True)
@@ -19,28 +15,6 @@ class PageMeta:
     url: str | None = None
     # Only what the page states: author, date (ISO), site_name, language.
     fields: dict[str, str] = field(default_factory=dict)
-
-
-def _squash(text: str) -> str:
-    return "".join(_WORD.findall(text.lower()))
-
-
-def strip_site_suffix(title: str, site_names: list[str], always: bool) -> str:
-    """Drop a trailing `` | Site`` part: from ``<title>`` always, from other titles when it names the site.
-
-    >>> strip_site_suffix("Storm cuts power | Coastal Herald", ["Coastal Herald"], always=False)
-    'Storm cuts power'
-    >>> strip_site_suffix("Tech Now - Building My Body", ["BBC News"], always=False)
-    'Tech Now - Building My Body'
-    """
-    match = _SEPARATED_TAIL.match(title)
-    if not match:
-        return title
-    tail = _squash(match.group("tail"))
-    names = [_squash(name) for name in site_names if name]
-    if always or any(tail and name and (tail in name or name in tail) for name in names):
-        return match.group("head").strip()
-    return title
 
 
 def _first(tree, xpath: str) -> str | None:
@@ -53,9 +27,7 @@ def _first(tree, xpath: str) -> str | None:
 
 def page_title(tree, url: str | None) -> str | None:
     """``og:title``, else ``<title>`` without a site suffix, else the first ``<h1>``; never a body paragraph."""
-    host = (urlsplit(url).hostname or "") if url else ""
-    host = host.removeprefix("www.")
-    names = [_first(tree, '//meta[@property="og:site_name"]/@content') or "", host.split(".")[0], host]
+    names = site_names(url, _first(tree, '//meta[@property="og:site_name"]/@content'))
     og_title = _first(tree, '//meta[@property="og:title" or @name="og:title"]/@content')
     if og_title:
         return strip_site_suffix(og_title, names, always=False)

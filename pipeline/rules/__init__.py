@@ -13,9 +13,9 @@ from pipeline.rules.compiled import CompiledRule
 from pipeline.rules.engine import RuleSet
 from pipeline.rules.gate import LineGate
 from pipeline.rules.loader import parse_rules
-from pipeline.rules.schema import FLAGS, Example, Rule, RuleError, parse_rule_file
+from pipeline.rules.schema import FLAGS, Block, Example, Rule, RuleError, parse_rule_file
 
 __all__ = [
-    "FLAGS", "CompiledRule", "Example", "LineGate", "Rule", "RuleError", "RuleSet",
+    "FLAGS", "Block", "CompiledRule", "Example", "LineGate", "Rule", "RuleError", "RuleSet",
     "check_examples", "example_failures", "parse_rule_file", "parse_rules",
 ]

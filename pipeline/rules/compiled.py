@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import functools
 import itertools
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from urllib.parse import urlsplit
 
 import regex
@@ -32,6 +32,10 @@ class CompiledRule:
     A *line rule* (MULTILINE, pattern ``^...$``, no replacement, no lookaround or
     \\A/\\Z) removes every line its pattern matches in full, one line at a time:
     it can never reach into a neighbouring line, and it may not match an empty line.
+    A *block rule* (``block = {...}``) removes runs of lines: every line of a
+    run matches its pattern in full and is at most ``max_line_chars`` long,
+    blank lines between them are skipped, the run has at least ``min_lines``
+    lines and sits where ``position`` says (see :meth:`find_blocks`).
     Any other rule replaces every match in the whole text.
 
     ``requires`` only saves time: a rule with it looks only at the lines that
@@ -45,18 +49,22 @@ class CompiledRule:
         self.name = rule.name
         try:
             self.pattern = regex.compile(rule.pattern, rule.regex_flags)
+            self.block = rule.block
+            self.label = regex.compile(rule.block.label, rule.regex_flags) if rule.block and rule.block.label else None
             self.url_patterns = tuple(regex.compile(url) for url in rule.urls)
         except regex.error as error:
             hint = r" (the regex module writes \u00A0, not \x{00A0})" if r"\x{" in rule.pattern else ""
             raise RuleError(rule.file, f"pattern does not compile: {error}{hint}", rule.name) from None
         flags = self.pattern.flags
         body = _LEADING_FLAGS.sub("", rule.pattern.strip())
-        self.is_line_rule = bool(flags & regex.MULTILINE and not rule.replacement and body.startswith("^")
+        self.is_line_rule = bool(not self.block and flags & regex.MULTILINE and not rule.replacement and body.startswith("^")
                                  and body.endswith("$") and not body.endswith("\\$")
                                  and not _LOOKAROUND.search(body))
         self._refuse_what_the_readme_forbids(body, flags)
         self.scoped = bool(rule.sites or rule.urls)
-        self.requires = literal_patterns(rule.requires, ignore_case=bool(flags & regex.IGNORECASE))
+        # An after-label rule's literals are its label's: they ignore case when the label does.
+        case_from = self.label if self.label is not None else self.pattern
+        self.requires = literal_patterns(rule.requires, ignore_case=bool(case_from.flags & regex.IGNORECASE))
         for i, example in enumerate(rule.examples, 1):
             if self.requires and not any(literal.search(example.input) for literal in self.requires):
                 raise RuleError(rule.file, f"example {i} contains none of 'requires' {list(rule.requires)}, so "
@@ -68,6 +76,9 @@ class CompiledRule:
             # It would count every blank line as a hit.
             raise RuleError(rule.file, "pattern matches an empty line; make it require at least one character",
                             rule.name)
+        if self.block and (_WHITESPACE_CLASS.search(body) or _WHITESPACE_CLASS.search(self.block.label or "")):
+            raise RuleError(rule.file, r"block rule uses \s; its pattern and label match one line each, which "
+                                       "holds single spaces: write [ ]", rule.name)
         if self.is_line_rule and _WHITESPACE_CLASS.search(body):
             raise RuleError(rule.file, r"line rule uses \s; after normalisation a line holds single spaces, so "
                                        "write [ ] (\\s also stands for a line break, which a line never holds)",
@@ -100,12 +111,109 @@ class CompiledRule:
         except TimeoutError:
             raise self.timed_out(budget) from None
 
+    def fits_block(self, line: str, budget: Budget) -> bool:
+        """Whether ``line`` can be a line of this block rule's run: short enough, and of its shape."""
+        assert self.block is not None
+        return len(line) <= self.block.max_line_chars and self.matches_line(line, budget)
+
+    def is_label(self, line: str, budget: Budget) -> bool:
+        assert self.block is not None and self.label is not None
+        if len(line) > self.block.max_line_chars:
+            return False
+        try:
+            return self.label.fullmatch(line, timeout=budget.left()) is not None
+        except TimeoutError:
+            raise self.timed_out(budget) from None
+
+    def _run(self, lines: list[str], filled: Iterable[int], budget: Budget,
+             holding: set[int] | None = None) -> list[int]:
+        """The indices (of ``filled``, in the order given) that fit the block, up to the first that does not."""
+        run = []
+        for index in filled:
+            if (holding is not None and index not in holding) or not self.fits_block(lines[index], budget):
+                break
+            run.append(index)
+        return run
+
+    def find_blocks(self, lines: list[str], budget: Budget, holding: set[int] | None = None) -> list[list[int]]:
+        """The line indices of every block this rule removes from ``lines``, in text order.
+
+        Blank lines never count and never break a run. ``start``/``end``: the run
+        from the first (last) non-blank line; ``anywhere``: every run; ``after-label``:
+        a line matching the label and the run right after it, both removed. A
+        run shorter than ``min_lines`` stays, its label too.
+
+        A line longer than ``max_line_chars`` can be neither a label nor in a run:
+        such lines (most of an article's paragraphs) are set aside by length
+        alone, and patterns are tried only on the others. With ``holding`` (the
+        lines that hold a ``requires`` literal), so are the lines outside it:
+        an after-label rule's literals are its label's, any other block rule's
+        are those every line of its run holds.
+        """
+        block = self.block
+        assert block is not None
+        limit = block.max_line_chars
+        filled = [index for index, line in enumerate(lines) if line and not line.isspace()]
+        if block.position == "start":
+            runs = [self._run(lines, filled, budget, holding)]
+        elif block.position == "end":
+            runs = [self._run(lines, reversed(filled), budget, holding)[::-1]]
+        else:
+            # Positions in ``filled`` of the lines short enough (and holding a literal) to be a label or a run's line.
+            short = [k for k, index in enumerate(filled)
+                     if len(lines[index]) <= limit and (holding is None or index in holding)]
+            runs = []
+            if block.position == "after-label":
+                done = 0   # the first position a block may start at: labels inside a block are its lines
+                for k in short:
+                    if k < done or not self.is_label(lines[filled[k]], budget):
+                        continue
+                    run = self._run(lines, filled[k + 1:], budget)
+                    if len(run) >= block.min_lines:
+                        runs.append([filled[k], *run])
+                        done = k + 1 + len(run)
+            else:
+                groups: list[list[int]] = []   # consecutive positions whose lines fit
+                for k in short:
+                    if self.fits_block(lines[filled[k]], budget):
+                        if groups and groups[-1][-1] == k - 1:
+                            groups[-1].append(k)
+                        else:
+                            groups.append([k])
+                runs = [[filled[k] for k in group] for group in groups]
+        return [run for run in runs if len(run) >= block.min_lines]
+
+    def remove_blocks(self, text: str, budget: Budget, holding: set[int] | None = None,
+                      cuts: list[Cut] | None = None) -> tuple[str, list[str]]:
+        """``text`` without this block rule's blocks (their lines emptied), and the text of each block removed.
+
+        ``holding``: see :meth:`find_blocks`. With ``cuts`` (the removal ledger), each block is one cut, from its
+        first line's start to its last line's end, replaced by the blank lines it leaves: one hit, one removal.
+        """
+        lines = text.split("\n")
+        found_blocks = self.find_blocks(lines, budget, holding)
+        starts = list(itertools.accumulate((len(line) + 1 for line in lines), initial=0)) if cuts is not None else []
+        removed = []
+        for found in found_blocks:
+            removed.append("\n".join(lines[index] for index in found))
+            if cuts is not None:
+                first, last, members = found[0], found[-1], set(found)
+                left = "\n".join("" if index in members else lines[index] for index in range(first, last + 1))
+                cuts.append((self.name, starts[first], starts[last] + len(lines[last]), left))
+            for index in found:
+                lines[index] = ""
+        return ("\n".join(lines) if removed else text), removed
+
     def apply_whole(self, text: str, budget: Budget, cuts: list[Cut] | None = None) -> tuple[str, int]:
-        """What the rule means, without ``requires``: every matching line emptied, or every match replaced.
+        """What the rule means, without ``requires``: every matching line emptied, every block removed,
+        or every match replaced.
 
         With ``cuts`` (the removal ledger), each hit is appended to it as ``(rule, start, end, replacement)`` in
         ``text``.
         """
+        if self.block:
+            text, removed = self.remove_blocks(text, budget, cuts=cuts)
+            return text, len(removed)
         if self.is_line_rule:
             lines = text.split("\n")
             hits, offset = 0, 0
@@ -139,6 +247,9 @@ class CompiledRule:
         holding = lines_holding(self, text)
         if not holding:
             return text, 0
+        if self.block:
+            text, removed = self.remove_blocks(text, budget, holding, cuts)
+            return text, len(removed)
         lines = text.split("\n")
         hits = 0
         # Where each line starts in the text, for the ledger only.

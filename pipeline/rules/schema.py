@@ -11,10 +11,20 @@ A rule file holds one or more ``[[rules]]`` tables::
     scope = { sites = ["thehill.com"], urls = ['/opinion/'] }   # optional
     keep = ["Comments were closed."]  # look-alikes that must come out unchanged
     requires = ["Comments"]           # optional: look only at lines holding one of these
+    block = { position = "end", min_lines = 3, max_line_chars = 120 }   # optional: see below
 
     [[rules.examples]]                # inputs that must change, and how
     input = "Body.\\n\\n• Comments"
     output = "Body."
+
+With ``block``, the rule removes *runs* of lines rather than single lines:
+``pattern`` is the shape each line of the run must match in full (blank lines
+between them are skipped), ``position`` where the run must sit (``start`` or
+``end`` of the text, ``after-label``: right after a line matching ``label``,
+which goes too; ``anywhere``), ``min_lines`` how many lines it needs at
+least, ``max_line_chars`` how long each of its lines may be. A block rule's
+``requires`` literals are its label's (after-label), or else those every line
+of its run holds.
 
 Every problem of a file is reported, each on a line naming the file and the
 rule; what a pattern means is :mod:`pipeline.rules.compiled`'s business.
@@ -33,10 +43,13 @@ FLAGS = {
     "DOTALL": regex.DOTALL,
     "VERBOSE": regex.VERBOSE,
 }
-_RULE_KEYS = {"name", "description", "pattern", "replacement", "flags", "scope", "examples", "keep", "requires"}
+_RULE_KEYS = {"name", "description", "pattern", "replacement", "flags", "scope", "examples", "keep", "requires",
+              "block"}
 _REQUIRED_KEYS = ("name", "description", "pattern", "examples", "keep")
 _SCOPE_KEYS = {"sites", "urls"}
 _EXAMPLE_KEYS = {"input", "output"}
+_BLOCK_KEYS = {"position", "min_lines", "max_line_chars", "label"}
+BLOCK_POSITIONS = ("start", "end", "after-label", "anywhere")
 _NAME = regex.compile(r"[a-z0-9][a-z0-9._-]*")
 
 
@@ -67,6 +80,16 @@ class Example:
 
 
 @dataclass(frozen=True)
+class Block:
+    """Where a block rule's run of lines sits and how much evidence it needs (see the module docstring)."""
+
+    position: str
+    min_lines: int
+    max_line_chars: int
+    label: str | None = None   # after-label only: the pattern of the label line, matched in full
+
+
+@dataclass(frozen=True)
 class Rule:
     """A rule as written in its file: plain data, cheap to pickle to workers."""
 
@@ -81,6 +104,7 @@ class Rule:
     examples: tuple[Example, ...] = ()
     keep: tuple[str, ...] = ()
     requires: tuple[str, ...] = ()
+    block: Block | None = None
 
     @property
     def regex_flags(self) -> int:
@@ -109,6 +133,33 @@ def _parse_example(value, file: str, rule: str, index: int) -> Example:
     if value["input"] == value["output"]:
         raise RuleError(file, f"example {index} does not change its input; put look-alikes under 'keep'", rule)
     return Example(value["input"], value["output"])
+
+
+def _parse_block(value, file: str, rule: str) -> Block:
+    if not isinstance(value, dict):
+        raise RuleError(file, "'block' must be a table with 'position', 'min_lines', 'max_line_chars'", rule)
+    unknown = set(value) - _BLOCK_KEYS
+    if unknown:
+        raise RuleError(file, f"'block' has unknown key(s) {sorted(unknown)}; allowed: {', '.join(sorted(_BLOCK_KEYS))}",
+                        rule)
+    missing = [key for key in ("position", "min_lines", "max_line_chars") if key not in value]
+    if missing:
+        raise RuleError(file, f"'block' is missing {missing}: a block rule states where its run sits, how many "
+                              "lines it needs and how long they may be", rule)
+    position = value["position"]
+    if position not in BLOCK_POSITIONS:
+        raise RuleError(file, f"'block.position' must be one of {', '.join(BLOCK_POSITIONS)} (got {position!r})", rule)
+    for key in ("min_lines", "max_line_chars"):
+        # bool is an int in Python; 'min_lines = true' is a mistake, not 1.
+        if not isinstance(value[key], int) or isinstance(value[key], bool) or value[key] < 1:
+            raise RuleError(file, f"'block.{key}' must be a whole number of at least 1", rule)
+    label = value.get("label")
+    if position == "after-label" and not (isinstance(label, str) and label):
+        raise RuleError(file, "'block.position' after-label needs 'block.label', the pattern of the label line", rule)
+    if position != "after-label" and label is not None:
+        raise RuleError(file, f"'block.label' only goes with position after-label, not {position}", rule)
+    return Block(position=position, min_lines=value["min_lines"], max_line_chars=value["max_line_chars"],
+                 label=label)
 
 
 def parse_rule(table, file: str, index: int) -> Rule:
@@ -145,6 +196,9 @@ def parse_rule(table, file: str, index: int) -> Rule:
     requires = _string_list(table.get("requires", []), file, name, "requires")
     if any(not literal or "\n" in literal for literal in requires):
         raise RuleError(file, "each 'requires' literal must be non-empty text within one line", name)
+    block = _parse_block(table["block"], file, name) if "block" in table else None
+    if block and "replacement" in table:
+        raise RuleError(file, "a block rule takes no 'replacement': its blocks are removed whole", name)
     return Rule(
         name=name,
         description=table["description"],
@@ -157,6 +211,7 @@ def parse_rule(table, file: str, index: int) -> Rule:
         examples=tuple(_parse_example(example, file, name, i + 1) for i, example in enumerate(examples)),
         keep=keep,
         requires=requires,
+        block=block,
     )
 
 

@@ -4,9 +4,10 @@ A new step is a module here with a :class:`Step` subclass, and one line in ``STE
 """
 
 from pipeline.steps.apply_rules import ApplyRules
-from pipeline.steps.base import DEFAULT_MAX_REMOVED_SHARE, CleanOptions, Draft, Step
+from pipeline.steps.base import DEFAULT_MAX_REMOVED_SHARE, MASS_REMOVAL_ACTIONS, CleanOptions, Draft, Step
 from pipeline.steps.headline_repeats import DropHeadlineRepeats
 from pipeline.steps.normalize_text import NormalizeText
+from pipeline.steps.not_article import RejectNotArticles
 from pipeline.steps.split_headline import SplitHeadline
 
 STEPS: tuple[type[Step], ...] = (
@@ -14,6 +15,7 @@ STEPS: tuple[type[Step], ...] = (
     SplitHeadline,
     ApplyRules,
     DropHeadlineRepeats,
+    RejectNotArticles,
 )
 
-__all__ = ["DEFAULT_MAX_REMOVED_SHARE", "STEPS", "CleanOptions", "Draft", "Step"]
+__all__ = ["DEFAULT_MAX_REMOVED_SHARE", "MASS_REMOVAL_ACTIONS", "STEPS", "CleanOptions", "Draft", "Step"]

@@ -12,6 +12,9 @@ from pipeline.records import Article
 from pipeline.rules.schema import Rule
 
 DEFAULT_MAX_REMOVED_SHARE = 0.5
+# What happens to a document whose rules removed more than max_removed_share of its words:
+# flag it and ship it cleaned, reject it (with what would have gone), or ship it as it was before the rules.
+MASS_REMOVAL_ACTIONS = ("flag", "reject", "keep")
 
 
 @dataclass(frozen=True)
@@ -21,14 +24,19 @@ class CleanOptions:
     time_budget: float = DEFAULT_TIME_BUDGET_SECONDS
     # Rules that remove more than this share of a document's words flag it in its stats.
     max_removed_share: float = DEFAULT_MAX_REMOVED_SHARE
+    mass_removal: str = "flag"   # one of MASS_REMOVAL_ACTIONS
     # False for archives whose texts start with the body, their headlines kept elsewhere.
     first_line_is_headline: bool = True
     # Record every removal in a Ledger (--ledger); off, no step spends anything on it.
     ledger: bool = False
+    # False keeps pages that are not articles (error pages, menus) in the clean output.
+    reject_not_articles: bool = True
 
     def __post_init__(self):
         if not 0 < self.max_removed_share <= 1:
             raise ValueError(f"max_removed_share must be in (0, 1], not {self.max_removed_share}")
+        if self.mass_removal not in MASS_REMOVAL_ACTIONS:
+            raise ValueError(f"mass_removal must be one of {', '.join(MASS_REMOVAL_ACTIONS)}, not {self.mass_removal!r}")
 
 
 @dataclass
