@@ -443,9 +443,9 @@ def test_the_bundled_block_rules_on_real_scraped_pages():
         # the sidebar's date line (abcnews-sidebar-line) after the standfirst.
         "f5e7102a90680611": ({"abc-video-sidebar": 1, "abcnews-sidebar-line": 1},
                              " why experts say they pose a risk to U.S. national security.", 23),
-        # BBC iPlayer: the 30 episodes go (episode-list-block); the navigation left is not an article.
-        "005b2be05ea9a2af": ("not_article", "not an article: no line of 10 words or more in 5 lines "
-                                            "(first: Tech Now - Building My Body)"),
+        # BBC iPlayer: the 30 episodes go (episode-list-block) and the programme's navigation lines
+        # (99-site-bbc.toml); the episode's title is what is left.
+        "005b2be05ea9a2af": ({"episode-list-block": 1, "bbc-programme-navigation": 4}, "Tech Now - Building My Body", 6),
         # Fox 5 DC: the 12 headlines under PREVIOUS COVERAGE go with their label; the story ends where it ended.
         "PolitiFact_Fake_82": ({"related-list-block": 1}, "t or the family unless explicitly authorized by the family.\"", 962),
         # Boston Globe: 'Related:' and its five bulleted headlines go; the author's line stays.
