@@ -26,7 +26,8 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from urllib.parse import urlsplit
+
+from pipeline.site_suffix import host_of
 
 SHORT_LINE_WORDS = 12
 FURNITURE_LINE_WORDS = 40
@@ -111,9 +112,8 @@ def site_of(url: str | None, metadata: Mapping | None = None) -> str:
     >>> site_of(None)
     '(no url)'
     """
-    host = urlsplit(url).hostname if url else None
-    if host:
-        return host.removeprefix("www.")
+    if host := host_of(url):
+        return host
     for key in ("site_name", "source"):
         value = (metadata or {}).get(key)
         if isinstance(value, str) and value.strip():

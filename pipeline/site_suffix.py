@@ -34,6 +34,17 @@ def squash(text: str) -> str:
     return "".join(_WORD.findall(text.lower()))
 
 
+def host_of(url: str | None) -> str:
+    """The URL's host, in lower case, without ``www.``; '' without a URL. The one place a site is named by its URL.
+
+    >>> host_of("https://www.BBC.com/news/articles/x")
+    'bbc.com'
+    >>> host_of(None)
+    ''
+    """
+    return ((urlsplit(url).hostname or "") if url else "").lower().removeprefix("www.")
+
+
 def site_names(url: str | None, *names: str | None) -> list[str]:
     """The names a document's site goes by: its URL's host (whole, and without ``www.`` and the domain
     ending), and any names given (a page's ``og:site_name``, a record's ``source``), squashed.
@@ -41,7 +52,7 @@ def site_names(url: str | None, *names: str | None) -> list[str]:
     >>> site_names("https://www.eaglerising.com/36899/x", "The Hill")
     ['eaglerisingcom', 'eaglerising', 'thehill']
     """
-    host = ((urlsplit(url).hostname or "") if url else "").removeprefix("www.")
+    host = host_of(url)
     found = [squash(host), squash(host.split(".")[0])] if host else []
     return [name for name in dict.fromkeys([*found, *(squash(name) for name in names if name)]) if name]
 

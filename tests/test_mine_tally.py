@@ -8,7 +8,6 @@ from pipeline.mine.tally import (
     MineOptions,
     ShapeTally,
     SiteEvidence,
-    host_of,
     is_prose,
     mined_document,
     occurrences,
@@ -18,6 +17,7 @@ from pipeline.mine.tally import (
     words,
 )
 from pipeline.records import CleanArticle
+from pipeline.site_suffix import host_of
 
 PROSE = "The council met on Tuesday and agreed a new budget for the roads."
 

@@ -10,13 +10,13 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterator, Mapping, Set
 from dataclasses import dataclass, field
-from urllib.parse import urlsplit
 
 import regex
 
 from pipeline.dedup import exact_key
 from pipeline.mine.shapes import has_markers, line_shape
 from pipeline.records import CleanArticle
+from pipeline.site_suffix import host_of
 
 BY_SITE = "site"
 # Furniture is a line of a widget, not a paragraph: longer lines are prose and never candidates.
@@ -47,18 +47,6 @@ class MinedDoc:
     key: str     # the text's fingerprint: copies of one article count as one page
     id: str
     text: str
-
-
-def host_of(url: str | None) -> str:
-    """The URL's host without ``www.``; '' without a URL.
-
-    >>> host_of("https://www.bbc.com/news/articles/x")
-    'bbc.com'
-    """
-    if not url:
-        return ""
-    host = (urlsplit(url).hostname or "").lower()
-    return host[4:] if host.startswith("www.") else host
 
 
 def mined_document(article: CleanArticle, by: str = BY_SITE) -> MinedDoc | None:

@@ -11,12 +11,12 @@ import random
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from urllib.parse import urlsplit
 
 from apache_beam.io.filesystems import FileSystems
 
 from pipeline.job import SUMMARY_FILE, read_output
 from pipeline.ledger import REJECTED
+from pipeline.site_suffix import host_of
 from pipeline.transforms import CLEAN, REMOVED
 from pipeline.transforms import REJECTED as REJECTED_OUTPUT
 from pipeline.writers import WRITERS
@@ -82,8 +82,7 @@ def words(text: str) -> int:
 
 def site_of(record: dict) -> str:
     """Where a document comes from: its URL's host, else the input file."""
-    host = urlsplit(record["url"]).hostname if record.get("url") else None
-    return host.removeprefix("www.") if host else record["input_file"]
+    return host_of(record.get("url")) or record["input_file"]
 
 
 def sample(items: list, count: int = SAMPLES) -> list:
