@@ -446,6 +446,9 @@ def test_the_bundled_block_rules_on_real_scraped_pages():
         # BBC iPlayer: the 30 episodes go (episode-list-block) and the programme's navigation lines
         # (99-site-bbc.toml); the episode's title is what is left.
         "005b2be05ea9a2af": ({"episode-list-block": 1, "bbc-programme-navigation": 4}, "Tech Now - Building My Body", 6),
+        # The Christian Post's author page: one teaser under an author archive's URL is not an article.
+        "1664": ("not_article", "not an article: an index page: its URL's path ends '/author/brenda-garrison/', "
+                                "and it holds 42 words"),
         # Fox 5 DC: the 12 headlines under PREVIOUS COVERAGE go with their label; the story ends where it ended.
         "PolitiFact_Fake_82": ({"related-list-block": 1}, "t or the family unless explicitly authorized by the family.\"", 962),
         # Boston Globe: 'Related:' and its five bulleted headlines go; the author's line stays.

@@ -4,10 +4,13 @@ Rejected, not flagged: such a page has no content to keep, and a rejection is co
 (``docs.rejected.not_article``) and can be read with its evidence; ``--keep_not_articles``
 keeps them. The evidence is
 deliberately narrow, because a real article rejected loses every word: an error
-page's own wording in a short text, or a text without one line of prose.
+page's own wording in a short text, a text without one line of prose, or a site's index
+of its stories (a tag, category or author archive, by its URL) that holds only teasers.
 """
 
 from __future__ import annotations
+
+from urllib.parse import urlsplit
 
 import regex
 
@@ -26,9 +29,15 @@ _PROSE_WORDS = 10
 _MENU_WORDS_PER_LINE = 4
 # And enough lines to be a menu: a brief note of two short lines is not evidence of anything.
 _MENU_LINES = 5
+# A tag, category or author archive (WordPress's and most CMSs' paths), or a later page of one: the path ends
+# there. A story filed under a category has its own slug after it ('/category/politics/some-story/' is not one).
+_INDEX_PATH = regex.compile(
+    r"(?i)/(?:tag|category|author)/[^/]+(?:\.html?)?/?(?:topic/[^/]+/?)?(?:page/\d+/?)?$")
+# An index shows teasers, a few lines each; some blogs' show whole posts, which are kept.
+_INDEX_MAX_WORDS = 300
 
 
-def not_article_evidence(body: str) -> str | None:
+def not_article_evidence(body: str, url: str | None = None) -> str | None:
     """Why ``body`` (the text without its headline, after the rules) is not an article, or None.
 
     >>> not_article_evidence("Ooops... Error 404\\n\\nSorry, but the page you are looking for doesn't exist.")
@@ -37,8 +46,15 @@ def not_article_evidence(body: str) -> str | None:
     'no line of 10 words or more in 5 lines (first: Series Navigation)'
     >>> not_article_evidence("The council voted on Monday to close the pool for good.") is None
     True
+    >>> not_article_evidence("A teaser of the latest post...", "https://blog.example.com/tag/pools/page/2/")
+    "an index page: its URL's path ends '/tag/pools/page/2/', and it holds 6 words"
+    >>> not_article_evidence("A story filed under a category.", "https://example.com/category/local/pool-closes/") is None
+    True
     """
     words = len(body.split())
+    index = _INDEX_PATH.search(urlsplit(url).path) if url and words < _INDEX_MAX_WORDS else None
+    if index:
+        return f"an index page: its URL's path ends {index.group()!r}, and it holds {words} words"
     # The search only on short texts: it is the costly part, and an article is long.
     error = _ERROR_PAGE.search(body) if words <= _ERROR_PAGE_MAX_WORDS else None
     if error:
@@ -59,7 +75,7 @@ class RejectNotArticles(Step):
     def apply(self, draft: Draft) -> None:
         if not self.options.reject_not_articles:
             return
-        evidence = not_article_evidence(draft.body)
+        evidence = not_article_evidence(draft.body, draft.article.url)
         if evidence:
             raise Rejected("clean", "not_article",
                            f"not an article: {evidence}")
