@@ -172,6 +172,12 @@ def _inside(path: str, folder: str) -> bool:
     return path.startswith(folder.rstrip("/") + "/")
 
 
+def previous_files(output_dir: str, patterns: Sequence[str]) -> list[str]:
+    """The files in ``output_dir`` matching any of ``patterns``: what an earlier run left there."""
+    return [m.path for r in FileSystems.match([FileSystems.join(output_dir, p) for p in patterns])
+            for m in r.metadata_list]
+
+
 def prepare_output_dir(output_dir: str, overwrite: bool, input_pattern: str) -> None:
     """Make sure the folder can take a new run: refuse a previous run's files, or delete them all.
 
@@ -182,8 +188,7 @@ def prepare_output_dir(output_dir: str, overwrite: bool, input_pattern: str) -> 
     if inputs:
         raise OutputError(f"--input {input_pattern} matches {len(inputs)} file(s) inside --output {output_dir} "
                           f"(e.g. {inputs[0]}); the run would replace its own input: choose another --output")
-    previous = [m.path for r in FileSystems.match([FileSystems.join(output_dir, p) for p in OUTPUT_PATTERNS])
-                for m in r.metadata_list]
+    previous = previous_files(output_dir, OUTPUT_PATTERNS)
     if previous and not overwrite:
         raise OutputError(f"--output {output_dir} already holds a previous run's files ({len(previous)}, e.g. "
                           f"{previous[0]}); pass --overwrite to replace them, or choose another folder")

@@ -10,7 +10,7 @@ from apache_beam.options.pipeline_options import PipelineOptions
 
 from pipeline.budget import DEFAULT_TIME_BUDGET_SECONDS
 from pipeline.clean import CleanOptions
-from pipeline.job import counter_totals
+from pipeline.job import counter_totals, previous_files
 from pipeline.mine.draft import REPORT_SUFFIX
 from pipeline.mine.tally import BY_SITE, MineOptions
 from pipeline.mine.transforms import DOCS_MINED, DOCS_WITHOUT_SITE, SUMMARY_FILE, MineConfig, build_mine_pipeline
@@ -88,8 +88,7 @@ def mine_config(args) -> MineConfig:
 
 def prepare_draft_dir(output_dir: str, overwrite: bool) -> None:
     """Refuse a folder with a previous run's drafts (or delete them with ``overwrite``); make sure it exists."""
-    previous = [m.path for r in FileSystems.match([FileSystems.join(output_dir, p) for p in DRAFT_PATTERNS])
-                for m in r.metadata_list]
+    previous = previous_files(output_dir, DRAFT_PATTERNS)
     if previous and not overwrite:
         raise MineConfigError(f"--output {output_dir} already holds drafts ({len(previous)} files, e.g. "
                               f"{previous[0]}); pass --overwrite to replace them, or choose another folder")
