@@ -63,9 +63,12 @@ def names_site(tail: str, names: Iterable[str]) -> bool:
 
     >>> names_site("– POLITICO", ["politicocom", "politico"]), names_site("CBS News poll", ["cbsnews"])
     (True, False)
+    >>> names_site("- UK", ["bbccouk", "bbc"])
+    False
     """
     squashed = squash(tail)
-    if not squashed:
+    # Two letters are part of too many names: 'UK' is in bbc.co.uk, 'US' in usatoday.com, and both are news.
+    if len(squashed) < 3:
         return False
     for name in names:
         if len(name) < 3:

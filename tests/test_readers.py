@@ -195,3 +195,19 @@ def test_a_read_error_keeps_the_lines_before_it_and_rejects_the_rest_once():
     assert [type(r).__name__ for r in records] == ["Article", "Article", "Rejection"]
     assert (records[2].reason, records[2].line) == ("unreadable", 38)   # the byte where the cut line starts
     assert "EOFError" in records[2].detail
+
+
+def test_metadata_nested_deeper_than_its_surrogate_walk_rejects_that_line_and_the_next_lines_are_read():
+    deep = '{"text": "Body", "meta": ' + "[" * 600 + "]" * 600 + "}"
+    data = (deep + '\n{"text": "Two"}\n{"text": "Three"}\n').encode()
+    records = [record for record, _ in read_records(io.BytesIO(data), "in/deep.jsonl", "jsonl")]
+    assert [getattr(r, "reason", None) for r in records] == ["invalid_json", None, None]
+    assert [r.text for r in records[1:]] == ["Two", "Three"]
+
+
+def test_a_page_declaring_a_codec_that_is_no_text_encoding_is_read_as_any_other_page():
+    page = b'<html><head><meta charset="base64"><title>Storm</title></head><body><article><p>' + \
+        b"The storm closed every road into the valley on Monday, and the council opened two shelters. " * 3 + \
+        b"</p></article></body></html>"
+    article = article_from_file("in/page.html", page, "html")
+    assert "The storm closed every road" in article.text

@@ -45,7 +45,10 @@ def article_from_fields(record: dict, path: str, number: int, fields: JsonlField
     ('wire.jsonl:3', {'date': '2026-05-25'})
     """
     replaced = [0]
-    record = _without_surrogates(record, replaced)
+    try:
+        record = _without_surrogates(record, replaced)
+    except RecursionError:   # the parser takes deeper nesting than this walk of it
+        raise Rejected("parse", "invalid_json", "JSON nested too deeply to read") from None
     metadata = {key: value for key, value in record.items() if key not in (fields.text, fields.id, fields.url, fields.title)}
     try:
         raw_id = record.get(fields.id)

@@ -19,6 +19,8 @@ def decode_page(data: bytes) -> str:
 
     >>> decode_page('<meta charset="koi8-r"><p>Москва</p>'.encode("koi8-r"))
     '<meta charset="koi8-r"><p>Москва</p>'
+    >>> decode_page(b'<meta charset="base64"><p>Moscow</p>')
+    '<meta charset="base64"><p>Moscow</p>'
     """
     declared = _DECLARED_CHARSET.search(data[:4096])
     if declared:
@@ -29,8 +31,10 @@ def decode_page(data: bytes) -> str:
         if codec and codec.name not in ("utf-8", "utf-8-sig", "ascii"):
             try:
                 return data.decode(codec.name)
-            except (UnicodeDecodeError, ValueError):
-                pass   # the declaration is wrong: read it as any other file
+            except (UnicodeDecodeError, ValueError, LookupError):
+                # The declaration is wrong, or names a codec that is not a text encoding ('base64', 'rot13'):
+                # read it as any other file.
+                pass
     return decode_bytes(data)
 
 

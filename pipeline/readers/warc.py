@@ -48,7 +48,9 @@ class WarcReader(Reader):
                 page = html_to_page(decode_page(data), self.options.html_mode)
                 yield Article(id=record_id, text=page.text, source=path, line=number, url=headers.get_header("WARC-Target-URI"),
                               title=page.title, metadata={**metadata, **page.metadata}, headline_in_text=False), len(data)
-            except Rejected as error:
+            except Exception as error:   # one record that fails (a page the extraction cannot take) is that record's
+                if not isinstance(error, Rejected):   # rejection, not the end of the archive
+                    error = Rejected("read", "unreadable", f"could not read this record: {error!r}")
                 error.record_id = error.record_id or record_id
                 error.metadata = error.metadata or metadata
                 yield Rejection.of(error, path, data[:1200].decode("utf-8", "replace"), line=number), len(data)
