@@ -49,8 +49,8 @@ from pipeline.rules.files import bundled_rules_dir, load_rules
 from pipeline.steps import MASS_REMOVAL_ACTIONS
 from pipeline.writers import COMPRESSIONS, WRITERS, JsonlWriter
 
-RUN_OUTPUT_HELP = ("output folder for clean-*, rejected-*, duplicates-* and files-* shards (.jsonl or .parquet) "
-                   "and summary.json")
+RUN_OUTPUT_HELP = ("output folder for clean-*, rejected-*, duplicates-*, files-* (and with --ledger removed-*) shards "
+                   "(.jsonl or .parquet) and summary.json")
 
 
 class ConfigError(Exception):
@@ -107,11 +107,12 @@ def add_job_options(parser: argparse.ArgumentParser, output_help: str, output_re
                              "repeatable or comma-separated")
     _add_flag(parser, "--no_bundled_rules", "use only the --rules given, not the bundled rules")
     parser.add_argument("--input_format", choices=FORMATS, default="auto",
-                        help="auto picks by extension: .jsonl/.ndjson/.json, .html/.htm, anything else is text")
+                        help="auto picks by extension: .jsonl/.ndjson/.json, .html/.htm, .parquet, .warc, anything else is text")
     parser.add_argument("--html_mode", choices=HTML_MODES, default="article",
                         help="article: the page's main content (trafilatura); full: all of its text")
     parser.add_argument("--text_field", default="text", help="JSONL key holding the article text")
-    parser.add_argument("--id_field", default="id", help="JSONL key holding the id (missing: FILE:LINE)")
+    parser.add_argument("--id_field", default="id",
+                        help="JSONL key holding the id (missing: FILE@BYTE_OFFSET for JSONL, FILE:ROW for Parquet)")
     parser.add_argument("--url_field", default="url", help="JSONL key holding the URL")
     parser.add_argument("--title_field", default="title", help="JSONL key holding the headline")
     _add_flag(parser, "--no_headline_line", "texts start with the body, not a headline: keep the first line "
@@ -205,7 +206,7 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True)
     beam_note = "Any other --flag must be one of Beam's pipeline options."
 
-    run = commands.add_parser("run", allow_abbrev=False, help="clean articles into JSONL", epilog=beam_note)
+    run = commands.add_parser("run", allow_abbrev=False, help="clean articles into JSONL or Parquet", epilog=beam_note)
     add_job_options(run, RUN_OUTPUT_HELP, output_required=True)
     # A flag of the launch, not of the job: not in JobOptions nor in the Flex Template, whose launcher never waits.
     _add_flag(run, "--wait", "wait for a job on a remote runner (Dataflow) to finish and print its summary; "
@@ -427,6 +428,10 @@ def main(argv: list[str] | None = None, launch_only: bool = False) -> int:
         parser.error(f"unrecognized arguments: {' '.join(extra)}")
     if args.command in ("run", "eval", "mine") and (unknown := unknown_flags(extra)):
         parser.error(f"unrecognized arguments: {' '.join(unknown)} (neither a job flag nor a Beam pipeline option)")
+    # JobOptions knows every flag of 'run', so Beam's parser takes them; 'mine' would ignore them.
+    if args.command == "mine" and (stray := [flag for flag in extra if flag.startswith("--")
+                                             and flag[2:].split("=")[0] in job_option_names()]):
+        parser.error(f"unrecognized arguments: {' '.join(stray)} (a flag of 'run', not of 'mine')")
     logging.basicConfig(level=logging.WARNING, force=True)
     # Beam's Dataflow client logs the job's id and console URL at INFO.
     logging.getLogger("apache_beam.runners.dataflow").setLevel(logging.INFO)

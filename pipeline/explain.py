@@ -49,6 +49,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def find_article(path: str, wanted: str | None, input_format: str = "auto") -> Article:
     """The article ``wanted`` (an id) in the file at ``path``; the only one when ``wanted`` is None."""
+    if not os.path.isfile(path):
+        raise ExplainError(f"--input {path}: no such file (explain reads one local file)")
     fmt = detect_format(path) if input_format == "auto" else input_format
     found: list[Article] = []
     with open(path, "rb") as raw, open_decompressed(raw, path) as stream:

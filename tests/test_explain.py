@@ -62,3 +62,6 @@ def test_explain_names_a_missing_document_or_an_ambiguous_file():
     unreadable = run_cli("explain", "--input", "fixtures/raw/wire.jsonl", "--id", "wire-no-text")
     assert unreadable.returncode == 2, unreadable.stdout
     assert "wire-no-text in fixtures/raw/wire.jsonl cannot be read: missing_text" in unreadable.stderr
+    absent = run_cli("explain", "--input", "fixtures/raw/no-such-file.jsonl")
+    assert (absent.returncode, absent.stderr) == (
+        2, "error: --input fixtures/raw/no-such-file.jsonl: no such file (explain reads one local file)\n")

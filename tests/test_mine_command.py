@@ -101,6 +101,8 @@ def test_grouping_by_a_field_scopes_to_its_hosts(tmp_path):
     (["--min_share", "1.5"], "--min_share: must be greater than 0 and at most 1"),
     (["--input", "no/such/*.jsonl"], "error: --input no/such/*.jsonl matches no files"),
     (["--no_bundled_rules"], "error: --no_bundled_rules leaves no rules"),
+    # A flag of 'run' that Beam's parser takes (the job's flags are pipeline options) would do nothing here.
+    (["--dedup", "near"], "unrecognized arguments: --dedup (a flag of 'run', not of 'mine')"),
 ])
 def test_bad_options_fail_before_anything_is_read(tmp_path, args, message):
     result = run_cli("mine", "--input", str(SITES), "--output", str(tmp_path / "out"), *args, *IN_PROCESS)
