@@ -203,7 +203,10 @@ class ReadArticlesFn(beam.DoFn, RestrictionProvider):
         seen, offset = 0, start   # offset: where a read error happened, for its rejection
         try:
             with readable_file.open(compression_type=CompressionTypes.UNCOMPRESSED) as stream:
-                for offset, line in reader.lines_from(stream, first_line_start(stream, start)):
+                stop = tracker.current_restriction().stop
+                first = first_line_start(stream, start, stop)
+                # No line starts in this range (it lies inside one long line): read nothing more of it.
+                for offset, line in reader.lines_from(stream, first) if first < stop else ():
                     if not tracker.try_claim(offset):
                         return seen   # the first line of the next range
                     seen += 1   # counted before parsing: a line that gives no record cannot reconcile

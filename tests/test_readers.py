@@ -211,3 +211,11 @@ def test_a_page_declaring_a_codec_that_is_no_text_encoding_is_read_as_any_other_
         b"</p></article></body></html>"
     article = article_from_file("in/page.html", page, "html")
     assert "The storm closed every road" in article.text
+
+
+def test_a_range_inside_one_long_line_reads_only_its_own_bytes():
+    # A 1 GB one-line file cut into 1 MB ranges must not have every range read on to the line's end.
+    stream = io.BytesIO(b"x" * 1_000_000 + b"\n" + b'{"text": "next"}\n')
+    assert first_line_start(stream, 1000, stop=2000) == 2000
+    assert stream.tell() == 2000
+    assert first_line_start(stream, 999_000, stop=1_000_500) == 1_000_001   # the line after it starts in range

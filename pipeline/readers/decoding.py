@@ -146,22 +146,26 @@ def bounded_lines(stream: BinaryIO, max_bytes: int, chunk: int = 1 << 16, start:
         yield line_start, line
 
 
-def first_line_start(stream: BinaryIO, start: int, chunk: int = 1 << 16) -> int:
+def first_line_start(stream: BinaryIO, start: int, stop: int | None = None, chunk: int = 1 << 16) -> int:
     """The offset of the first line that starts at or after ``start`` (the file's size if none does), with the
     stream left there. A byte range of a file holds the lines that start inside it; this is where its first
-    one is. Scans in chunks, so a long line before it is never held.
+    one is. Scans in chunks, so a long line before it is never held; with ``stop`` (the range's end) it scans no
+    further and returns ``stop`` when no line starts before it, so a range inside one huge line reads only its
+    own bytes, not the rest of the line.
 
     >>> import io
     >>> stream = io.BytesIO(b"ab\\ncd\\nef")
     >>> [first_line_start(stream, at) for at in range(8)]
     [0, 3, 3, 3, 6, 6, 6, 8]
+    >>> first_line_start(io.BytesIO(b"a" * 100 + b"\\nb"), 10, stop=20)
+    20
     """
     if start == 0:
         stream.seek(0)
         return 0
     stream.seek(start - 1)   # the byte before: a newline there means a line starts exactly at ``start``
     offset = start - 1
-    while data := stream.read(chunk):
+    while data := stream.read(chunk if stop is None else max(0, min(chunk, stop - offset))):
         newline = data.find(b"\n")
         if newline >= 0:
             offset += newline + 1
