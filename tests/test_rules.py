@@ -113,6 +113,31 @@ def test_out_of_scope_rules_do_not_run():
     assert rules.apply("x", "https://a.com/", "f", Budget(2.0)) == ("", {"r": 1})
 
 
+def test_site_rules_are_found_by_host_as_each_rule_would_judge_itself():
+    # A thousand site files: a document meets its own host's rules and its parent domains', in rule order.
+    rules = RuleSet([rule(r"^Share$", "everywhere", flags=("MULTILINE",)),
+                     *(rule(r"^Share$", f"site-{n}", flags=("MULTILINE",), sites=(f"site{n}.example",))
+                       for n in range(1000)),
+                     rule("x", "sub", sites=("news.site7.example",)),
+                     rule("x", "opinion", sites=("site8.example",), urls=(r"/opinion/",))])
+    budget = Budget(2.0)
+    for url in ["https://site7.example/a", "https://news.site7.example/a", "https://www.site7.example./a",
+                "https://notsite7.example/a", "https://b.com/opinion/1", "https://site8.example/x", None, "",
+                "no-scheme", "http://[site7.example/a"]:
+        expected = [r.name for r in rules.rules if r.applies_to(url, "f.jsonl", budget)]
+        assert [r.name for r, _ in rules.steps_in_scope(url, "f.jsonl", budget)] == expected, url
+    assert [r.name for r, _ in rules.steps_in_scope("https://news.site7.example/a", "f", budget)] == \
+        ["everywhere", "site-7", "sub"]
+
+
+def test_an_unparsable_url_meets_no_site_rule_instead_of_failing_the_document():
+    rules = RuleSet([rule(r"^Share$", "share", flags=("MULTILINE",)),
+                     rule(r"^Body\.$", "site", flags=("MULTILINE",), sites=("bbc.com",))])
+    url = "http://[bbc.com/news"   # urlsplit: "Invalid IPv6 URL"
+    assert rules.apply("Share\nBody.", url, "f", Budget(2.0)) == one_by_one(rules, "Share\nBody.", url) == \
+        ("\nBody.", {"share": 1})
+
+
 def test_a_rule_that_runs_too_long_rejects_the_document_with_its_name():
     slow = CompiledRule(rule(r"(a|aa)+$", name="backtracker"))
     started = time.monotonic()

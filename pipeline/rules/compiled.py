@@ -93,8 +93,8 @@ class CompiledRule:
             return True
         # The host is in the URL: a site the URL does not mention needs no parsing of it.
         if url and self.rule.sites and any(site in url.lower() for site in self.rule.sites):
-            host = urlsplit(url).hostname or ""
-            if any(host == site or host.endswith("." + site) for site in self.rule.sites):
+            host = url_host(url)
+            if host is not None and any(host == site or host.endswith("." + site) for site in self.rule.sites):
                 return True
         # The URL is the input's: a scope pattern can backtrack on it like any rule on a text.
         try:
@@ -266,6 +266,20 @@ class CompiledRule:
             lines[index], count = self._replace(line, budget, cuts, offset)
             hits += count
         return "\n".join(lines), hits
+
+
+def url_host(url: str) -> str | None:
+    """The host a document's URL names, lower-cased ("" when it names none); None when the URL cannot be parsed.
+
+    >>> url_host("https://News.BBC.co.uk/x")
+    'news.bbc.co.uk'
+    >>> url_host("http://[bbc.com/x") is None   # an unclosed IPv6 bracket: no host, and no crash of the job
+    True
+    """
+    try:
+        return urlsplit(url).hostname or ""
+    except ValueError:
+        return None
 
 
 def literal_patterns(literals: Sequence[str], ignore_case: bool) -> tuple[regex.Pattern, ...]:
