@@ -16,6 +16,7 @@ import regex
 from pipeline.budget import Budget
 from pipeline.ledger import Cut
 from pipeline.records import Rejected
+from pipeline.rules.literals import Derived, derive, searchable, stays_within_lines, stronger
 from pipeline.rules.schema import Rule, RuleError
 
 _LOOKAROUND = regex.compile(r"\(\?<?[=!]|\\[AZz]")
@@ -65,6 +66,14 @@ class CompiledRule:
         # An after-label rule's literals are its label's: they ignore case when the label does.
         case_from = self.label if self.label is not None else self.pattern
         self.requires = literal_patterns(rule.requires, ignore_case=bool(case_from.flags & regex.IGNORECASE))
+        # What every match must hold, from the pattern (a block rule's label, for after-label) or 'requires',
+        # whichever rules out more: the engine tries the rule only where the text holds one.
+        self.derived = derive(self.label.pattern if self.label is not None else rule.pattern, case_from.flags)
+        given = searchable(rule.requires, bool(case_from.flags & regex.IGNORECASE)) if rule.requires else None
+        self.literals: Derived | None = stronger(given, self.derived)
+        # A rule (not a line rule) whose every match lies in one line can run on the lines holding a literal only.
+        self.within_lines = bool(rule.requires) or (not self.is_line_rule and not self.block
+                                                    and stays_within_lines(rule.pattern, self.pattern.flags))
         for i, example in enumerate(rule.examples, 1):
             if self.requires and not any(literal.search(example.input) for literal in self.requires):
                 raise RuleError(rule.file, f"example {i} contains none of 'requires' {list(rule.requires)}, so "
@@ -239,12 +248,18 @@ class CompiledRule:
         except TimeoutError:
             raise self.timed_out(budget) from None
 
-    def apply(self, text: str, budget: Budget, cuts: list[Cut] | None = None) -> tuple[str, int]:
-        """:meth:`apply_whole`, looking only at the lines that hold a ``requires`` literal."""
-        if not self.requires:
-            return self.apply_whole(text, budget, cuts)
-        # A Hill article has a few lines with MORE and dozens without.
-        holding = lines_holding(self, text)
+    def apply(self, text: str, budget: Budget, cuts: list[Cut] | None = None,
+              holding: set[int] | None = None) -> tuple[str, int]:
+        """:meth:`apply_whole`, looking only at the lines ``holding`` a literal of the rule: those the caller
+        found, or else the lines holding a ``requires`` literal (without either, the whole text).
+
+        Line by line, for a rule that is not a block rule: only for a rule that :attr:`within_lines`.
+        """
+        if holding is None:
+            if not self.requires:
+                return self.apply_whole(text, budget, cuts)
+            # A Hill article has a few lines with MORE and dozens without.
+            holding = lines_holding(self, text)
         if not holding:
             return text, 0
         if self.block:

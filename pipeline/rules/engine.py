@@ -10,12 +10,11 @@ from __future__ import annotations
 import itertools
 from collections.abc import Iterator, Sequence
 
-import regex
-
 from pipeline.budget import Budget
 from pipeline.ledger import Cut, Ledger
-from pipeline.rules.compiled import CompiledRule, lines_holding, url_host
+from pipeline.rules.compiled import CompiledRule, url_host
 from pipeline.rules.gate import LineGate
+from pipeline.rules.literals import LiteralIndex
 from pipeline.rules.schema import Rule
 
 # The cleaning step the ledger names for every rule's removals.
@@ -28,11 +27,13 @@ class RuleSet:
     The result is that of running each rule on its own, in order, on the
     whole text (the equivalence tests check it on the whole corpus), with less work: line
     rules that follow each other run in one pass over the lines, each line
-    tried only with the rules its :class:`LineGate` lets through; a non-line
-    rule that cannot run on this document (out of scope, or its ``requires``
-    literal absent) does not split the pass. That is exact because line rules
-    only empty lines: they never create a literal, and no line rule matches an
-    empty line.
+    tried only with the rules its :class:`LineGate` lets through and only if
+    it holds one of the rule's literals (:mod:`pipeline.rules.literals`: derived
+    from the pattern, and ``requires``), all found in one pass; a non-line rule
+    that cannot run on this document (out of scope, or its literals absent) does
+    not split the pass. That is exact because line rules only empty lines: they
+    never create a literal that has no line break in it, and no line rule matches
+    an empty line. The literals are looked for again only once a rule changed the text.
 
     Rules scoped by ``sites`` alone are indexed by site: a document meets the
     rules of its host and of the host's parent domains (one dictionary lookup
@@ -49,6 +50,16 @@ class RuleSet:
         self._unscoped = [step for step in self._steps if not step[0].scoped]
         self._unscoped_at = [at for at, rule in enumerate(self.rules) if not rule.scoped]
         self._url_scoped = [at for at, rule in enumerate(self.rules) if rule.rule.urls]
+        self._position = {rule.name: at for at, rule in enumerate(self.rules)}
+        self._gate_position = [self._position[rule.name] for rule in line_rules]
+        # A line rule the gate judges by its first characters gains little from literals in most paragraphs.
+        prefix_judged = {self._gate_position[i] for i in self.gate.by_prefix}
+        self.literals = LiteralIndex([rule.literals if rule.literals and (rule.literals.strong or at not in prefix_judged)
+                                      else None for at, rule in enumerate(self.rules)])
+        # Rules whose literals a pass of line rules can create (emptying a line joins the breaks around it):
+        # the pass runs before they are looked for.
+        self._after_pass = {at for at, rule in enumerate(self.rules)
+                            if rule.literals and any("\n" in literal for literal in rule.literals.literals)}
         self._by_site: dict[str, list[int]] = {}   # site: positions of the rules scoped to it by 'sites' alone
         for at, rule in enumerate(self.rules):
             if not rule.rule.urls:
@@ -78,34 +89,45 @@ class RuleSet:
         """
         hits: dict[str, int] = {}
         pending: list[int] = []   # line rules (by gate index) waiting for one pass
-        absent: set[regex.Pattern] = set()   # literals the text (as it is now) does not hold
-        absent_from = text
+        found, found_in = self.literals.find(text), text   # every rule's literals, where they are in the text
         for rule, line_rule in self.steps_in_scope(url, source, budget):
             if line_rule is not None:
                 pending.append(line_rule)
                 continue
-            if absent_from is not text:
-                absent, absent_from = set(), text
-            if not _holds_a_literal(rule, text, absent):
+            at = self._position[rule.name]
+            if pending and at in self._after_pass:
+                text = self._remove_lines(text, pending, budget, hits, ledger, found)
+                pending = []
+            if found_in is not text:
+                found, found_in = self.literals.find(text), text
+            holding = self.literals.lines(at, found)
+            if holding is not None and not holding:
                 continue
             if pending:
-                text = self._remove_lines(text, pending, budget, hits, ledger)
+                text = self._remove_lines(text, pending, budget, hits, ledger, found)
                 pending = []
+                if found_in is not text:
+                    found, found_in = self.literals.find(text), text
+                    holding = self.literals.lines(at, found)
             cuts: list[Cut] | None = [] if ledger is not None else None
-            text, count = rule.apply(text, budget, cuts)
+            text, count = _run(rule, text, budget, cuts, holding)
             if count:
                 hits[rule.name] = count
+            else:
+                text = found_in   # nothing changed: what was found still holds
             if ledger is not None and cuts:
                 ledger.removed(STEP, cuts)
         if pending:
-            text = self._remove_lines(text, pending, budget, hits, ledger)
+            text = self._remove_lines(text, pending, budget, hits, ledger, found if found_in is text else None)
         return text, {rule.name: hits[rule.name] for rule in self.rules if rule.name in hits}
 
     def _remove_lines(self, text: str, pending: list[int], budget: Budget, hits: dict[str, int],
-                      ledger: Ledger | None) -> str:
+                      ledger: Ledger | None, found: dict[int, set[int]] | None) -> str:
         gate_rules = self.gate.rules
-        # Rules with 'requires' look only at the lines holding a literal.
-        holding = {i: lines_holding(gate_rules[i], text) for i in pending if gate_rules[i].requires}
+        if found is None:
+            found = self.literals.find(text)
+        # Each rule looks only at the lines holding one of its literals.
+        holding = {i: on for i in pending if (on := self.literals.lines(self._gate_position[i], found)) is not None}
         active = {i for i in pending if holding.get(i, True)}
         if not active:
             return text
@@ -155,16 +177,9 @@ def host_and_parents(host: str) -> Iterator[str]:
         dot = host.find(".", dot + 1)
 
 
-def _holds_a_literal(rule: CompiledRule, text: str, absent: set[regex.Pattern]) -> bool:
-    """False when the text holds none of the rule's ``requires`` literals (any case for IGNORECASE rules).
-
-    Remembers in ``absent`` the literals the text does not hold, for the next rule that asks.
-    """
-    if not rule.requires:
-        return True
-    for literal in rule.requires:
-        if literal not in absent:
-            if literal.search(text):
-                return True
-            absent.add(literal)
-    return False
+def _run(rule: CompiledRule, text: str, budget: Budget, cuts: list[Cut] | None,
+         holding: set[int] | None) -> tuple[str, int]:
+    """One rule that is not a line rule, on the lines its literals allow (``holding``; None: all of them)."""
+    if rule.block or rule.within_lines:
+        return rule.apply(text, budget, cuts, holding)
+    return rule.apply_whole(text, budget, cuts)
