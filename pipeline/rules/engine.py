@@ -89,48 +89,58 @@ class RuleSet:
         """
         hits: dict[str, int] = {}
         pending: list[int] = []   # line rules (by gate index) waiting for one pass
-        found, found_in = self.literals.find(text), text   # every rule's literals, where they are in the text
+        # Where every rule's literals are in the text. A pass of line rules only empties lines, so it only
+        # takes literals away, and those on its lines; literals with a line break in them it can create.
+        found = self.literals.find(text)
+        breaks_stale = False
         for rule, line_rule in self.steps_in_scope(url, source, budget):
             if line_rule is not None:
                 pending.append(line_rule)
                 continue
             at = self._position[rule.name]
-            if pending and at in self._after_pass:
-                text = self._remove_lines(text, pending, budget, hits, ledger, found)
-                pending = []
-            if found_in is not text:
-                found, found_in = self.literals.find(text), text
+            if at in self._after_pass:
+                if pending:
+                    text, found = self._pass(text, pending, budget, hits, ledger, found)
+                    pending, breaks_stale = [], True
+                if breaks_stale:
+                    found, breaks_stale = self.literals.find(text), False
             holding = self.literals.lines(at, found)
             if holding is not None and not holding:
                 continue
             if pending:
-                text = self._remove_lines(text, pending, budget, hits, ledger, found)
-                pending = []
-                if found_in is not text:
-                    found, found_in = self.literals.find(text), text
-                    holding = self.literals.lines(at, found)
+                text, found = self._pass(text, pending, budget, hits, ledger, found)
+                pending, breaks_stale = [], True
+                holding = self.literals.lines(at, found)
+                if holding is not None and not holding:
+                    continue
             cuts: list[Cut] | None = [] if ledger is not None else None
-            text, count = _run(rule, text, budget, cuts, holding)
+            changed, count = _run(rule, text, budget, cuts, holding)
             if count:
                 hits[rule.name] = count
-            else:
-                text = found_in   # nothing changed: what was found still holds
+                text, found, breaks_stale = changed, self.literals.find(changed), False
             if ledger is not None and cuts:
                 ledger.removed(STEP, cuts)
         if pending:
-            text = self._remove_lines(text, pending, budget, hits, ledger, found if found_in is text else None)
+            text, _ = self._pass(text, pending, budget, hits, ledger, found)
         return text, {rule.name: hits[rule.name] for rule in self.rules if rule.name in hits}
 
+    def _pass(self, text: str, pending: list[int], budget: Budget, hits: dict[str, int], ledger: Ledger | None,
+              found: dict[int, set[int]]) -> tuple[str, dict[int, set[int]]]:
+        """:meth:`_remove_lines`, and where the literals of ``found`` are once its lines are emptied."""
+        text, emptied = self._remove_lines(text, pending, budget, hits, ledger, found)
+        if emptied:
+            found = {rule: left for rule, lines in found.items() if (left := lines - emptied)}
+        return text, found
+
     def _remove_lines(self, text: str, pending: list[int], budget: Budget, hits: dict[str, int],
-                      ledger: Ledger | None, found: dict[int, set[int]] | None) -> str:
+                      ledger: Ledger | None, found: dict[int, set[int]]) -> tuple[str, set[int]]:
+        """The text with every line a pending line rule matches emptied, and the indices of those lines."""
         gate_rules = self.gate.rules
-        if found is None:
-            found = self.literals.find(text)
         # Each rule looks only at the lines holding one of its literals.
         holding = {i: on for i in pending if (on := self.literals.lines(self._gate_position[i], found)) is not None}
         active = {i for i in pending if holding.get(i, True)}
         if not active:
-            return text
+            return text, set()
         lines = text.split("\n")
         to_try = self.gate.screen(lines)
         for i in self.gate.any_start:
@@ -150,14 +160,14 @@ class RuleSet:
                     hits[rule.name] = hits.get(rule.name, 0) + 1
                     break
         if not emptied:
-            return text
+            return text, set()
         if ledger is not None:
             starts = list(itertools.accumulate((len(line) + 1 for line in lines), initial=0))
             ledger.removed(STEP, [(name, starts[index], starts[index] + len(lines[index]), "")
                                   for index, name in sorted(emptied)])
         for index, _ in emptied:
             lines[index] = ""
-        return "\n".join(lines)
+        return "\n".join(lines), {index for index, _ in emptied}
 
 
 def host_and_parents(host: str) -> Iterator[str]:
