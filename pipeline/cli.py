@@ -1,4 +1,4 @@
-"""Command line: ``python -m pipeline run|eval|mine|audit|explain|report|rules test|rules list``.
+"""Command line: ``python -m pipeline run|eval|mine|audit|explain|report|rules test|list|cost``.
 
 The job's flags are defined once, in :func:`add_job_options`: it feeds the ``run`` and ``eval`` parsers, the
 job's :class:`JobOptions` (so runners show them as pipeline options) and the Flex Template metadata. Any
@@ -9,11 +9,13 @@ not is an error, before anything is read.
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import logging
 import math
 import sys
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
 from apache_beam.io.filesystem import CompressionTypes
@@ -24,7 +26,7 @@ from pipeline import explain, report
 from pipeline.audit import DEFAULT_MIN_DOCS, Document, audit, compare_dict, corpus_names, format_comparison, site_of
 from pipeline.body_score import format_body_report, score_bodies
 from pipeline.budget import DEFAULT_TIME_BUDGET_SECONDS
-from pipeline.clean import DEFAULT_MAX_REMOVED_SHARE, CleanOptions
+from pipeline.clean import DEFAULT_MAX_REMOVED_SHARE, Cleaner, CleanOptions
 from pipeline.dedup import DEFAULT_MODE, DEFAULT_THRESHOLD, MODES, DedupOptions
 from pipeline.evaluate import format_report, score
 from pipeline.job import (
@@ -43,10 +45,13 @@ from pipeline.normalize import NormalizeOptions, UnicodeFixer, normalize
 from pipeline.pages import HTML_MODES
 from pipeline.readers import DEFAULT_MAX_DOC_BYTES, FORMATS, JsonlFields, ReadOptions, detect_format, read_records
 from pipeline.readers.compression import open_decompressed
-from pipeline.records import Article
-from pipeline.rules import CompiledRule, RuleError, example_failures
+from pipeline.records import Article, Rejected
+from pipeline.rules import CompiledRule, RuleError, RuleSet, example_failures
+from pipeline.rules.cost import format_report as format_cost
+from pipeline.rules.cost import measure
 from pipeline.rules.files import bundled_rules_dir, load_rules
-from pipeline.steps import MASS_REMOVAL_ACTIONS
+from pipeline.steps import MASS_REMOVAL_ACTIONS, STEPS
+from pipeline.steps.apply_rules import ApplyRules
 from pipeline.writers import COMPRESSIONS, WRITERS, JsonlWriter
 
 RUN_OUTPUT_HELP = ("output folder for clean-*, rejected-*, duplicates-*, files-* (and with --ledger removed-*) shards "
@@ -240,11 +245,19 @@ def build_parser() -> argparse.ArgumentParser:
     rules = commands.add_parser("rules", help="work with rule files")
     rules_commands = rules.add_subparsers(dest="rules_command", required=True)
     for name, help in (("test", "load rule files and run their examples and look-alikes"),
-                       ("list", "show the rules in the order they run, with file, scope and kind")):
+                       ("list", "show the rules in the order they run, with file, scope and kind"),
+                       ("cost", "clean a sample of articles and show each rule's share of the time, worst first")):
         command = rules_commands.add_parser(name, help=help, allow_abbrev=False)
         command.add_argument("paths", nargs="*", metavar="PATH",
                              help="rule files or folders, after the bundled rules as in 'run --rules'")
         command.add_argument("--no_bundled_rules", action="store_true", help="only the PATHs given, not the bundled rules")
+        if name == "cost":
+            command.add_argument("--input", required=True, metavar="GLOB",
+                                 help="articles to measure on, in any input format 'run' reads")
+            command.add_argument("--sample", type=positive_int, default=2000, metavar="N",
+                                 help="the first N readable articles (default 2000)")
+            command.add_argument("--top", type=positive_int, default=30, metavar="N",
+                                 help="show the N costliest rows (default 30)")
     return parser
 
 
@@ -358,21 +371,15 @@ def _eval(args, beam_args: list[str]) -> int:
 def _audit(args, beam_args: list[str]) -> int:
     if beam_args:
         raise ConfigError(f"audit takes no Beam options: {' '.join(beam_args)}")
-    paths = sorted(m.path for m in FileSystems.match([args.raw])[0].metadata_list)
-    if not paths:
-        raise ConfigError(f"{args.raw} matches no file")
+    paths = _input_paths(args.raw)
     clean = read_output(args.output_dir, CLEAN, args.output_format)
     if not clean:
         raise ConfigError(f"{args.output_dir} holds no clean-* output in {args.output_format}")
     names = corpus_names(paths + [record["input_file"] for record in clean])
     fixer = UnicodeFixer(NormalizeOptions())
-    before = []
-    for path in paths:
-        with FileSystems.open(path, compression_type=CompressionTypes.UNCOMPRESSED) as raw:
-            for article, _ in read_records(open_decompressed(raw, path), path, detect_format(path)):
-                if isinstance(article, Article):
-                    before.append(Document(names[path], site_of(article.url, article.metadata),
-                                           (article.title or "") + "\n\n" + normalize(article.text, fixer)))
+    before = [Document(names[path], site_of(article.url, article.metadata),
+                       (article.title or "") + "\n\n" + normalize(article.text, fixer))
+              for path, article in _articles(paths)]
     after = [Document(names[r["input_file"]], site_of(r["url"], r["metadata"]), r["title"] + "\n\n" + r["text"])
              for r in clean]
     comparison = compare_dict(audit(before, args.min_docs), audit(after, args.min_docs), args.top)
@@ -380,6 +387,22 @@ def _audit(args, beam_args: list[str]) -> int:
         Path(args.json).write_text(json.dumps(comparison, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     print(format_comparison(comparison, args.top))
     return 0
+
+
+def _input_paths(pattern: str) -> list[str]:
+    paths = sorted(m.path for m in FileSystems.match([pattern])[0].metadata_list)
+    if not paths:
+        raise ConfigError(f"{pattern} matches no file")
+    return paths
+
+
+def _articles(paths: list[str]) -> Iterator[tuple[str, Article]]:
+    """Each readable article of each file (in its format by name, as 'run' reads it), with its file's path."""
+    for path in paths:
+        with FileSystems.open(path, compression_type=CompressionTypes.UNCOMPRESSED) as raw:
+            for record, _ in read_records(open_decompressed(raw, path), path, detect_format(path)):
+                if isinstance(record, Article):
+                    yield path, record
 
 
 def _rule_paths(args) -> list[str]:
@@ -396,6 +419,22 @@ def _rules_test(args) -> int:
     checked = sum(len(rule.examples) + len(rule.keep) for rule in rules)
     print(f"{len(rules)} rules, {checked} examples: {len(failures)} failed")
     return 1 if failures else 0
+
+
+def _rules_cost(args) -> int:
+    rules = RuleSet(load_rules(_rule_paths(args)))
+    # The text the rules see in the job: normalised, the headline taken out.
+    before_rules = Cleaner([], steps=STEPS[:STEPS.index(ApplyRules)])
+    documents = []
+    for _, article in itertools.islice(_articles(_input_paths(args.input)), args.sample):
+        try:
+            documents.append((before_rules.clean(article).text, article.url, article.source))
+        except Rejected:
+            continue   # the job rejects it before its rules run
+    if not documents:
+        raise ConfigError(f"--input {args.input}: no document reaches the rules")
+    print(format_cost(measure(rules, documents), args.top))
+    return 0
 
 
 def _scope(rule) -> str:
@@ -439,7 +478,7 @@ def main(argv: list[str] | None = None, launch_only: bool = False) -> int:
                 "explain": lambda args, _: explain.main(args), "report": lambda args, _: report.main(args)}
     try:
         if args.command == "rules":
-            return _rules_list(args) if args.rules_command == "list" else _rules_test(args)
+            return {"list": _rules_list, "cost": _rules_cost, "test": _rules_test}[args.rules_command](args)
         if args.command == "run":
             return _run(args, extra, launch_only)
         return commands[args.command](args, extra)

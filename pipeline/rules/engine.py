@@ -54,8 +54,11 @@ class RuleSet:
         self._gate_position = [self._position[rule.name] for rule in line_rules]
         # A line rule the gate judges by its first characters gains little from literals in most paragraphs.
         prefix_judged = {self._gate_position[i] for i in self.gate.by_prefix}
-        self.literals = LiteralIndex([rule.literals if rule.literals and (rule.literals.strong or at not in prefix_judged)
-                                      else None for at, rule in enumerate(self.rules)])
+        self.prefix_judged = {self.rules[at].name for at in prefix_judged}
+        # Per rule, the literals looked for before it runs (None: it is tried without).
+        self.searched = [rule.literals if rule.literals and (rule.literals.strong or at not in prefix_judged)
+                         else None for at, rule in enumerate(self.rules)]
+        self.literals = LiteralIndex(self.searched)
         # Rules whose literals a pass of line rules can create (emptying a line joins the breaks around it):
         # the pass runs before they are looked for.
         self._after_pass = {at for at, rule in enumerate(self.rules)
