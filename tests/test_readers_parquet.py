@@ -58,9 +58,30 @@ def test_a_long_metadata_cell_counts_towards_the_limit_as_in_a_jsonl_line():
 
 
 def test_batches_follow_the_row_groups_sizes_from_the_metadata():
-    assert parquet_reader.batch_rows(40, 40 * 50_000_000) == 1
-    assert parquet_reader.batch_rows(1_000, 1_000 * 3_000) == parquet_reader.BATCH_ROWS
-    assert parquet_reader.batch_rows(100, 100 * 1_000_000) == 33   # 32 MB of 1 MB rows
+    budget = parquet_reader.BATCH_BYTES
+    assert parquet_reader.batch_rows(40, 40 * 50_000_000, budget) == 1
+    assert parquet_reader.batch_rows(1_000, 1_000 * 3_000, budget) == parquet_reader.BATCH_ROWS
+    assert parquet_reader.batch_rows(100, 100 * 1_000_000, budget) == 33   # 32 MB of 1 MB rows
+
+
+def test_a_row_group_whose_rows_average_over_the_limit_is_rejected_from_the_metadata_never_decompressed(monkeypatch):
+    """pyarrow decompresses a page whole, and forty long values are one page: such a row group is not read at all
+    (a batch budget of 10 kB here stands for the 32 MB one); the next row group is read as usual."""
+    monkeypatch.setattr(parquet_reader, "BATCH_BYTES", 10_000)
+    converted: list[int] = []
+    real = parquet_reader.column_values
+    monkeypatch.setattr(parquet_reader, "column_values", lambda column: converted.append(len(column)) or real(column))
+    out = io.BytesIO()
+    schema = pa.schema([("id", pa.string()), ("text", pa.string())])
+    with pq.ParquetWriter(out, schema, compression="zstd", use_dictionary=False) as writer:
+        writer.write_table(pa.table({"id": [f"r{n}" for n in range(40)], "text": ["x" * 5_000] * 40}, schema=schema))
+        writer.write_table(pa.table({"id": ["r40"], "text": ["A short story."]}, schema=schema))
+    records = [r for r, _ in read_records(io.BytesIO(out.getvalue()), "big.parquet", "parquet",
+                                          ReadOptions(max_doc_bytes=1_000))]
+    assert outcomes(records) == ["too_large"] * 40 + ["clean"]
+    assert [r.line for r in records] == list(range(1, 42))
+    assert "row group holds" in records[0].detail
+    assert converted == [1, 1]   # the second row group's id and text columns only
 
 
 def test_one_cell_that_is_no_python_value_rejects_its_row_only(tmp_path):

@@ -3,8 +3,9 @@
 Columns are named by ``--text_field``, ``--id_field``, ``--url_field`` and ``--title_field`` as for JSONL; every
 other column is the row's metadata (see :mod:`pipeline.readers.fields`). A row without an id gets ``FILE:ROW``.
 
-Memory is bounded before any Python string is built. Each row group is read in batches of as many rows as its
-size in the file's metadata allows (``BATCH_BYTES`` of decoded columns, ``BATCH_ROWS`` at most); string and
+Memory is bounded before any Python string is built. A row group whose rows average over ``--max_doc_bytes``
+(by the file's metadata) is rejected row by row without being decompressed; any other is read in batches of as
+many rows as its size in the metadata allows (``BATCH_BYTES`` of decoded columns, ``BATCH_ROWS`` at most); string and
 binary columns are read as dictionaries where the file stores them so (forty rows of one 50 MB value stay one
 50 MB value, not 2 GB); a row's size is summed from its cells' lengths in Arrow, and only rows within
 ``--max_doc_bytes`` become Python values. A cell that is no Python value (a timestamp beyond year 9999) is its
@@ -58,16 +59,28 @@ def json_value(value: Any) -> Any:
     return value
 
 
-def batch_rows(num_rows: int, decoded_bytes: int, budget: int = BATCH_BYTES, most: int = BATCH_ROWS) -> int:
+def batch_rows(num_rows: int, decoded_bytes: int, budget: int, most: int = BATCH_ROWS) -> int:
     """Rows per batch for a row group of ``num_rows`` rows whose columns take ``decoded_bytes`` uncompressed (the
     file's metadata says), so that a batch holds about ``budget`` bytes.
 
-    >>> batch_rows(10_000, 30_000_000)   # articles of 3 KB
+    >>> batch_rows(10_000, 30_000_000, BATCH_BYTES)   # articles of 3 KB
     256
-    >>> batch_rows(40, 2_000_000_000)    # 40 rows of 50 MB
+    >>> batch_rows(40, 2_000_000_000, BATCH_BYTES)    # 40 rows of 50 MB
     1
     """
     return max(1, min(most, budget * num_rows // max(decoded_bytes, 1)))
+
+
+def too_large_group(num_rows: int, decoded_bytes: int, max_bytes: int, budget: int) -> bool:
+    """Whether a row group is too large to decompress: over a batch's ``budget`` and over ``max_bytes`` a row on
+    average (so not all its rows are within the limit, and pyarrow would decompress it by whole pages).
+
+    >>> too_large_group(40, 2_000_000_000, 10_000_000, BATCH_BYTES)   # 40 rows of 50 MB
+    True
+    >>> too_large_group(2, 20_000_000, 10_000_000, BATCH_BYTES), too_large_group(100_000, 2_000_000_000, 10_000_000, BATCH_BYTES)
+    (False, False)
+    """
+    return decoded_bytes > budget and decoded_bytes > max_bytes * num_rows
 
 
 def _is_text(kind: pa.DataType) -> bool:
@@ -133,9 +146,22 @@ class ParquetReader(Reader):
         strings = [field.name for field in metadata.schema.to_arrow_schema() if _is_text(field.type)]
         parquet = pq.ParquetFile(stream, metadata=metadata, read_dictionary=strings, pre_buffer=False,
                                  buffer_size=READ_BUFFER)
+        max_bytes = self.options.max_doc_bytes
         for group in range(metadata.num_row_groups):
             rows = metadata.row_group(group)
-            size = batch_rows(rows.num_rows, rows.total_byte_size)
+            if too_large_group(rows.num_rows, rows.total_byte_size, max_bytes, BATCH_BYTES):
+                # pyarrow decompresses a data page whole, and a writer puts up to 1,024 values in one: forty rows
+                # of 50 MB are one 2 GB page, whatever the batch size. Rows that average over the limit cannot be
+                # news articles; they are rejected from the metadata, never decompressed.
+                too_large = Rejected("read", "too_large", f"its row group holds {rows.total_byte_size:,} bytes for "
+                                                          f"{rows.num_rows:,} rows, over --max_doc_bytes "
+                                                          f"({max_bytes:,} bytes) a row on average; not read")
+                for _ in range(rows.num_rows):
+                    cursor.line = (cursor.line or 0) + 1
+                    cursor.seen += 1
+                    yield Rejection.of(too_large, path, "", line=cursor.line), 0
+                continue
+            size = batch_rows(rows.num_rows, rows.total_byte_size, BATCH_BYTES)
             for batch in parquet.iter_batches(batch_size=size, row_groups=[group], use_threads=False):
                 yield from self._batch(batch, path, cursor)
 
