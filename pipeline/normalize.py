@@ -248,21 +248,6 @@ def tidy_layout(text: str) -> str:
     return text.strip(" \n")
 
 
-def count_words(tidy_text: str) -> int:
-    """Words of a text that went through :func:`tidy_layout`, without splitting it.
-
-    There, words are separated by one space, one line break or one blank line.
-
-    >>> count_words("Two words\\nand three more.\\n\\nLast.")
-    6
-    >>> count_words("")
-    0
-    """
-    if not tidy_text:
-        return 0
-    return tidy_text.count(" ") + tidy_text.count("\n") - tidy_text.count("\n\n") + 1
-
-
 def cap_mark_runs(text: str) -> tuple[str, int]:
     """Cut every run of combining marks to its first ``MAX_MARK_RUN``; return the text and the marks dropped.
 
