@@ -38,7 +38,6 @@ from pipeline.job import (
     run_job,
     write_atomically,
 )
-from pipeline.language import parse_languages
 from pipeline.mine.command import MineConfigError, add_mine_options, run_mine
 from pipeline.normalize import NormalizeOptions, UnicodeFixer, normalize
 from pipeline.pages import HTML_MODES
@@ -92,13 +91,6 @@ def _add_flag(parser: argparse.ArgumentParser, name: str, help: str) -> None:
     # "--flag" alone means true; "--flag=false" also parses, because a Dataflow Flex
     # Template passes every parameter as --name=value.
     parser.add_argument(name, type=boolean, nargs="?", const=True, default=False, metavar="true|false", help=help)
-
-
-def language_list(value: str) -> tuple[str, ...]:
-    try:
-        return parse_languages(value)
-    except ValueError as error:
-        raise argparse.ArgumentTypeError(str(error)) from None
 
 
 def path_list(value: str) -> list[str]:
@@ -163,10 +155,6 @@ def add_job_options(parser: argparse.ArgumentParser, output_help: str, output_re
     parser.add_argument("--dedup_threshold", type=share, default=DEFAULT_THRESHOLD, metavar="JACCARD",
                         help=f"near mode: estimated Jaccard similarity from which two articles are duplicates "
                              f"(default {DEFAULT_THRESHOLD})")
-    parser.add_argument("--languages", type=language_list, default=(), metavar="CODE[,CODE...]",
-                        help="keep only articles detected in these languages (ISO 639-1: en,de); the others are "
-                             "rejected 'language' with the detected one. Every clean record's metadata carries "
-                             "language and language_score either way")
     _add_flag(parser, "--reshuffle_records",
               "redistribute the records after reading, so that the cleaning of a file one worker reads whole "
               "(compressed JSONL, Parquet, WARC) spreads over all workers (costs a shuffle of the records)")
@@ -293,7 +281,6 @@ def _job_config(args) -> JobConfig:
             first_line_is_headline=not args.no_headline_line,
             ledger=args.ledger,
             reject_not_articles=not args.keep_not_articles,
-            languages=args.languages,
         ),
         output_format=args.output_format,
         compression=args.compression,

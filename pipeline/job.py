@@ -37,7 +37,6 @@ from pipeline.transforms import (
     DUPLICATE_IDS,
     FILE_COUNTS,
     HEADLINE_REPEATS,
-    LANGUAGE_PREFIX,
     MASS_REMOVAL,
     NAMESPACE,
     RECORDS,
@@ -240,9 +239,6 @@ def summarize(counters: dict[str, int], rules: Sequence[Rule], files: dict) -> d
         "headline_repeats_removed": counters.get(HEADLINE_REPEATS, 0),
         "flagged_mass_removal": counters.get(MASS_REMOVAL, 0),
         "duplicate_ids": counters.get(DUPLICATE_IDS, 0),
-        # Clean documents per detected language (duplicates among them included, as in docs.clean), most first.
-        "languages": dict(sorted(((name[len(LANGUAGE_PREFIX):], value) for name, value in counters.items()
-                                  if name.startswith(LANGUAGE_PREFIX)), key=lambda item: (-item[1], item[0]))),
         "rules": {
             rule.name: {"hits": counters.get(rule_hits_counter(rule.name), 0),
                         "documents": counters.get(rule_docs_counter(rule.name), 0)}
@@ -286,7 +282,6 @@ def format_summary(summary: dict) -> str:
         f"headline repeats removed: {summary['headline_repeats_removed']}",
         f"flagged for mass removal by rules: {summary['flagged_mass_removal']}",
         f"ids used by more than one clean record: {summary['duplicate_ids']}",
-        "languages: " + (", ".join(f"{code} {count}" for code, count in summary.get("languages", {}).items()) or "none"),
     ]
     fired = {name: hits for name, hits in summary["rules"].items() if hits["hits"]}
     lines.append(f"rules: {len(fired)} of {len(summary['rules'])} fired")
