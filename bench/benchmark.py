@@ -202,7 +202,7 @@ def print_profile(loop) -> None:
     import cProfile
     import pstats
 
-    from pipeline import clean, headline, normalize
+    from pipeline import clean, headline, normalize, words
     from pipeline.rules import compiled, engine, gate
     rows = [  # label, function; indented rows are part of the row above
         ("whole core (Cleaner.clean)", clean.Cleaner.clean),
@@ -216,7 +216,7 @@ def print_profile(loop) -> None:
         ("  other rules (hover cards, share-counter tail) on the lines holding their literal", compiled.CompiledRule.apply),
         ("layout tidying (in normalisation, and after rules that fired)", normalize.tidy_layout),
         ("headline repeats", headline.drop_leading_repeats),
-        ("word counts for the mass-removal share", normalize.count_words),
+        ("word counts for the mass-removal share", words.count_words),
     ]
     profiler = cProfile.Profile()
     profiler.runcall(loop)
