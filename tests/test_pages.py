@@ -81,7 +81,8 @@ def test_a_page_with_a_title_and_one_paragraph_keeps_both():
 # entities, a date in the URL only.
 STATED = [
     ('<meta name="author" content="Ann">', "<p class='byline'>By Ann Lee</p>" + PARAGRAPHS, "https://www.herald.example/a"),
-    ('<script type="application/ld+json">{"@context": "https://schema.org", "@type": "NewsArticle", "author": {"@type": "Person", "name": "Bo Chen"}, '
+    ('<script type="application/ld+json">{"@context": "https://schema.org", "@type": "NewsArticle", '
+     '"author": {"@type": "Person", "name": "Bo Chen"}, '
      '"publisher": {"@type": "Organization", "name": "Coastal Herald"}, "datePublished": "2024-03-05"}</script>',
      PARAGRAPHS, None),
     ('<meta name="twitter:site" content="@herald">', '<span class="author-name">Ann &amp; Bo Lee</span>' + PARAGRAPHS,
