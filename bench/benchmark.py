@@ -162,6 +162,14 @@ def _texts(folder: Path) -> list[dict]:
             for line in path.read_text(encoding="utf-8").splitlines()]
 
 
+def bundled_cleaner(root: Path = ROOT):
+    """The cleaning core with the bundled rules of the checkout at ``root``, default options."""
+    from pipeline.clean import Cleaner
+    from pipeline.rules import parse_rules
+    # Read directly, not through pipeline.rules.files: the core alone never imports Beam.
+    return Cleaner(parse_rules((str(path), path.read_bytes()) for path in sorted((root / "rules").glob("*.toml"))))
+
+
 def child(name: str, input_dir: Path, work: Path) -> None:
     """Run one measurement in this process; print its loop time as JSON."""
     if name == "ftfy":
@@ -172,12 +180,9 @@ def child(name: str, input_dir: Path, work: Path) -> None:
             ftfy.fix_text(record["text"])
         print(json.dumps({"loop_seconds": time.perf_counter() - start}))
     elif name in ("core", "profile"):
-        from pipeline.clean import Cleaner
         from pipeline.records import Article, Rejected
-        from pipeline.rules import parse_rules
         records = _texts(input_dir)
-        # Read directly, not through pipeline.rules.files: the core alone never imports Beam.
-        cleaner = Cleaner(parse_rules((str(path), path.read_bytes()) for path in sorted((ROOT / "rules").glob("*.toml"))))
+        cleaner = bundled_cleaner()
 
         def loop():
             for record in records:
@@ -202,7 +207,7 @@ def print_profile(loop) -> None:
     import cProfile
     import pstats
 
-    from pipeline import clean, headline, normalize
+    from pipeline import clean, headline, normalize, words
     from pipeline.rules import compiled, engine, gate
     rows = [  # label, function; indented rows are part of the row above
         ("whole core (Cleaner.clean)", clean.Cleaner.clean),
@@ -216,7 +221,7 @@ def print_profile(loop) -> None:
         ("  other rules (hover cards, share-counter tail) on the lines holding their literal", compiled.CompiledRule.apply),
         ("layout tidying (in normalisation, and after rules that fired)", normalize.tidy_layout),
         ("headline repeats", headline.drop_leading_repeats),
-        ("word counts for the mass-removal share", normalize.count_words),
+        ("word counts for the mass-removal share", words.count_words),
     ]
     profiler = cProfile.Profile()
     profiler.runcall(loop)
@@ -295,10 +300,10 @@ def _tree_rss_bytes(root: int) -> int:
     return total
 
 
-def measure(command: list[str]) -> dict:
-    """Run a command; return its wall time, peak tree memory and the JSON it printed last."""
+def measure(command: list[str], cwd: Path = ROOT, env: dict[str, str] | None = None) -> dict:
+    """Run a command in ``cwd``; return its wall time, peak tree memory and the JSON it printed last."""
     peak = 0
-    process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    process = subprocess.Popen(command, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     done = threading.Event()
 
     def sample():

@@ -28,6 +28,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from pipeline.site_suffix import host_of
+from pipeline.words import word_count
 
 SHORT_LINE_WORDS = 12
 FURNITURE_LINE_WORDS = 40
@@ -146,7 +147,7 @@ def _list_lines(lines: list[str]) -> set[int]:
     flagged: set[int] = set()
     run: list[int] = []
     for i, line in enumerate(lines + [""]):
-        if line and len(line.split()) <= LIST_LINE_WORDS and _LIST_START.match(line) and not _SENTENCE_END.search(line):
+        if line and word_count(line) <= LIST_LINE_WORDS and _LIST_START.match(line) and not _SENTENCE_END.search(line):
             run.append(i)
             continue
         if len(run) >= LIST_MIN_RUN:
@@ -171,7 +172,7 @@ def audit(documents: Iterable[Document], min_docs: int = DEFAULT_MIN_DOCS) -> Re
     doc_frequency: dict[tuple[str, str], Counter] = defaultdict(Counter)
     for doc, lines in zip(documents, split, strict=True):
         doc_frequency[(doc.corpus, doc.site)].update({line_shape(line) for line in lines
-                                                      if len(line.split()) <= SHORT_LINE_WORDS})
+                                                      if word_count(line) <= SHORT_LINE_WORDS})
     corpora: dict[str, Tally] = defaultdict(Tally)
     sites: dict[tuple[str, str], SiteReport] = defaultdict(SiteReport)
     for doc, lines in zip(documents, split, strict=True):
@@ -182,7 +183,7 @@ def audit(documents: Iterable[Document], min_docs: int = DEFAULT_MIN_DOCS) -> Re
         for tally in (corpora[doc.corpus], site.tally):
             tally.docs += 1
         for i, line in enumerate(lines):
-            words = len(line.split())
+            words = word_count(line)
             shape = line_shape(line)
             signals = []
             if words <= SHORT_LINE_WORDS and doc_frequency[key][shape] >= min_docs:

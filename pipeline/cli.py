@@ -50,6 +50,7 @@ from pipeline.rules import CompiledRule, RuleError, RuleSet, example_failures
 from pipeline.rules.cost import format_report as format_cost
 from pipeline.rules.cost import measure
 from pipeline.rules.files import bundled_rules_dir, load_rules
+from pipeline.site_repeat import DEFAULT_MIN_SHARE, SiteRepeatOptions
 from pipeline.steps import MASS_REMOVAL_ACTIONS, STEPS
 from pipeline.steps.apply_rules import ApplyRules
 from pipeline.writers import COMPRESSIONS, WRITERS, JsonlWriter
@@ -81,6 +82,14 @@ def share(value: str) -> float:
     number = float(value)
     if not 0 < number <= 1:
         raise argparse.ArgumentTypeError(f"must be greater than 0 and at most 1, got {value}")
+    return number
+
+
+def site_pages(value: str) -> int:
+    """``--site_boilerplate``: 0 (off) or a number of pages of at least 2; on one page every line is "repeated"."""
+    number = int(value)
+    if number != 0 and number < 2:
+        raise argparse.ArgumentTypeError(f"must be 0 (off) or at least 2 pages, got {value}")
     return number
 
 
@@ -160,6 +169,13 @@ def add_job_options(parser: argparse.ArgumentParser, output_help: str, output_re
     parser.add_argument("--dedup_threshold", type=share, default=DEFAULT_THRESHOLD, metavar="JACCARD",
                         help=f"near mode: estimated Jaccard similarity from which two articles are duplicates "
                              f"(default {DEFAULT_THRESHOLD})")
+    parser.add_argument("--site_boilerplate", type=site_pages, default=0, metavar="N",
+                        help="remove the lines that start or end a page when the same line is on at least N "
+                             "pages of its site (URL host) in this run, and on --site_boilerplate_share of them; "
+                             "after deduplication, one more shuffle of the articles (default 0: off)")
+    parser.add_argument("--site_boilerplate_share", type=share, default=DEFAULT_MIN_SHARE, metavar="SHARE",
+                        help="the share of a site's pages such a line must be on "
+                             f"(default {DEFAULT_MIN_SHARE})")
     _add_flag(parser, "--reshuffle_records",
               "redistribute the records after reading, so that the cleaning of a file one worker reads whole "
               "(compressed JSONL, Parquet, WARC) spreads over all workers (costs a shuffle of the records)")
@@ -300,6 +316,7 @@ def _job_config(args) -> JobConfig:
         num_shards=args.num_shards or 0,   # 0: the runner decides
         dedup=DedupOptions(mode=args.dedup, threshold=args.dedup_threshold),
         reshuffle_records=args.reshuffle_records,
+        site_repeat=SiteRepeatOptions(min_pages=args.site_boilerplate, min_share=args.site_boilerplate_share),
     )
 
 

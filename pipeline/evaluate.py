@@ -14,6 +14,8 @@ from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
+from pipeline.words import words
+
 _QUOTES = str.maketrans({"‘": "'", "’": "'", "‚": "'", "‛": "'", "“": '"', "”": '"', "„": '"', "‟": '"'})
 OVERALL = "all"
 
@@ -47,7 +49,7 @@ def compare(gold: Mapping, output: Mapping | None) -> Comparison:
     gold_text, gold_title = fold(gold.get("text") or ""), fold(gold.get("title") or "")
     out_text = fold(output.get("text") or "") if output else ""
     out_title = fold(output.get("title") or "") if output else None
-    gold_counts, out_counts = Counter(gold_text.split()), Counter(out_text.split())
+    gold_counts, out_counts = Counter(words(gold_text)), Counter(words(out_text))
     return Comparison(
         id=gold["id"],
         missing=output is None,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import regex
 
 from pipeline.site_suffix import is_site_suffix, site_names, suffix_name
+from pipeline.words import word_count
 
 # Labels a page puts before a headline that its repeat may lack: "WATCH: Storm hits coast".
 _LABEL = regex.compile(r"^(?:watch|listen|video|live|breaking|exclusive|opinion|analysis|updated?)\s*[:|–—-]\s*")
@@ -55,7 +56,7 @@ def split_headline(text: str, title: str | None, first_line_is_headline: bool = 
     if not first_line_is_headline:
         return "", text
     head, _, body = text.lstrip("\n").partition("\n")
-    if not body.strip() and len(head.split()) > HEADLINE_MAX_WORDS:
+    if not body.strip() and word_count(head) > HEADLINE_MAX_WORDS:
         return "", head.strip()
     return head.strip(), body.lstrip("\n")
 

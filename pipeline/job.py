@@ -27,6 +27,8 @@ from pipeline.ledger import LedgerEntry
 from pipeline.readers import ReadOptions
 from pipeline.records import CleanArticle, FileTally, Rejection
 from pipeline.rules.schema import Rule
+from pipeline.site_repeat import DOCS_CHANGED, DOCS_SPARED, LINES_REMOVED, SiteRepeatOptions
+from pipeline.site_repeat_transforms import RemoveSiteBoilerplate
 from pipeline.transforms import (
     BYTES_IN,
     BYTES_OUT,
@@ -57,6 +59,8 @@ from pipeline.transforms import (
 from pipeline.writers import WRITERS, Writer
 
 FILES = "files"
+# The prefix of the ledger's shards for --site_boilerplate; ``removed-*`` globs match them with the rest.
+SITE_LEDGER = f"{REMOVED}-site"
 SUMMARY_FILE = "summary.json"
 EVAL_FILE = "eval.json"
 # What `python -m pipeline report` writes beside a run's outputs; it describes that run, so a rerun replaces it.
@@ -89,6 +93,8 @@ class JobConfig:
     # Redistribute the records after reading (a Reshuffle): for files one worker reads whole (compressed
     # JSONL, Parquet, WARC), whose cleaning then still spreads over the workers.
     reshuffle_records: bool = False
+    # --site_boilerplate: lines a site repeats on many of its pages, removed after deduplication (off: min_pages 0).
+    site_repeat: SiteRepeatOptions = field(default_factory=SiteRepeatOptions)
 
 
 def rule_set(rules: Sequence[Rule]) -> dict:
@@ -140,6 +146,11 @@ def build_pipeline(config: JobConfig, options: PipelineOptions) -> beam.Pipeline
     cleaned = records | "CleanArticles" >> CleanArticles(config.rules, config.clean)
     deduplicated = cleaned[CLEAN] | "Deduplicate" >> Deduplicate(config.dedup)
     kept, duplicates = deduplicated[CLEAN], deduplicated[DUPLICATES]
+    site_counts = []
+    if config.site_repeat.enabled:
+        # After deduplication: a story printed twice must not make its own lines look like a site's furniture.
+        site_step = kept | "RemoveSiteBoilerplate" >> RemoveSiteBoilerplate(config.site_repeat, config.clean.ledger)
+        kept, site_counts = site_step[CLEAN], [site_step[STATS]]
     written = [
         kept | "WriteClean" >> write(CLEAN, CleanArticle),
         cleaned[REJECTED] | "WriteRejected" >> write(REJECTED, Rejection),
@@ -147,6 +158,10 @@ def build_pipeline(config: JobConfig, options: PipelineOptions) -> beam.Pipeline
     ]
     if config.clean.ledger:
         written.append(cleaned[REMOVED] | "WriteLedger" >> write(REMOVED, LedgerEntry))
+        if config.site_repeat.enabled:
+            # Shards of their own (removed-site-*, read with removed-*): a Flatten with the cleaning's ledger
+            # would make FnApiRunner hold every removal of the run in memory.
+            written.append(site_step[REMOVED] | "WriteSiteLedger" >> write(SITE_LEDGER, LedgerEntry))
     tallies = (
         (read[FILE_COUNTS], cleaned[FILE_COUNTS], duplicates | "DuplicatesPerFile" >> beam.Map(moved_to_duplicates))
         | "ReconcileFiles" >> ReconcileFiles()
@@ -155,7 +170,7 @@ def build_pipeline(config: JobConfig, options: PipelineOptions) -> beam.Pipeline
     # Counts come a few per bundle or file (one per duplicate, which are few): the Flatten holds no records.
     totals = (
         (read[STATS], cleaned[STATS], kept | "CountDuplicateIds" >> CountDuplicateIds(),
-         duplicates | "CountDuplicates" >> beam.Map(duplicate_counts))
+         duplicates | "CountDuplicates" >> beam.Map(duplicate_counts), *site_counts)
         | "AllCounts" >> beam.Flatten()
         | "SumCounts" >> beam.CombineGlobally(SumCounts())
     )
@@ -239,6 +254,9 @@ def summarize(counters: dict[str, int], rules: Sequence[Rule], files: dict) -> d
         "headline_repeats_removed": counters.get(HEADLINE_REPEATS, 0),
         "flagged_mass_removal": counters.get(MASS_REMOVAL, 0),
         "duplicate_ids": counters.get(DUPLICATE_IDS, 0),
+        "site_boilerplate": {"lines_removed": counters.get(LINES_REMOVED, 0),
+                             "documents": counters.get(DOCS_CHANGED, 0),
+                             "documents_spared": counters.get(DOCS_SPARED, 0)},
         "rules": {
             rule.name: {"hits": counters.get(rule_hits_counter(rule.name), 0),
                         "documents": counters.get(rule_docs_counter(rule.name), 0)}
@@ -283,6 +301,10 @@ def format_summary(summary: dict) -> str:
         f"flagged for mass removal by rules: {summary['flagged_mass_removal']}",
         f"ids used by more than one clean record: {summary['duplicate_ids']}",
     ]
+    site = summary["site_boilerplate"]
+    if site["lines_removed"] or site["documents_spared"]:
+        lines.append(f"site boilerplate: {site['lines_removed']} lines removed from {site['documents']} documents, "
+                     f"{site['documents_spared']} documents left whole (every line repeated)")
     fired = {name: hits for name, hits in summary["rules"].items() if hits["hits"]}
     lines.append(f"rules: {len(fired)} of {len(summary['rules'])} fired")
     lines += [f"  {name}: {hits['hits']} hits in {hits['documents']} documents" for name, hits in fired.items()]

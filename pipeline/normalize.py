@@ -72,7 +72,7 @@ def ftfy_config(options: NormalizeOptions) -> ftfy.TextFixerConfig:
         fix_c1_controls=True,
         # "ﬁ" is "fi" to every reader and to search.
         fix_latin_ligatures=True,
-        # Full-width Latin letters in news are a layout artefact.
+        # Full-width Latin letters in news are a layout artefact (but see fix_unicode: not in CJK lines).
         fix_character_width=True,
         # Curly quotes are what the publisher printed; straightening them is an option.
         uncurl_quotes=options.straight_quotes,
@@ -89,14 +89,36 @@ def ftfy_config(options: NormalizeOptions) -> ftfy.TextFixerConfig:
     )
 
 
+# Scripts whose own punctuation is full-width (，。（）：！ and the ideographic space): folding it to ASCII, as
+# ftfy's fix_character_width does, rewrites the publisher's text, so lines holding these scripts keep their widths.
+_FULL_WIDTH_SCRIPT = regex.compile(r"[\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}\p{Bopomofo}]")
+
+
+@functools.cache
+def _keeping_widths(config: ftfy.TextFixerConfig) -> ftfy.TextFixerConfig:
+    return config._replace(fix_character_width=False)
+
+
 def fix_unicode(text: str, config: ftfy.TextFixerConfig) -> str:
     """Repair mojibake, entities, control characters and line breaks with ftfy.
+
+    A line in a script written with full-width punctuation (Chinese, Japanese, Korean) keeps its widths.
 
     >>> fix_unicode("The Mayorâ€™s office\\x00 costs Â£5", ftfy_config(NormalizeOptions()))
     'The Mayor’s office costs £5'
     >>> fix_unicode("Plain ASCII stays as it is.", ftfy_config(NormalizeOptions()))
     'Plain ASCII stays as it is.'
+    >>> fix_unicode("ＡＢＣ\\n地铁开通，全长２７公里（一期）", ftfy_config(NormalizeOptions()))
+    'ABC\\n地铁开通，全长２７公里（一期）'
     """
+    if not text.isascii() and _FULL_WIDTH_SCRIPT.search(text):
+        # ftfy fixes a text line by line too; here each line gets the settings its script needs.
+        return "".join(_fix_passes(line, _keeping_widths(config) if _FULL_WIDTH_SCRIPT.search(line) else config)
+                       for line in text.splitlines(keepends=True))
+    return _fix_passes(text, config)
+
+
+def _fix_passes(text: str, config: ftfy.TextFixerConfig) -> str:
     for _ in range(_MAX_FTFY_PASSES):
         fixed = ftfy.fix_text(text, config)
         if fixed == text:
@@ -246,21 +268,6 @@ def tidy_layout(text: str) -> str:
     while "\n\n\n" in text:
         text = text.replace("\n\n\n", "\n\n")
     return text.strip(" \n")
-
-
-def count_words(tidy_text: str) -> int:
-    """Words of a text that went through :func:`tidy_layout`, without splitting it.
-
-    There, words are separated by one space, one line break or one blank line.
-
-    >>> count_words("Two words\\nand three more.\\n\\nLast.")
-    6
-    >>> count_words("")
-    0
-    """
-    if not tidy_text:
-        return 0
-    return tidy_text.count(" ") + tidy_text.count("\n") - tidy_text.count("\n\n") + 1
 
 
 def cap_mark_runs(text: str) -> tuple[str, int]:

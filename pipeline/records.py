@@ -31,6 +31,12 @@ class Article:
     # Lone surrogates the reader replaced with U+FFFD in the fields; the clean record's stats say how many.
     surrogates_replaced: int = 0
 
+    def __post_init__(self):
+        # Ids key the outputs and the ledger, and the duplicates' keeper compares them: a reader that finds none
+        # names the record by where it is (FILE@OFFSET, FILE:ROW, the file's path), never by nothing.
+        if not isinstance(self.id, str) or not self.id:
+            raise ValueError(f"an article's id must be a non-empty string, got {self.id!r}")
+
 
 @dataclass(frozen=True)
 class CleanArticle:

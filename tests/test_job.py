@@ -27,6 +27,7 @@ def test_summarize_groups_counters_by_outcome_reason_and_rule():
         "headline_repeats_removed": 2,
         "flagged_mass_removal": 1,
         "duplicate_ids": 0,
+        "site_boilerplate": {"lines_removed": 0, "documents": 0, "documents_spared": 0},
         "rules": {rule.name: {"hits": 4, "documents": 3} if rule.name == "read-time-line" else {"hits": 0, "documents": 0}
                   for rule in RULES},
     }

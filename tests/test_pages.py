@@ -1,13 +1,16 @@
 """HTML pages to text: article extraction, full text, metadata, and hostile markup."""
 
 import time
+from pathlib import Path
 
 import pytest
 from lxml import html
+from trafilatura.metadata import extract_metadata
 
 from pipeline.pages import MAX_TAGS, html_to_page
 from pipeline.pages.article import drop_link_lists, is_furniture_line, lift_tweets
 from pipeline.pages.full_text import full_text
+from pipeline.pages.metadata import stated_fields
 from pipeline.records import Rejected
 
 PARAGRAPHS = "".join(f"<p>Paragraph {i} of the report, which the council published on Tuesday after a long "
@@ -73,6 +76,36 @@ def test_a_page_with_a_title_and_one_paragraph_keeps_both():
                            "argument about where it should stand.")
 
 
+# Each page takes another branch of trafilatura's extract_metadata: meta author of one word (dropped), JSON-LD
+# author and publisher, a byline in the body, a Twitter handle as site name, the site from the URL or the <title>,
+# entities, a date in the URL only.
+STATED = [
+    ('<meta name="author" content="Ann">', "<p class='byline'>By Ann Lee</p>" + PARAGRAPHS, "https://www.herald.example/a"),
+    ('<script type="application/ld+json">{"@context": "https://schema.org", "@type": "NewsArticle", '
+     '"author": {"@type": "Person", "name": "Bo Chen"}, '
+     '"publisher": {"@type": "Organization", "name": "Coastal Herald"}, "datePublished": "2024-03-05"}</script>',
+     PARAGRAPHS, None),
+    ('<meta name="twitter:site" content="@herald">', '<span class="author-name">Ann &amp; Bo Lee</span>' + PARAGRAPHS,
+     "https://herald.example/2024/03/05/storm"),
+    ("<title>Storm cuts power | herald.example</title>", PARAGRAPHS, None),
+    ("", PARAGRAPHS, None),
+]
+FIXTURE_PAGES = sorted((Path(__file__).resolve().parent.parent / "fixtures" / "pages").glob("*.html"))
+
+
+@pytest.mark.parametrize("markup,url", [(page(head, body), url) for head, body, url in STATED]
+                         + [(path.read_text(encoding="utf-8"), None) for path in FIXTURE_PAGES])
+def test_stated_fields_are_those_of_trafilaturas_extract_metadata(markup, url):
+    reference = extract_metadata(html.fromstring(markup), default_url=url, extensive=False)
+    assert stated_fields(html.fromstring(markup), url) == (reference.author, reference.date, reference.sitename)
+
+
+def test_stated_fields_of_a_byline_json_ld_and_a_twitter_handle():
+    fields = [stated_fields(html.fromstring(page(head, body)), url) for head, body, url in STATED[:3]]
+    assert fields == [("Ann Lee", None, "herald.example"), ("Bo Chen", "2024-03-05", "Coastal Herald"),
+                      ("Ann; Bo Lee", "2024-03-05", "Herald")]
+
+
 # Article extraction
 
 def test_article_mode_keeps_the_story_and_drops_navigation_related_lists_and_footer():
@@ -109,6 +142,12 @@ def test_lists_of_links_are_dropped_and_lists_of_prose_stay():
     drop_link_lists(tree)
     assert [" ".join(ul.text_content().split()) for ul in tree.iter("ul")] == [
         "Schools are closed, the council said.Trains run late."]
+
+
+def test_a_list_of_one_link_stays_and_an_ordered_list_of_links_goes():
+    tree = html.fromstring(page("", "<ul><li><a>One story</a></li></ul><ol><li><a>Two</a></li><li><a>Three</a></li></ol>"))
+    drop_link_lists(tree)
+    assert ([" ".join(ul.text_content().split()) for ul in tree.iter("ul")], tree.find(".//ol")) == (["One story"], None)
 
 
 @pytest.mark.parametrize("line", ["Read more: Storm damage in pictures", "[Related: Council votes on bridge]",

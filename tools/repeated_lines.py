@@ -7,9 +7,10 @@
 Each input is read with the job's readers and cleaned with pipeline.clean.Cleaner and the rules (bundled,
 then --rules). Pages are grouped by URL host (or a JSONL field, --by); a line is *repeated* in a site when
 the exact same line (no generalisation of numbers, unlike ``mine``) is on at least --min_docs of its pages and
---min_share of them. Lines whose text is on the pages of --max_sites sites or more are counted apart, as
-cross-site (wire copy, quotes): ``mine`` leaves them alone on purpose. Prints, per site with repeated lines
-and in total, the distinct repeated lines and their occurrences, then the most frequent lines left.
+--min_share of them (``pipeline.site_repeat.is_repeated``, as ``run --site_boilerplate`` counts). Lines whose
+text is on the pages of --max_sites sites or more are counted apart, as cross-site (wire copy, quotes): ``mine``
+leaves them alone on purpose. Prints, per site with repeated lines and in total, the distinct repeated lines and
+their occurrences, then the most frequent lines left.
 """
 from __future__ import annotations
 
@@ -24,6 +25,7 @@ from pipeline.mine.tally import BY_SITE, host_of
 from pipeline.readers import ReadOptions, detect_format, read_records
 from pipeline.records import Article, Rejected
 from pipeline.rules.files import bundled_rules_dir, load_rules
+from pipeline.site_repeat import SiteRepeatOptions, is_repeated, page_lines
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -58,13 +60,15 @@ def main(argv: list[str] | None = None) -> int:
                         continue
                     key = exact_key(clean.text)
                     pages[value].add(key)
-                    for line in set(filter(None, clean.text.split("\n"))):
+                    for line in page_lines(clean.text):
                         line_pages[value, line].add(key)
                         line_sites[line].add(value)
+    # The job's --site_boilerplate test, without its guard of the page's edges: this counts every repeated line.
+    options = SiteRepeatOptions(min_pages=args.min_docs, min_share=args.min_share)
     per_site: dict[str, Counter] = defaultdict(Counter)
     left: Counter = Counter()
     for (site, line), keys in line_pages.items():
-        if len(keys) < args.min_docs or len(keys) / len(pages[site]) < args.min_share:
+        if not is_repeated(len(keys), len(pages[site]), options):
             continue
         kind = "cross_site" if len(line_sites[line]) >= args.max_sites else "site"
         per_site[site][f"{kind}_lines"] += 1

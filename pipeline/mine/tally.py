@@ -17,6 +17,7 @@ from pipeline.dedup import exact_key
 from pipeline.mine.shapes import has_markers, line_shape
 from pipeline.records import CleanArticle
 from pipeline.site_suffix import host_of
+from pipeline.words import word_count
 
 BY_SITE = "site"
 # Furniture is a line of a widget, not a paragraph: longer lines are prose and never candidates.
@@ -278,7 +279,7 @@ def is_prose(line: str) -> bool:
     >>> is_prose("The council approved the budget on Tuesday after a long debate."), is_prose("Most Read Stories")
     (True, False)
     """
-    return len(line.split()) >= LOOKALIKE_MIN_WORDS and _SENTENCE_END.search(line) is not None
+    return word_count(line) >= LOOKALIKE_MIN_WORDS and _SENTENCE_END.search(line) is not None
 
 
 def _context(lines: list[str], at: int, step: int) -> int:

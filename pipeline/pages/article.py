@@ -90,11 +90,14 @@ def lift_tweets(tree) -> None:
 
 def drop_link_lists(tree) -> None:
     """Drop ``<ul>``/``<ol>`` lists of two or more items whose words are (nearly) all link text."""
-    for listing in tree.xpath("//body//ul | //body//ol"):
-        if len(listing.findall("li")) < 2 or listing.getparent() is None:
+    # li[2]: a second item, in the query rather than in Python, so that a page's hundreds of one-item lists cost nothing.
+    for listing in tree.xpath("//body//ul[li[2]] | //body//ol[li[2]]"):
+        links = listing.findall(".//a")
+        if not links or listing.getparent() is None:
             continue
         total = _words(listing.text_content())
-        linked = sum(_words(link.text_content()) for link in listing.iter("a"))
+        # One count over the link texts joined by spaces: no word runs from one link into the next.
+        linked = _words(" ".join(link.text_content() for link in links))
         if total and linked >= _LINK_LIST_SHARE * total:
             listing.drop_tree()
 
@@ -117,7 +120,7 @@ def extract_article_text(tree, url: str | None = None) -> str:
     text = trafilatura.extract(tree, favor_precision=True, include_comments=False, url=url) or ""
     words = _words(text)
     # Only a precise text that is short against the page's paragraphs needs the second opinion.
-    if words == 0 or words < FALLBACK_RATIO * sum(_words(p.text_content()) for p in tree.iter("p")):
+    if words == 0 or words < FALLBACK_RATIO * _words(" ".join(p.text_content() for p in tree.iter("p"))):
         default = trafilatura.extract(tree, include_comments=False, url=url) or ""
         if words < FALLBACK_RATIO * _words(default):
             text = default
@@ -130,5 +133,5 @@ def extract_article_text(tree, url: str | None = None) -> str:
 
 
 def _only_link_words(paragraphs: list[str], tree) -> bool:
-    link_words = {word for link in tree.iter("a") for word in _WORD.findall(link.text_content().lower())}
+    link_words = set(_WORD.findall(" ".join(link.text_content() for link in tree.iter("a")).lower()))
     return all(word in link_words for line in paragraphs for word in _WORD.findall(line.lower()))

@@ -6,6 +6,10 @@ article; every other field goes unchanged into its ``metadata``, also when the r
 
 from __future__ import annotations
 
+import json
+import math
+from typing import Any
+
 from pipeline.readers.base import JsonlFields
 from pipeline.readers.decoding import replace_surrogates
 from pipeline.readers.ids import relative_name
@@ -32,6 +36,31 @@ def _without_surrogates(value, counted: list[int]):
     return value
 
 
+def finite_numbers(value: Any) -> Any:
+    """``value`` with every float that is not finite as the text Python's json would have written for it: JSON has
+    no such number, and an output that spells ``NaN`` bare is no JSON (JSONL's parser accepts it, Parquet floats
+    hold it).
+
+    >>> finite_numbers({"score": float("nan"), "range": [float("-inf"), 1e999], "words": 2.5})
+    {'score': 'NaN', 'range': ['-Infinity', 'Infinity'], 'words': 2.5}
+    >>> finite_numbers({"words": 412, "tags": ["a"]})
+    {'words': 412, 'tags': ['a']}
+    """
+    if isinstance(value, float):
+        return value if math.isfinite(value) else json.dumps(value)
+    if isinstance(value, dict):
+        return {key: finite_numbers(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [finite_numbers(item) for item in value]
+    return value
+
+
+def metadata_of(record: dict, fields: JsonlFields) -> dict:
+    """Every field of ``record`` but the ones the job reads, its numbers finite (see :func:`finite_numbers`)."""
+    return {key: finite_numbers(value) for key, value in record.items()
+            if key not in (fields.text, fields.id, fields.url, fields.title)}
+
+
 def article_from_fields(record: dict, path: str, number: int, fields: JsonlFields, id_root: str = "",
                         id_separator: str = ":") -> Article:
     """One record's article; a missing id becomes ``<file below the glob's prefix><id_separator><number>``
@@ -47,9 +76,9 @@ def article_from_fields(record: dict, path: str, number: int, fields: JsonlField
     replaced = [0]
     try:
         record = _without_surrogates(record, replaced)
+        metadata = metadata_of(record, fields)
     except RecursionError:   # the parser takes deeper nesting than this walk of it
         raise Rejected("parse", "invalid_json", "JSON nested too deeply to read") from None
-    metadata = {key: value for key, value in record.items() if key not in (fields.text, fields.id, fields.url, fields.title)}
     try:
         raw_id = record.get(fields.id)
         if isinstance(raw_id, bool) or not isinstance(raw_id, (str, int, type(None))):

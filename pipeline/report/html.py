@@ -9,7 +9,8 @@ from __future__ import annotations
 from html import escape
 
 from pipeline.report.compare import Comparison
-from pipeline.report.runs import SAMPLES, TOP, Run, mass_removals, rejected_samples, rule_rows, sample, sites, words
+from pipeline.report.runs import SAMPLES, TOP, Run, mass_removals, rejected_samples, rule_rows, sample, sites
+from pipeline.words import word_count
 
 _STYLE = """
 body { font: 15px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; margin: 2rem auto;
@@ -195,7 +196,7 @@ def _changed_document(change) -> str:
     doc_id = change.key[2] or f"{change.key[0]}:{change.key[1]}"
     status = ("rejected before, clean now" if change.before is None else
               "clean before, rejected now" if change.after is None else
-              f"{words(change.before['text']):,} words before, {words(change.after['text']):,} now")
+              f"{word_count(change.before['text']):,} words before, {word_count(change.after['text']):,} now")
     removals = ("".join(f"<p class=gained>removed now:</p>{_removal(r)}" for r in change.gained)
                 + "".join(f"<p class=lost>kept now:</p>{_removal(r, 'ins')}" for r in change.lost))
     return f"<details><summary>{escape(doc_id)}: {status}</summary>{removals}</details>"

@@ -19,6 +19,7 @@ from pipeline.ledger import REJECTED
 from pipeline.site_suffix import host_of
 from pipeline.transforms import CLEAN, REMOVED
 from pipeline.transforms import REJECTED as REJECTED_OUTPUT
+from pipeline.words import word_count
 from pipeline.writers import WRITERS
 
 # Removals shown per rule, rejected records per reason, documents per list: enough to judge, few enough to read.
@@ -76,10 +77,6 @@ def load_run(folder: str) -> Run:
                read_output(folder, REJECTED_OUTPUT, output_format), read_output(folder, REMOVED, output_format))
 
 
-def words(text: str) -> int:
-    return len(text.split())
-
-
 def site_of(record: dict) -> str:
     """Where a document comes from: its URL's host, else the input file."""
     return host_of(record.get("url")) or record["input_file"]
@@ -110,7 +107,7 @@ def rule_rows(removed: Iterable[dict]) -> list[RuleRow]:
         if removal["step"] != REJECTED:
             by_cause[removal["cause"]].append(removal)
     rows = [RuleRow(cause, removals[0]["step"], len(removals), len({doc_key(r) for r in removals}),
-                    sum(words(r["text"]) for r in removals), sample(removals))
+                    sum(word_count(r["text"]) for r in removals), sample(removals))
             for cause, removals in by_cause.items()]
     return sorted(rows, key=lambda row: (-row.words, -row.hits, row.cause))
 
@@ -131,7 +128,7 @@ def sites(run: Run) -> list[tuple[str, int, int, int]]:
         if removal["step"] != REJECTED:
             site = site_of(removal)
             removals[site] += 1
-            removed_words[site] += words(removal["text"])
+            removed_words[site] += word_count(removal["text"])
     ranked = sorted(removed_words, key=lambda site: (-removed_words[site], site))[:TOP]
     return [(site, documents[site], removals[site], removed_words[site]) for site in ranked]
 

@@ -13,11 +13,12 @@ from collections.abc import Sequence
 
 from pipeline.budget import Budget
 from pipeline.ledger import Ledger
-from pipeline.normalize import count_words, tidy_layout
+from pipeline.normalize import tidy_layout
 from pipeline.records import Article, Rejected
 from pipeline.rules.engine import RuleSet
 from pipeline.rules.schema import Rule
 from pipeline.steps.base import CleanOptions, Draft, Step
+from pipeline.words import count_words
 
 
 class ApplyRules(Step):

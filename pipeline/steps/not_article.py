@@ -16,6 +16,7 @@ import regex
 
 from pipeline.records import Rejected
 from pipeline.steps.base import Draft, Step
+from pipeline.words import word_count
 
 # Error pages' own wording, in a text too short to be an article about one.
 _ERROR_PAGE = regex.compile(
@@ -51,7 +52,7 @@ def not_article_evidence(body: str, url: str | None = None) -> str | None:
     >>> not_article_evidence("A story filed under a category.", "https://example.com/category/local/pool-closes/") is None
     True
     """
-    words = len(body.split())
+    words = word_count(body)
     index = _INDEX_PATH.search(urlsplit(url).path) if url and words < _INDEX_MAX_WORDS else None
     if index:
         return f"an index page: its URL's path ends {index.group()!r}, and it holds {words} words"
@@ -63,7 +64,7 @@ def not_article_evidence(body: str, url: str | None = None) -> str | None:
     # A menu's lines average under 4 words: most articles are ruled out here, before a line is counted.
     if len(lines) < _MENU_LINES or words >= _MENU_WORDS_PER_LINE * len(lines):
         return None
-    counts = [len(line.split()) for line in lines]
+    counts = [word_count(line) for line in lines]
     if max(counts) < _PROSE_WORDS:
         return f"no line of {_PROSE_WORDS} words or more in {len(lines)} lines (first: {lines[0][:80]})"
     return None

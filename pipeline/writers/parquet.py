@@ -57,8 +57,9 @@ SCHEMAS: dict[type, pa.Schema] = {CleanArticle: CLEAN_SCHEMA, Rejection: REJECTE
 def to_row(record) -> dict:
     row = record.to_dict()
     if "metadata" in row:
-        row["metadata"] = {key: value if value is None or isinstance(value, str) else json.dumps(value, ensure_ascii=False)
-                           for key, value in row["metadata"].items()}
+        # allow_nan off, as for JSONL (writers/jsonl.py): a bare NaN is no JSON.
+        row["metadata"] = {key: value if value is None or isinstance(value, str) else
+                           json.dumps(value, ensure_ascii=False, allow_nan=False) for key, value in row["metadata"].items()}
     return row
 
 
