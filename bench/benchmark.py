@@ -17,6 +17,18 @@ new ids until the size is reached, in 8 files), then measures, each in its own p
 With --profile it only runs the core under cProfile on the same input and prints the time
 spent in each step of the cleaning (cumulative, so nested rows are part of their parent).
 
+With --sites N it only measures what a growing rule set costs, in one process, rounds interleaved, on every
+distinct scraped article once (the one-file input of --workers, about 36 MB of text):
+
+    python bench/benchmark.py --corpus ../shared/corpus --sites 1000 [--out bench/sites.json]
+
+  ftfy_loop            ftfy.fix_text over the texts
+  core_bundled         the cleaning core with the bundled rules
+  core_with_sites      the same plus N generated site files: copies of the bundled rules/99-site-*.toml, each
+                       scoped to made-up hosts (site0.example, ...) that no article has, rule names made unique
+
+and checks that both cores cleaned every article alike (the extra sites must change nothing).
+
 With --workers it only compares one and two worker processes on ONE file (what splittable reading is for):
 
     python bench/benchmark.py --corpus ../shared/corpus --workers [--out bench/workers.json]
@@ -98,6 +110,84 @@ def build_single_file(corpus: Path, copies: int, path: Path) -> tuple[int, int]:
             for record in distinct:
                 out.write(json.dumps({**record, "id": f"{record['id']}#{copy}"}, ensure_ascii=False) + "\n")
     return len(distinct) * copies, copies * sum(len(record["text"].encode("utf-8")) for record in distinct)
+
+
+def site_rule_files(root: Path, count: int, folder: Path) -> list[Path]:
+    """``count`` rule files cloned from the bundled site files, each scoped to hosts of its own; their paths."""
+    import re
+    templates = sorted((root / "rules").glob("99-site-*.toml"))
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for number in range(count):
+        template = templates[number % len(templates)].read_text(encoding="utf-8")
+        clone = re.sub(r'(?m)^scope = \{ sites = \[[^\]]*\] \}$',
+                       f'scope = {{ sites = ["site{number}.example", "www.site{number}.example"] }}', template)
+        clone = re.sub(r'(?m)^name = "([^"]+)"$', rf'name = "\1-{number}"', clone)
+        path = folder / f"99-site-generated-{number:04d}.toml"
+        path.write_text(clone, encoding="utf-8")
+        paths.append(path)
+    return paths
+
+
+def compare_sites(corpus: Path, count: int, work: Path, out: Path, rounds: int = 3) -> None:
+    """The core with the bundled rules, and with ``count`` more site files, against ftfy's loop (--sites)."""
+    import ftfy
+
+    from pipeline.clean import Cleaner
+    from pipeline.records import Article, Rejected
+    from pipeline.rules import parse_rules
+    single = work / "sites-input" / "articles.jsonl"
+    documents, text_bytes = build_single_file(corpus, 1, single)
+    records = _texts(single.parent)
+    bundled = sorted((ROOT / "rules").glob("*.toml"))
+    start = time.perf_counter()
+    generated = site_rule_files(ROOT, count, work / "site-rules")
+    rules = parse_rules((str(path), path.read_bytes()) for path in [*bundled, *generated])
+    with_sites = Cleaner(rules)
+    load_seconds = time.perf_counter() - start
+    cleaners = {"core_bundled": bundled_cleaner(), "core_with_sites": with_sites}
+    articles = [Article(id=r["id"], text=r["text"], source="bench", url=r.get("url"), title=r.get("title"))
+                for r in records]
+    outputs: dict[str, list] = {}
+
+    def core(name: str):
+        def loop():
+            cleaned = []
+            for article in articles:
+                try:
+                    result = cleaners[name].clean(article)
+                    cleaned.append((result.title, result.text))
+                except Rejected as rejected:
+                    cleaned.append((rejected.reason, ""))
+            outputs[name] = cleaned
+        return loop
+
+    def ftfy_loop():
+        for record in records:
+            ftfy.fix_text(record["text"])
+
+    loops = {"ftfy_loop": ftfy_loop, "core_bundled": core("core_bundled"), "core_with_sites": core("core_with_sites")}
+    times: dict[str, list[float]] = {name: [] for name in loops}
+    load_before = open("/proc/loadavg").read().split()[:3]
+    for _ in range(rounds):
+        for name, loop in loops.items():
+            began = time.perf_counter()
+            loop()
+            times[name].append(time.perf_counter() - began)
+    best = {name: min(values) for name, values in times.items()}
+    report = {
+        "input": {"documents": documents, "text_mb": round(text_bytes / 1e6, 1)},
+        "site_files": count, "rules_with_sites": len(rules),
+        "load_seconds_with_sites": round(load_seconds, 2),
+        "load_average_before_after": [load_before, open("/proc/loadavg").read().split()[:3]],
+        "seconds": {name: [round(value, 2) for value in values] for name, values in times.items()},
+        "core_bundled_vs_ftfy": round(best["ftfy_loop"] / best["core_bundled"], 2),
+        "core_with_sites_vs_ftfy": round(best["ftfy_loop"] / best["core_with_sites"], 2),
+        "with_sites_over_bundled": round(best["core_with_sites"] / best["core_bundled"], 3),
+        "same_output": outputs["core_bundled"] == outputs["core_with_sites"],
+    }
+    out.write_text(json.dumps(report, indent=2) + "\n")
+    print(json.dumps(report, indent=2))
 
 
 def _records(output: Path) -> dict[str, list[str]]:
@@ -208,19 +298,20 @@ def print_profile(loop) -> None:
     import pstats
 
     from pipeline import clean, headline, normalize, words
-    from pipeline.rules import compiled, engine, gate
+    from pipeline.rules import compiled, engine, gate, literals
     rows = [  # label, function; indented rows are part of the row above
         ("whole core (Cleaner.clean)", clean.Cleaner.clean),
         ("normalisation: ftfy where needed, spaces, layout", normalize.normalize),
         ("  ftfy fast-path check", normalize.UnicodeFixer._scan),
         ("  ftfy itself, on the lines that need it", normalize.fix_unicode),
         ("rules, all", engine.RuleSet.apply),
+        ("  finding every rule's literals (Aho-Corasick)", literals.LiteralIndex.find),
         ("  line rules: passes over the lines", engine.RuleSet._remove_lines),
         ("    line gate", gate.LineGate.screen),
-        ("    finding 'requires' literals", compiled.lines_holding),
-        ("  other rules (hover cards, share-counter tail) on the lines holding their literal", compiled.CompiledRule.apply),
+        ("  other rules on the lines holding their literals", compiled.CompiledRule.apply),
+        ("  rules that can cross lines, on the whole text", compiled.CompiledRule.apply_whole),
         ("layout tidying (in normalisation, and after rules that fired)", normalize.tidy_layout),
-        ("headline repeats", headline.drop_leading_repeats),
+        ("headline repeats", headline.find_leading_repeats),
         ("word counts for the mass-removal share", words.count_words),
     ]
     profiler = cProfile.Profile()
@@ -340,6 +431,9 @@ def main() -> None:
     parser.add_argument("--profile", action="store_true", help="only profile the core, step by step")
     parser.add_argument("--workers", action="store_true",
                         help="only compare one and two worker processes on one file (default --out bench/workers.json)")
+    parser.add_argument("--sites", type=int, metavar="N",
+                        help="only compare the core with the bundled rules and with N more site files "
+                             "(default --out bench/sites.json)")
     parser.add_argument("--child", help=argparse.SUPPRESS)
     parser.add_argument("--input", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -352,6 +446,11 @@ def main() -> None:
     work = args.work or Path(tempfile.mkdtemp(prefix="newsclean-bench-"))
     if args.workers:
         compare_workers(args.corpus, work, args.out or ROOT / "bench" / "workers.json")
+        return
+    if args.sites is not None:
+        if args.sites < 1:
+            parser.error("--sites must be at least 1")
+        compare_sites(args.corpus, args.sites, work, args.out or ROOT / "bench" / "sites.json")
         return
     args.out = args.out or ROOT / "bench" / "results.json"
     if args.profile:

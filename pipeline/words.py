@@ -15,12 +15,18 @@ the side on which no article is taken for a menu or a headline.
 
 from __future__ import annotations
 
+import re
+
 import regex
 
 _UNSPACED = r"\p{Han}\p{Hiragana}\p{Katakana}\p{Thai}\p{Lao}\p{Khmer}\p{Myanmar}"
 # U+3000-303F: CJK symbols and punctuation (ideographic space, 、。「」〜); U+FF00-FFEF: half- and full-width forms.
 _CJK_PUNCTUATION = r"\u3000-\u303f\uff00-\uffef"
 _HAS_UNSPACED = regex.compile(rf"[{_UNSPACED}]")
+# A character that may be of one of those scripts: none is below U+0E00 or among the Latin and Greek letters,
+# punctuation and symbols of U+1E00-U+2BFF (curly quotes, dashes). ``re`` scans for it ten times faster
+# than ``regex`` scans for the script properties, and most non-ASCII news holds only such quotes.
+_MAYBE_UNSPACED = re.compile("[^\x00-\u0dff\u1e00-\u2bff]")
 _WORD = regex.compile(
     r"(?V1)[\p{Han}\p{Hiragana}]|[\p{Katakana}\u30fc]+|[[\p{Thai}\p{Lao}\p{Khmer}\p{Myanmar}]&&\p{L}]"
     rf"|[^\s{_UNSPACED}{_CJK_PUNCTUATION}]+")
@@ -34,7 +40,8 @@ def has_unspaced_script(text: str) -> bool:
     >>> has_unspaced_script("Москва, 5 декабря")
     False
     """
-    return not text.isascii() and _HAS_UNSPACED.search(text) is not None
+    return (not text.isascii() and _MAYBE_UNSPACED.search(text) is not None
+            and _HAS_UNSPACED.search(text) is not None)
 
 
 def words(text: str) -> list[str]:

@@ -2,7 +2,7 @@
 
 from pipeline.normalize import tidy_layout
 from pipeline.steps.not_article import not_article_evidence
-from pipeline.words import count_words, word_count, words
+from pipeline.words import _HAS_UNSPACED, _MAYBE_UNSPACED, count_words, has_unspaced_script, word_count, words
 
 
 def test_space_separated_scripts_count_as_split_always_did():
@@ -35,3 +35,12 @@ def test_a_japanese_paragraph_is_prose_not_a_menu():
     # ... while a menu of the same short lines, without the paragraph, is one.
     assert not_article_evidence("\n".join(lines[:4] + ["スポーツ"])) == \
         "no line of 10 words or more in 5 lines (first: ホーム)"
+
+
+def test_the_quick_check_lets_through_every_character_of_a_script_without_spaces():
+    # has_unspaced_script asks a cheap character range first; it must never rule out a character the
+    # script properties hold, in any plane.
+    assert all(_MAYBE_UNSPACED.search(chr(code)) for code in range(0x110000)
+               if not 0xD800 <= code < 0xE000 and _HAS_UNSPACED.search(chr(code)))
+    assert not has_unspaced_script("“Quotes” — and dashes… café, Москва")
+    assert has_unspaced_script("“引用” — 東京")

@@ -3,8 +3,10 @@
 - ``schema``: the file format, parsed into plain :class:`Rule` data;
 - ``compiled``: what a rule means (line rule or not, scope, ``requires``), per process;
 - ``gate``: which line rules a line's first characters allow;
+- ``literals``: the literals every match of a pattern holds, and all of them found in a text in one pass;
 - ``engine``: :class:`RuleSet`, every rule in order with the gate's shortcuts;
 - ``loader``: file contents to checked rules; ``checks``: examples and look-alikes;
+- ``cost``: each rule's measured share of the time (``rules cost``);
 - ``files``: finding and reading rule files on any Beam filesystem (the only part that imports Beam).
 """
 
