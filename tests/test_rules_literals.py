@@ -90,8 +90,7 @@ def test_the_index_finds_each_rules_lines_in_one_pass_in_either_case():
     text = "Ann Lee MORE said.\nBob\nREAD MORE\nmore\nRead more"
     found = index.find(text)
     assert found == {0: {0, 2}, 2: {2, 4}}
-    assert index.lines(0, found) == {0, 2} and index.lines(1, found) is None and index.lines(2, found) == {2, 4}
-    assert index.lines(0, index.find("nothing here")) == set()
+    assert index.find("nothing here") == {}
 
 
 @pytest.mark.parametrize("rules, text", [
@@ -112,6 +111,19 @@ def test_the_engine_with_literals_equals_each_rule_on_its_own(rules, text):
     expected = apply_rules_one_by_one(compiled.rules, text, None, "f", Budget(2.0))
     assert compiled.apply(text, None, "f", Budget(2.0)) == expected
     assert expected[1]   # each case changes the text
+
+
+def test_site_rules_literals_are_looked_for_only_in_their_sites_documents():
+    rules = RuleSet([rule(r"^Share$", "share", flags=("MULTILINE",)),
+                     rule(r"\w+ Promo", "promo", sites=("a.com",)),
+                     rule(r"^Watch[ ]more$", "watch", flags=("MULTILINE",), sites=("b.a.com",))])
+    text = "Share\nThe Promo here\nWatch more\nBody."
+    assert rules.find(text, []) == {0: {0}}
+    assert rules.find(text, rules.sites_of("https://b.a.com/x")) == {0: {0}, 1: {1}, 2: {2}}
+    for url in ("https://b.a.com/x", "https://a.com/x", "https://c.com/x", None):
+        expected = apply_rules_one_by_one(rules.rules, text, url, "f", Budget(2.0))
+        assert rules.apply(text, url, "f", Budget(2.0)) == expected
+    assert rules.apply(text, "https://b.a.com/x", "f", Budget(2.0))[1] == {"share": 1, "promo": 1, "watch": 1}
 
 
 def _derived_from_the_pattern() -> list[CompiledRule]:

@@ -37,7 +37,8 @@ class RuleSet:
 
     Rules scoped by ``sites`` alone are indexed by site: a document meets the
     rules of its host and of the host's parent domains (one dictionary lookup
-    each), so a thousand site files cost no more than the few of its own site.
+    each), and their literals are looked for only in those documents (an index per site, built on first use),
+    so a thousand site files cost no more than the few of its own site.
     Rules with a ``urls`` scope are still asked, one by one.
     """
 
@@ -58,16 +59,21 @@ class RuleSet:
         # Per rule, the literals looked for before it runs (None: it is tried without).
         self.searched = [rule.literals if rule.literals and (rule.literals.strong or at not in prefix_judged)
                          else None for at, rule in enumerate(self.rules)]
-        self.literals = LiteralIndex(self.searched)
-        # Rules whose literals a pass of line rules can create (emptying a line joins the breaks around it):
-        # the pass runs before they are looked for.
-        self._after_pass = {at for at, rule in enumerate(self.rules)
-                            if rule.literals and any("\n" in literal for literal in rule.literals.literals)}
         self._by_site: dict[str, list[int]] = {}   # site: positions of the rules scoped to it by 'sites' alone
         for at, rule in enumerate(self.rules):
             if not rule.rule.urls:
                 for site in dict.fromkeys(rule.rule.sites):
                     self._by_site.setdefault(site, []).append(at)
+        # Site rules' literals are looked for only in their sites' documents: each site has an index of its
+        # own, built the first time one of its documents comes, so a thousand sites' literals cost nothing
+        # elsewhere.
+        site_rules = {at for positions in self._by_site.values() for at in positions}
+        self.literals = LiteralIndex([None if at in site_rules else found for at, found in enumerate(self.searched)])
+        self._site_literals: dict[str, LiteralIndex] = {}
+        # Rules whose literals a pass of line rules can create (emptying a line joins the breaks around it):
+        # the pass runs before they are looked for.
+        self._after_pass = {at for at, rule in enumerate(self.rules)
+                            if rule.literals and any("\n" in literal for literal in rule.literals.literals)}
 
     def steps_in_scope(self, url: str | None, source: str, budget: Budget) -> list[tuple[CompiledRule, int | None]]:
         """The rules (with their gate index) that apply to a document at ``url`` (or read from ``source``), in order.
@@ -75,13 +81,33 @@ class RuleSet:
         The same rules as :meth:`CompiledRule.applies_to` lets through, one by one.
         """
         found = [at for at in self._url_scoped if self.rules[at].applies_to(url, source, budget)]
-        if url and self._by_site:
-            host = url_host(url)
-            if host is not None:
-                found += [at for site in host_and_parents(host) for at in self._by_site.get(site, ())]
+        found += [at for site in self.sites_of(url) for at in self._by_site[site]]
         if not found:
             return self._unscoped
         return [self._steps[at] for at in sorted({*self._unscoped_at, *found})]
+
+    def sites_of(self, url: str | None) -> list[str]:
+        """The sites with rules of their own that a document at ``url`` belongs to: its host, its parents."""
+        if not url or not self._by_site:
+            return []
+        host = url_host(url)
+        return [] if host is None else [site for site in host_and_parents(host) if site in self._by_site]
+
+    def find(self, text: str, sites: Sequence[str]) -> dict[int, set[int]]:
+        """Per rule (by position) whose literals ``text`` holds: the lines holding one; rules of ``sites`` too."""
+        found = self.literals.find(text)
+        for site in sites:
+            if site not in self._site_literals:
+                mine = set(self._by_site[site])
+                self._site_literals[site] = LiteralIndex([found if at in mine else None
+                                                          for at, found in enumerate(self.searched)])
+            for at, lines in self._site_literals[site].find(text).items():
+                found.setdefault(at, set()).update(lines)
+        return found
+
+    def lines(self, at: int, found: dict[int, set[int]]) -> set[int] | None:
+        """The lines on which rule ``at`` can match, of a text whose :meth:`find` is ``found``; None: all."""
+        return None if self.searched[at] is None else found.get(at, set())
 
     def apply(self, text: str, url: str | None, source: str, budget: Budget,
               ledger: Ledger | None = None) -> tuple[str, dict[str, int]]:
@@ -94,7 +120,8 @@ class RuleSet:
         pending: list[int] = []   # line rules (by gate index) waiting for one pass
         # Where every rule's literals are in the text. A pass of line rules only empties lines, so it only
         # takes literals away, and those on its lines; literals with a line break in them it can create.
-        found = self.literals.find(text)
+        sites = self.sites_of(url)
+        found = self.find(text, sites)
         breaks_stale = False
         for rule, line_rule in self.steps_in_scope(url, source, budget):
             if line_rule is not None:
@@ -106,21 +133,21 @@ class RuleSet:
                     text, found = self._pass(text, pending, budget, hits, ledger, found)
                     pending, breaks_stale = [], True
                 if breaks_stale:
-                    found, breaks_stale = self.literals.find(text), False
-            holding = self.literals.lines(at, found)
+                    found, breaks_stale = self.find(text, sites), False
+            holding = self.lines(at, found)
             if holding is not None and not holding:
                 continue
             if pending:
                 text, found = self._pass(text, pending, budget, hits, ledger, found)
                 pending, breaks_stale = [], True
-                holding = self.literals.lines(at, found)
+                holding = self.lines(at, found)
                 if holding is not None and not holding:
                     continue
             cuts: list[Cut] | None = [] if ledger is not None else None
             changed, count = _run(rule, text, budget, cuts, holding)
             if count:
                 hits[rule.name] = count
-                text, found, breaks_stale = changed, self.literals.find(changed), False
+                text, found, breaks_stale = changed, self.find(changed, sites), False
             if ledger is not None and cuts:
                 ledger.removed(STEP, cuts)
         if pending:
@@ -140,7 +167,7 @@ class RuleSet:
         """The text with every line a pending line rule matches emptied, and the indices of those lines."""
         gate_rules = self.gate.rules
         # Each rule looks only at the lines holding one of its literals.
-        holding = {i: on for i in pending if (on := self.literals.lines(self._gate_position[i], found)) is not None}
+        holding = {i: on for i in pending if (on := self.lines(self._gate_position[i], found)) is not None}
         active = {i for i in pending if holding.get(i, True)}
         if not active:
             return text, set()

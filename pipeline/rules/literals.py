@@ -384,7 +384,6 @@ class LiteralIndex:
 
     def __init__(self, literals: Sequence[Derived | None]):
         ids: dict[tuple[str, bool], int] = {}
-        self._has_literals = [found is not None for found in literals]
         by_literal: list[list[int]] = []   # per literal id: the rules that look for it
         for rule, found in enumerate(literals):
             if found is None:
@@ -421,11 +420,6 @@ class LiteralIndex:
             for rule in self._rules_of[literal]:
                 found.setdefault(rule, set()).update(lines)
         return found
-
-    def lines(self, rule: int, found: dict[int, set[int]]) -> set[int] | None:
-        """The lines of a text (whose :meth:`find` is ``found``) on which rule number ``rule`` can match;
-        None when it has no literals (every line)."""
-        return found.get(rule, set()) if self._has_literals[rule] else None
 
 
 def _automaton(literals: dict[str, int]) -> tuple[list[int], ahocorasick_rs.AhoCorasick] | None:
