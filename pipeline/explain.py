@@ -76,7 +76,8 @@ def explain(article: Article, cleaner: Cleaner, out: TextIO, color: bool) -> Non
     if not cleaner.options.ledger:
         raise ValueError("explain needs a cleaner with the ledger on")
     paint = _painter(color)
-    out.write(paint(_BOLD, shown(article.id)) + f"  ({shown(article.source)}{f', {shown(article.url)}' if article.url else ''})\n")
+    where = shown(article.source) + (f", {shown(article.url)}" if article.url else "")
+    out.write(paint(_BOLD, shown(article.id)) + f"  ({where})\n")
     drafts: list[Draft] = []
     seen = [0]
 
@@ -119,8 +120,8 @@ def _write_marked(out: TextIO, normalised: str, removals: Sequence[Removal], pai
         out.write("removals (offsets in the normalised text, as in removed-*):\n")
     for removal in removals:
         line = normalised.count("\n", 0, removal.start) + 1
-        shown = removal.text if len(removal.text) <= 70 else removal.text[:67] + "..."
-        out.write(f"  {removal.step}/{shown(removal.cause)}  [{removal.start}:{removal.end}] line {line}  {shown!r}\n")
+        snippet = removal.text if len(removal.text) <= 70 else removal.text[:67] + "..."
+        out.write(f"  {removal.step}/{shown(removal.cause)}  [{removal.start}:{removal.end}] line {line}  {snippet!r}\n")
 
 
 def _plain(_code: str, text: str) -> str:
