@@ -53,6 +53,7 @@ from pipeline.rules.files import bundled_rules_dir, load_rules
 from pipeline.site_repeat import DEFAULT_MIN_SHARE, SiteRepeatOptions
 from pipeline.steps import MASS_REMOVAL_ACTIONS, STEPS
 from pipeline.steps.apply_rules import ApplyRules
+from pipeline.terminal import shown
 from pipeline.writers import COMPRESSIONS, WRITERS, JsonlWriter
 
 RUN_OUTPUT_HELP = ("output folder for clean-*, rejected-*, duplicates-*, files-* (and with --ledger removed-*) shards "
@@ -279,7 +280,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _report(failures: list[str]) -> None:
     for failure in failures:
-        print(failure, file=sys.stderr)
+        print(shown(failure, lines=True), file=sys.stderr)
 
 
 def _job_config(args) -> JobConfig:
@@ -329,10 +330,10 @@ def _run(args, beam_args: list[str], launch_only: bool = False) -> int:
     result, summary = run_job(config, options, wait=wait)
     if summary is None:
         job_id = getattr(result, "job_id", None)
-        print(f"job submitted{f' (id {job_id()})' if callable(job_id) and job_id() else ''}; it writes "
+        print(f"job submitted{f' (id {shown(job_id())})' if callable(job_id) and job_id() else ''}; it writes "
               f"{FileSystems.join(args.output, 'summary.json')} when it finishes")
         return 0
-    print(format_summary(summary))
+    print(shown(format_summary(summary), lines=True))
     print(f"output: {args.output}")
     return 0
 
@@ -380,7 +381,7 @@ def _eval(args, beam_args: list[str]) -> int:
         text = format_report(report)
     path = write_atomically(FileSystems.join(args.output, EVAL_FILE),
                             json.dumps(report, indent=2, ensure_ascii=False).encode("utf-8") + b"\n")
-    print(text)
+    print(shown(text, lines=True))
     print(f"report: {path}")
     return 0
 
@@ -402,7 +403,7 @@ def _audit(args, beam_args: list[str]) -> int:
     comparison = compare_dict(audit(before, args.min_docs), audit(after, args.min_docs), args.top)
     if args.json:
         Path(args.json).write_text(json.dumps(comparison, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-    print(format_comparison(comparison, args.top))
+    print(shown(format_comparison(comparison, args.top), lines=True))
     return 0
 
 
@@ -450,7 +451,7 @@ def _rules_cost(args) -> int:
             continue   # the job rejects it before its rules run
     if not documents:
         raise ConfigError(f"--input {args.input}: no document reaches the rules")
-    print(format_cost(measure(rules, documents), args.top))
+    print(shown(format_cost(measure(rules, documents), args.top), lines=True))
     return 0
 
 
@@ -472,7 +473,7 @@ def _rules_list(args) -> int:
               rule.file) for i, rule in enumerate(rules, 1)]
     widths = [max(len(row[column]) for row in rows) for column in range(len(rows[0]) - 1)]
     for row in rows:
-        print("  ".join(cell.ljust(width) for cell, width in zip(row[:-1], widths, strict=True)) + "  " + row[-1])
+        print(shown("  ".join(cell.ljust(width) for cell, width in zip(row[:-1], widths, strict=True)) + "  " + row[-1]))
     return 0
 
 
@@ -501,8 +502,8 @@ def main(argv: list[str] | None = None, launch_only: bool = False) -> int:
         return commands[args.command](args, extra)
     except RuleError as error:
         for problem in error.problems:
-            print(f"error: {problem}", file=sys.stderr)
+            print(f"error: {shown(problem, lines=True)}", file=sys.stderr)
         return 2
     except (ConfigError, OutputError, MineConfigError, explain.ExplainError, report.ReportError) as error:
-        print(f"error: {error}", file=sys.stderr)
+        print(f"error: {shown(str(error), lines=True)}", file=sys.stderr)
         return 2

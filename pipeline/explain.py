@@ -24,6 +24,7 @@ from pipeline.readers.ids import glob_root
 from pipeline.records import Article, Rejected, Rejection
 from pipeline.rules.files import bundled_rules_dir, load_rules
 from pipeline.steps import Draft, Step
+from pipeline.terminal import shown
 
 STDIN_ID = "stdin"
 _RED_STRUCK, _YELLOW, _DIM, _BOLD, _RESET = "\x1b[9;31m", "\x1b[33m", "\x1b[2m", "\x1b[1m", "\x1b[0m"
@@ -75,7 +76,8 @@ def explain(article: Article, cleaner: Cleaner, out: TextIO, color: bool) -> Non
     if not cleaner.options.ledger:
         raise ValueError("explain needs a cleaner with the ledger on")
     paint = _painter(color)
-    out.write(paint(_BOLD, f"{article.id}") + f"  ({article.source}{f', {article.url}' if article.url else ''})\n")
+    where = shown(article.source) + (f", {shown(article.url)}" if article.url else "")
+    out.write(paint(_BOLD, shown(article.id)) + f"  ({where})\n")
     drafts: list[Draft] = []
     seen = [0]
 
@@ -84,14 +86,14 @@ def explain(article: Article, cleaner: Cleaner, out: TextIO, color: bool) -> Non
         removals = draft.ledger.removals[seen[0]:] if draft.ledger else []
         seen[0] += len(removals)
         causes = Counter(removal.cause for removal in removals)
-        did = ", ".join(f"{cause} x{count}" for cause, count in causes.items()) or "nothing removed"
+        did = ", ".join(f"{shown(cause)} x{count}" for cause, count in causes.items()) or "nothing removed"
         out.write(f"  {len(drafts)}. {step.name:<17} {did}; {len(draft.body):,} characters of body"
                   f"{f', title {draft.title!r}' if step.name == 'headline' else ''}\n")
 
     try:
         clean = cleaner.clean(article, report_step)
     except Rejected as error:
-        out.write(paint(_BOLD, f"rejected: {error.reason}") + f" ({error.stage}): {error.detail}\n")
+        out.write(paint(_BOLD, f"rejected: {error.reason}") + f" ({error.stage}): {shown(error.detail)}\n")
         # No ledger when normalisation itself rejected the text: nothing was normalised to mark.
         ledger = drafts[-1].ledger if drafts else None
         if ledger:
@@ -107,19 +109,19 @@ def _write_marked(out: TextIO, normalised: str, removals: Sequence[Removal], pai
     out.write(f"\nnormalised text, {len(removals)} removal(s) marked [-removed-]{{rule}}:\n\n")
     at = 0
     for removal in removals:
-        out.write(normalised[at:removal.start])
-        out.write(paint(_RED_STRUCK, f"[-{removal.text}-]"))
+        out.write(shown(normalised[at:removal.start], lines=True))
+        out.write(paint(_RED_STRUCK, f"[-{shown(removal.text, lines=True)}-]"))
         if removal.replacement:
-            out.write(paint(_DIM, f"+{removal.replacement}+"))
-        out.write(paint(_YELLOW, f"{{{removal.cause}}}"))
+            out.write(paint(_DIM, f"+{shown(removal.replacement, lines=True)}+"))
+        out.write(paint(_YELLOW, f"{{{shown(removal.cause)}}}"))
         at = max(at, removal.end)
-    out.write(normalised[at:] + "\n\n")
+    out.write(shown(normalised[at:], lines=True) + "\n\n")
     if removals:
         out.write("removals (offsets in the normalised text, as in removed-*):\n")
     for removal in removals:
         line = normalised.count("\n", 0, removal.start) + 1
-        shown = removal.text if len(removal.text) <= 70 else removal.text[:67] + "..."
-        out.write(f"  {removal.step}/{removal.cause}  [{removal.start}:{removal.end}] line {line}  {shown!r}\n")
+        snippet = removal.text if len(removal.text) <= 70 else removal.text[:67] + "..."
+        out.write(f"  {removal.step}/{shown(removal.cause)}  [{removal.start}:{removal.end}] line {line}  {snippet!r}\n")
 
 
 def _plain(_code: str, text: str) -> str:

@@ -18,6 +18,7 @@ from pipeline.pages import HTML_MODES
 from pipeline.readers import DEFAULT_MAX_DOC_BYTES, FORMATS, JsonlFields, ReadOptions
 from pipeline.rules import example_failures
 from pipeline.rules.files import bundled_rules_dir, load_rules
+from pipeline.terminal import shown
 from pipeline.transforms import DOCS_READ, DOCS_REJECTED
 
 DRAFT_PATTERNS = ("*.toml", "*" + REPORT_SUFFIX, SUMMARY_FILE)
@@ -118,7 +119,7 @@ def run_mine(args, beam_args: list[str]) -> int:
         summary = json.loads(stream.read().decode("utf-8"))
     for entry in summary:
         written = entry["rule_file"] or entry.get("not_written") or "no rule"
-        print(f"{entry['site']}: {entry['rules']} rule(s) ({written})")
+        print(shown(f"{entry['site']}: {entry['rules']} rule(s) ({written})"))
     print(f"{sum(e['rules'] for e in summary)} rules for {sum(1 for e in summary if e['rules'])} of "
           f"{len(summary)} sites with repeated lines; review the reports, then 'python -m pipeline rules test "
           f"{args.output}'")
