@@ -9,6 +9,7 @@ not is an error, before anything is read.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import itertools
 import json
 import logging
@@ -16,6 +17,7 @@ import math
 import sys
 import tempfile
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 
 from apache_beam.io.filesystem import CompressionTypes
@@ -43,6 +45,7 @@ from pipeline.job import (
 from pipeline.mine.command import MineConfigError, add_mine_options, run_mine
 from pipeline.normalize import NormalizeOptions, UnicodeFixer, normalize
 from pipeline.pages import HTML_MODES
+from pipeline.progress import DEFAULT_INTERVAL_SECONDS, ProgressTarget, reporting
 from pipeline.readers import DEFAULT_MAX_DOC_BYTES, FORMATS, JsonlFields, ReadOptions, detect_format, read_records
 from pipeline.readers.compression import open_decompressed
 from pipeline.records import Article, Rejected
@@ -223,6 +226,21 @@ def runs_locally(options: PipelineOptions) -> bool:
     return runner in LOCAL_RUNNERS
 
 
+def add_progress_options(parser: argparse.ArgumentParser) -> None:
+    """Flags of the launcher, not of the job: a remote runner's console shows the same counts."""
+    _add_flag(parser, "--quiet", "no progress lines on stderr while a job runs on a local runner")
+    parser.add_argument("--progress_every", type=positive_float, default=DEFAULT_INTERVAL_SECONDS, metavar="SECONDS",
+                        help=f"seconds between progress lines (default {DEFAULT_INTERVAL_SECONDS:g})")
+
+
+def progress_lines(args, options: PipelineOptions) -> contextlib.AbstractContextManager[ProgressTarget | None]:
+    """Progress lines on stderr while the block runs a job on a local runner; none with --quiet, and none for a
+    remote runner (its workers cannot write to this machine; Dataflow shows the job's counters)."""
+    if args.quiet or not runs_locally(options):
+        return contextlib.nullcontext()
+    return reporting(args.progress_every, len(FileSystems.match([args.input])[0].metadata_list), sys.stderr)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m pipeline", allow_abbrev=False, description=__doc__.split("\n")[0])
     commands = parser.add_subparsers(dest="command", required=True)
@@ -233,6 +251,7 @@ def build_parser() -> argparse.ArgumentParser:
     # A flag of the launch, not of the job: not in JobOptions nor in the Flex Template, whose launcher never waits.
     _add_flag(run, "--wait", "wait for a job on a remote runner (Dataflow) to finish and print its summary; "
                              "local runners are always waited for")
+    add_progress_options(run)
 
     evaluate = commands.add_parser("eval", allow_abbrev=False, epilog=beam_note,
                                    help="run the job on raw articles and score it against gold answers")
@@ -327,7 +346,8 @@ def _run(args, beam_args: list[str], launch_only: bool = False) -> int:
     options = pipeline_options(args, beam_args)
     prepare_output_dir(args.output, args.overwrite, args.input)
     wait = not launch_only and (args.wait or runs_locally(options))
-    result, summary = run_job(config, options, wait=wait)
+    with progress_lines(args, options) if wait else contextlib.nullcontext() as progress:
+        result, summary = run_job(replace(config, progress=progress), options, wait=wait)
     if summary is None:
         job_id = getattr(result, "job_id", None)
         print(f"job submitted{f' (id {shown(job_id())})' if callable(job_id) and job_id() else ''}; it writes "

@@ -24,6 +24,7 @@ from pipeline.clean import CleanOptions
 from pipeline.dedup import DedupOptions, Duplicate
 from pipeline.dedup_transforms import DOCS_DUPLICATE, DUPLICATES, Deduplicate, duplicate_counter, duplicate_counts
 from pipeline.ledger import LedgerEntry
+from pipeline.progress import ProgressTarget
 from pipeline.readers import ReadOptions
 from pipeline.records import CleanArticle, FileTally, Rejection
 from pipeline.rules.schema import Rule
@@ -95,6 +96,8 @@ class JobConfig:
     reshuffle_records: bool = False
     # --site_boilerplate: lines a site repeats on many of its pages, removed after deduplication (off: min_pages 0).
     site_repeat: SiteRepeatOptions = field(default_factory=SiteRepeatOptions)
+    # A local run's progress counts (pipeline.progress); None: none kept (a remote runner has its counters).
+    progress: ProgressTarget | None = None
 
 
 def rule_set(rules: Sequence[Rule]) -> dict:
@@ -138,12 +141,13 @@ def build_pipeline(config: JobConfig, options: PipelineOptions) -> beam.Pipeline
         return WRITERS[config.output_format](config.output_dir, prefix, record_type, config.compression, config.num_shards)
 
     pipeline = beam.Pipeline(options=options)
-    read = pipeline | "ReadArticles" >> ReadArticles(config.input_pattern, config.input_format, config.read)
+    read = pipeline | "ReadArticles" >> ReadArticles(config.input_pattern, config.input_format, config.read,
+                                                           config.progress)
     records = read[RECORDS]
     if config.reshuffle_records:
         records = records | "SpreadRecordsOverWorkers" >> beam.Reshuffle()
     # The reader's rejections go through CleanArticles with the articles: one stream of rejections, no Flatten.
-    cleaned = records | "CleanArticles" >> CleanArticles(config.rules, config.clean)
+    cleaned = records | "CleanArticles" >> CleanArticles(config.rules, config.clean, config.progress)
     deduplicated = cleaned[CLEAN] | "Deduplicate" >> Deduplicate(config.dedup)
     kept, duplicates = deduplicated[CLEAN], deduplicated[DUPLICATES]
     site_counts = []

@@ -29,8 +29,10 @@ from apache_beam.transforms.window import GlobalWindow
 from apache_beam.utils.timestamp import MIN_TIMESTAMP
 from apache_beam.utils.windowed_value import WindowedValue
 
+from pipeline import progress as counts_of
 from pipeline.clean import Cleaner, CleanOptions
 from pipeline.ledger import LedgerEntry, whole_document
+from pipeline.progress import ProgressFile, ProgressTarget
 from pipeline.readers import READERS, ReadOptions, detect_format
 from pipeline.readers.base import Cursor
 from pipeline.readers.compression import compression_suffix, open_decompressed
@@ -156,15 +158,22 @@ class ReadArticlesFn(beam.DoFn, RestrictionProvider):
     Rejections are counted in ``STATS`` by :class:`CleanArticleFn`, which every rejection passes.
     """
 
-    def __init__(self, input_format: str, options: ReadOptions, range_bytes: int = RANGE_BYTES):
+    def __init__(self, input_format: str, options: ReadOptions, range_bytes: int = RANGE_BYTES,
+                 progress: ProgressTarget | None = None):
         self.input_format = input_format
         self.options = options
         self.range_bytes = range_bytes
+        self.progress_target = progress
         self.docs_read = Metrics.counter(NAMESPACE, DOCS_READ)
         self.bytes_in = Metrics.counter(NAMESPACE, BYTES_IN)
 
     def setup(self):
         self.readers = {name: reader(self.options) for name, reader in READERS.items()}
+        self.progress = ProgressFile(self.progress_target) if self.progress_target else None
+
+    def finish_bundle(self):
+        if self.progress:
+            self.progress.write()
 
     def initial_restriction(self, readable_file: fileio.ReadableFile) -> OffsetRange:
         if _splittable(readable_file, self.input_format):
@@ -185,12 +194,17 @@ class ReadArticlesFn(beam.DoFn, RestrictionProvider):
         path = readable_path(readable_file.metadata.path)
         reader = self.readers[detect_format(path) if self.input_format == "auto" else self.input_format]
         size = [0]
-        if _splittable(readable_file, self.input_format):
+        splittable = _splittable(readable_file, self.input_format)
+        if splittable:
             seen = yield from self._read_range(readable_file, path, reader, tracker, size)
         elif tracker.try_claim(0):
             seen = yield from self._read_whole(readable_file, path, reader, size)
         else:
             return
+        if self.progress:
+            # A file is done when the byte ranges read of it add up to its size; one read whole is done at once.
+            whole, part = readable_file.metadata.size_in_bytes, tracker.current_restriction()
+            self.progress.file_part(path, part.stop - part.start if splittable else whole, whole)
         self.docs_read.inc(seen)
         self.bytes_in.inc(size[0])
         yield beam.pvalue.TaggedOutput(FILE_COUNTS, (path, (seen, 0, 0, 0)))
@@ -212,6 +226,7 @@ class ReadArticlesFn(beam.DoFn, RestrictionProvider):
                     seen += 1   # counted before parsing: a line that gives no record cannot reconcile
                     record, record_size = reader.line_record(path, offset, line)
                     size[0] += record_size
+                    self._progressed(record_size)
                     yield _count_rejection(record) if isinstance(record, Rejection) else record
         except Exception as error:  # the storage layer's errors are many types; each ends this range only
             seen += 1
@@ -220,6 +235,11 @@ class ReadArticlesFn(beam.DoFn, RestrictionProvider):
         # The end of the file (or an unreadable rest): nothing more to claim in this range.
         tracker.try_claim(tracker.current_restriction().stop)
         return seen
+
+    def _progressed(self, record_size: int) -> None:
+        if self.progress:
+            self.progress.add(counts_of.READ)
+            self.progress.add(counts_of.BYTES, record_size)
 
     def _read_whole(self, readable_file: fileio.ReadableFile, path: str, reader, size: list[int]):
         """Every record of the file, read by this one call, their bytes added to ``size``; returns the records the
@@ -235,6 +255,7 @@ class ReadArticlesFn(beam.DoFn, RestrictionProvider):
                 with _open(readable_file) as stream:
                     for record, record_size in reader.read(stream, path, cursor):
                         size[0] += record_size
+                        self._progressed(record_size)
                         yield _count_rejection(record) if isinstance(record, Rejection) else record
         except Exception as error:  # opening or closing the file failed; the reader handles the rest
             cursor.seen += 1
@@ -274,13 +295,15 @@ class CleanArticleFn(beam.DoFn):
     its counters (and the rejections of every step) under ``STATS``.
     """
 
-    def __init__(self, rules: Sequence[Rule], options: CleanOptions):
+    def __init__(self, rules: Sequence[Rule], options: CleanOptions, progress: ProgressTarget | None = None):
         self.rules = list(rules)
         self.options = options
+        self.progress_target = progress
 
     def setup(self):
         self.cleaner = Cleaner(self.rules, self.options)
         self.counters = BundleCounters()
+        self.progress = ProgressFile(self.progress_target) if self.progress_target else None
 
     def start_bundle(self):
         self.tallies: dict[str, list[int]] = {}   # file: [clean, rejected]
@@ -290,12 +313,16 @@ class CleanArticleFn(beam.DoFn):
             yield beam.pvalue.TaggedOutput(FILE_COUNTS, _once((source, (0, clean, rejected, 0))))
         if counts := self.counters.flush():
             yield beam.pvalue.TaggedOutput(STATS, _once(counts))
+        if self.progress:
+            self.progress.write()
 
     def _rejected(self, rejection: Rejection, counted: bool) -> beam.pvalue.TaggedOutput:
         """``counted``: a reader's rejection, already in Beam's counters where it was made."""
         self.tallies[rejection.source][1] += 1
         self.counters.inc(DOCS_REJECTED, metric=not counted)
         self.counters.inc(rejected_counter(rejection.reason), metric=not counted)
+        if self.progress:
+            self.progress.add(counts_of.REJECTED)
         return beam.pvalue.TaggedOutput(REJECTED, rejection)
 
     def process(self, record: Article | Rejection):
@@ -320,6 +347,8 @@ class CleanArticleFn(beam.DoFn):
         tally[0] += 1
         counters = self.counters
         counters.inc(DOCS_CLEAN)
+        if self.progress:
+            self.progress.add(counts_of.CLEAN)
         counters.inc(BYTES_OUT, len(clean.title.encode("utf-8")) + len(clean.text.encode("utf-8")))
         counters.inc(HEADLINE_REPEATS, clean.stats["headline_repeats"])
         if clean.stats.get("mass_removal"):
@@ -346,11 +375,13 @@ class ReadArticles(beam.PTransform):
     """Files matching a glob to records (``RECORDS``: articles and the reader's rejections), records seen per
     file (``FILE_COUNTS``) and counts (``STATS``)."""
 
-    def __init__(self, file_pattern: str, input_format: str = "auto", options: ReadOptions = ReadOptions()):
+    def __init__(self, file_pattern: str, input_format: str = "auto", options: ReadOptions = ReadOptions(),
+                 progress: ProgressTarget | None = None):
         super().__init__()
         self.file_pattern = file_pattern
         self.input_format = input_format
         self.options = replace(options, id_root=glob_root(file_pattern))
+        self.progress = progress
 
     def expand(self, pipeline):
         return (
@@ -360,7 +391,7 @@ class ReadArticles(beam.PTransform):
             # the byte ranges of a splittable file) from reading to writing, and no shuffle holds the articles.
             | "SpreadFilesOverWorkers" >> beam.Reshuffle()
             | "OpenFiles" >> fileio.ReadMatches()
-            | "ParseRecords" >> beam.ParDo(ReadArticlesFn(self.input_format, self.options))
+            | "ParseRecords" >> beam.ParDo(ReadArticlesFn(self.input_format, self.options, progress=self.progress))
                 .with_outputs(FILE_COUNTS, STATS, main=RECORDS)
         )
 
@@ -370,15 +401,17 @@ class CleanArticles(beam.PTransform):
     records clean and rejected per file (``FILE_COUNTS``), counts (``STATS``) and, with ``options.ledger``, the
     removal ledger's entries (``REMOVED``); see :class:`CleanArticleFn`."""
 
-    def __init__(self, rules: Sequence[Rule], options: CleanOptions = CleanOptions()):
+    def __init__(self, rules: Sequence[Rule], options: CleanOptions = CleanOptions(),
+                 progress: ProgressTarget | None = None):
         super().__init__()
         self.rules = rules
         self.options = options
+        self.progress = progress
 
     def expand(self, records):
         results = (
             records
-            | "Clean" >> beam.ParDo(CleanArticleFn(self.rules, self.options))
+            | "Clean" >> beam.ParDo(CleanArticleFn(self.rules, self.options, self.progress))
                 .with_output_types(CleanArticle, **{REJECTED: Rejection, FILE_COUNTS: tuple, STATS: dict,
                                                     REMOVED: LedgerEntry})
                 .with_outputs(REJECTED, FILE_COUNTS, STATS, REMOVED, main=CLEAN)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+from dataclasses import replace
 
 from apache_beam.io.filesystems import FileSystems
 from apache_beam.options.pipeline_options import PipelineOptions
@@ -30,7 +31,7 @@ class MineConfigError(Exception):
 
 def add_mine_options(parser: argparse.ArgumentParser) -> None:
     # The option types are the job's own; imported here because pipeline.cli registers this command.
-    from pipeline.cli import boolean, path_list, positive_float, positive_int, share
+    from pipeline.cli import add_progress_options, boolean, path_list, positive_float, positive_int, share
 
     def flag(name: str, help: str) -> None:
         parser.add_argument(name, type=boolean, nargs="?", const=True, default=False, metavar="true|false", help=help)
@@ -62,6 +63,7 @@ def add_mine_options(parser: argparse.ArgumentParser) -> None:
                         metavar="SECONDS", help="as for run")
     parser.add_argument("--max_doc_bytes", type=positive_int, default=DEFAULT_MAX_DOC_BYTES, metavar="BYTES",
                         help="as for run")
+    add_progress_options(parser)
 
 
 def mine_config(args) -> MineConfig:
@@ -104,8 +106,12 @@ def prepare_draft_dir(output_dir: str, overwrite: bool) -> None:
 def run_mine(args, beam_args: list[str]) -> int:
     config = mine_config(args)
     prepare_draft_dir(args.output, args.overwrite)
-    result = build_mine_pipeline(config, PipelineOptions(beam_args)).run()
-    result.wait_until_finish()
+    from pipeline.cli import progress_lines
+
+    options = PipelineOptions(beam_args)
+    with progress_lines(args, options) as progress:
+        result = build_mine_pipeline(replace(config, progress=progress), options).run()
+        result.wait_until_finish()
     counters = counter_totals(result)
     # Every page read is accounted for: rejected by the cleaning, without a group, or mined.
     print(f"documents: {counters.get(DOCS_READ, 0)} read, {counters.get(DOCS_REJECTED, 0)} rejected, "

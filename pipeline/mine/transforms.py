@@ -34,6 +34,7 @@ from pipeline.mine.tally import (
     scan,
     words,
 )
+from pipeline.progress import ProgressTarget
 from pipeline.readers import ReadOptions
 from pipeline.rules.schema import Rule
 from pipeline.transforms import CLEAN, NAMESPACE, RECORDS, CleanArticles, ReadArticles
@@ -57,6 +58,8 @@ class MineConfig:
     read: ReadOptions = field(default_factory=ReadOptions)
     clean: CleanOptions = field(default_factory=CleanOptions)
     mine: MineOptions = field(default_factory=MineOptions)
+    # A local run's progress counts (pipeline.progress); None: none kept.
+    progress: ProgressTarget | None = None
 
 
 class _Tally(beam.CombineFn):
@@ -220,8 +223,9 @@ class WriteDrafts(beam.PTransform):
 def build_mine_pipeline(config: MineConfig, options: beam.options.pipeline_options.PipelineOptions) -> beam.Pipeline:
     """Read and clean as the job does (the same transforms), then mine and write the drafts."""
     pipeline = beam.Pipeline(options=options)
-    read = pipeline | "ReadArticles" >> ReadArticles(config.input_pattern, config.input_format, config.read)
-    cleaned = read[RECORDS] | "CleanArticles" >> CleanArticles(config.rules, config.clean)
+    read = pipeline | "ReadArticles" >> ReadArticles(config.input_pattern, config.input_format, config.read,
+                                                           config.progress)
+    cleaned = read[RECORDS] | "CleanArticles" >> CleanArticles(config.rules, config.clean, config.progress)
     docs = cleaned[CLEAN] | "ToMinedDocs" >> beam.ParDo(_MinedDocFn(config.mine.by))
     (docs | "MineSites" >> MineSites(config.mine, config.input_pattern)
      | "WriteDrafts" >> WriteDrafts(config.output_dir))
