@@ -215,15 +215,34 @@ def pipeline_options(args, beam_flags: list[str]) -> PipelineOptions:
     return PipelineOptions(beam_flags, **{name: getattr(args, name) for name in job_option_names()})
 
 
-# Runners whose job runs in this process or beside it: `run` waits for them; for any other, only with --wait.
+# Runners whose job runs in this process or beside it, on this machine: progress lines can be kept for them.
 LOCAL_RUNNERS = {None, "DirectRunner", "SwitchingDirectRunner", "BundleBasedDirectRunner", "FnApiRunner", "PrismRunner"}
+# Runners whose job lives on after the launcher exits: `run` submits to them and returns (unless --wait). Every
+# other runner's job ends with this process (the local runners, Dask's local cluster, a Flink or Spark runner's
+# job server started here), so `run` waits for it: returning would lose the job with exit 0.
+DETACHED_RUNNERS = {"DataflowRunner", "TestDataflowRunner"}
+
+
+def _runner_name(options: PipelineOptions) -> str | None:
+    runner = options.view_as(StandardOptions).runner
+    return runner.rsplit(".", 1)[-1] if runner else None   # a runner named by its module path, as Beam allows
 
 
 def runs_locally(options: PipelineOptions) -> bool:
-    runner = options.view_as(StandardOptions).runner
+    runner = _runner_name(options)
     if runner == "PortableRunner":
         return options.get_all_options().get("job_endpoint") == "embed"
     return runner in LOCAL_RUNNERS
+
+
+def outlives_launcher(options: PipelineOptions) -> bool:
+    """Whether the job goes on when this process exits: on Dataflow, or on a job server this process did not
+    start whose workers are not this process (a portable ``--job_endpoint`` without ``LOOPBACK``)."""
+    runner = _runner_name(options)
+    if runner == "PortableRunner":
+        flags = options.get_all_options()
+        return flags.get("job_endpoint") not in (None, "embed") and flags.get("environment_type") != "LOOPBACK"
+    return runner in DETACHED_RUNNERS
 
 
 def add_progress_options(parser: argparse.ArgumentParser) -> None:
@@ -249,8 +268,8 @@ def build_parser() -> argparse.ArgumentParser:
     run = commands.add_parser("run", allow_abbrev=False, help="clean articles into JSONL or Parquet", epilog=beam_note)
     add_job_options(run, RUN_OUTPUT_HELP, output_required=True)
     # A flag of the launch, not of the job: not in JobOptions nor in the Flex Template, whose launcher never waits.
-    _add_flag(run, "--wait", "wait for a job on a remote runner (Dataflow) to finish and print its summary; "
-                             "local runners are always waited for")
+    _add_flag(run, "--wait", "wait for a job that outlives this process (Dataflow, a remote job server) to finish and "
+                             "print its summary; a job on any other runner is always waited for")
     add_progress_options(run)
 
     evaluate = commands.add_parser("eval", allow_abbrev=False, epilog=beam_note,
@@ -341,11 +360,11 @@ def _job_config(args) -> JobConfig:
 
 
 def _run(args, beam_args: list[str], launch_only: bool = False) -> int:
-    """Run the job; wait for it on a local runner or with --wait, unless ``launch_only`` (the Flex Template)."""
+    """Run the job; wait for it unless it outlives this process (Dataflow) or ``launch_only`` (the Flex Template)."""
     config = _job_config(args)
     options = pipeline_options(args, beam_args)
     prepare_output_dir(args.output, args.overwrite, args.input)
-    wait = not launch_only and (args.wait or runs_locally(options))
+    wait = not launch_only and (args.wait or not outlives_launcher(options))
     with progress_lines(args, options) if wait else contextlib.nullcontext() as progress:
         result, summary = run_job(replace(config, progress=progress), options, wait=wait)
     if summary is None:

@@ -6,7 +6,12 @@ import shutil
 import subprocess
 from importlib.metadata import version
 
-from pipeline.cli import JobOptions, build_parser, pipeline_options
+import pytest
+from apache_beam.options.pipeline_options import PipelineOptions
+from apache_beam.runners.portability.fn_api_runner import FnApiRunner
+from apache_beam.runners.runner import PipelineResult, PipelineRunner, PipelineState
+
+from pipeline.cli import JobOptions, build_parser, outlives_launcher, pipeline_options
 from pipeline.job import rule_set
 from pipeline.rules.files import load_rules
 from tests.conftest import (
@@ -378,3 +383,45 @@ def test_mass_removal_reject_and_keep_and_not_article_reach_the_outputs_and_summ
     by_id = {record["id"]: record for record in read_output(tmp_path / "kept", "clean")}
     assert by_id["cut"]["text"] == cut and by_id["cut"]["stats"]["mass_removal"] is True
     assert json.loads((tmp_path / "kept" / "summary.json").read_text())["flagged_mass_removal"] == 1
+
+
+class LauncherBoundRunner(PipelineRunner):
+    """A runner whose job runs only while its launcher waits, as on Dask's local cluster: a launcher that
+    returned at once would lose the job, its outputs and its summary, with exit 0."""
+
+    def run_pipeline(self, pipeline, options):
+        return _RunsWhenWaitedFor(lambda: FnApiRunner().run_pipeline(pipeline, options))
+
+
+class _RunsWhenWaitedFor(PipelineResult):
+    def __init__(self, job):
+        super().__init__(PipelineState.RUNNING)
+        self._job = job
+
+    def wait_until_finish(self, duration=None):
+        self._state = self._job().wait_until_finish()
+        return self._state
+
+
+def test_a_job_that_would_end_with_the_launcher_is_waited_for(tmp_path):
+    done = run_cli("run", "--input", "fixtures/raw/*", "--output", str(tmp_path),
+                   "--runner=tests.test_cli.LauncherBoundRunner")
+    assert done.returncode == 0, done.stderr
+    assert "job submitted" not in done.stdout
+    assert "documents: 9 read, 7 clean, 2 rejected" in done.stdout
+    assert json.loads((tmp_path / "summary.json").read_text())["documents"]["read"] == 9
+
+
+@pytest.mark.parametrize(("flags", "outlives"), [
+    ([], False),
+    (["--runner=DirectRunner"], False),
+    (["--runner=apache_beam.runners.dask.dask_runner.DaskRunner"], False),
+    (["--runner=FlinkRunner"], False),                                   # its job server is started here
+    (["--runner=PortableRunner", "--job_endpoint=embed"], False),
+    (["--runner=PortableRunner", "--job_endpoint=localhost:8099", "--environment_type=LOOPBACK"], False),
+    (["--runner=PortableRunner", "--job_endpoint=localhost:8099"], True),
+    (["--runner=DataflowRunner"], True),
+    (["--runner=apache_beam.runners.dataflow.dataflow_runner.DataflowRunner"], True),
+])
+def test_only_a_job_that_outlives_the_launcher_is_left_to_run(flags, outlives):
+    assert outlives_launcher(PipelineOptions(flags)) is outlives
