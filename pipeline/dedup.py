@@ -24,6 +24,7 @@ import numpy as np
 import regex
 
 from pipeline.records import CleanArticle
+from pipeline.words import has_unspaced_script, letter_words
 
 MODES = ("off", "exact", "near")
 # Off by default: grouping whole articles by their hash makes Beam's in-process engine hold every clean article
@@ -51,8 +52,11 @@ class DedupOptions:
 
 
 def fold(text: str) -> list[str]:
-    """The words of a text, case-folded; punctuation (straight or curly quotes alike) and spacing are gone."""
-    return _WORD.findall(text.casefold())
+    """The words of a text, case-folded; punctuation (straight or curly quotes alike) and spacing are gone. In a
+    script written without spaces each character (a katakana run) is a word, so shingles are character n-grams
+    there: a whole sentence would otherwise be one word, and one changed figure a different article."""
+    folded = text.casefold()
+    return letter_words(folded) if has_unspaced_script(folded) else _WORD.findall(folded)
 
 
 def exact_key(text: str) -> str:

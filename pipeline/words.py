@@ -31,6 +31,11 @@ _WORD = regex.compile(
     r"(?V1)[\p{Han}\p{Hiragana}]|[\p{Katakana}\u30fc]+|[[\p{Thai}\p{Lao}\p{Khmer}\p{Myanmar}]&&\p{L}]"
     rf"|[^\s{_UNSPACED}{_CJK_PUNCTUATION}]+")
 
+# The same units without punctuation: a run of word characters, each unit of a script without spaces apart.
+_LETTERS = regex.compile(
+    r"(?V1)[\p{Han}\p{Hiragana}]|[\p{Katakana}\u30fc]+|[[\p{Thai}\p{Lao}\p{Khmer}\p{Myanmar}]&&\p{L}]"
+    rf"|[\w--[{_UNSPACED}\u30fc]]+")
+
 
 def has_unspaced_script(text: str) -> bool:
     """Whether ``text`` holds a character of a script written without spaces between words.
@@ -55,6 +60,18 @@ def words(text: str) -> list[str]:
     if not has_unspaced_script(text):
         return text.split()
     return _WORD.findall(text)
+
+
+def letter_words(text: str) -> list[str]:
+    """The runs of word characters of ``text``, punctuation left out, with each unit of a script without spaces
+    a word of its own (as in :func:`words`): what duplicate detection compares.
+
+    >>> letter_words("東京（ロイター）地震が起きた。")
+    ['東', '京', 'ロイター', '地', '震', 'が', '起', 'き', 'た']
+    >>> letter_words("It's “BREAKING” news")
+    ['It', 's', 'BREAKING', 'news']
+    """
+    return _LETTERS.findall(text)
 
 
 def word_count(text: str) -> int:
