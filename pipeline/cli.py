@@ -39,6 +39,8 @@ from pipeline.job import (
     format_summary,
     prepare_output_dir,
     read_output,
+    read_summary,
+    rule_set,
     run_job,
     write_atomically,
 )
@@ -399,6 +401,27 @@ def _article_bodies(gold_files: list[str]) -> dict | None:
     return None
 
 
+def run_config(output_dir: str) -> JobConfig:
+    """The configuration of the run that wrote ``output_dir``, from the provenance in its summary.json: its input,
+    rules and every job option it was given, loaded and checked as ``run`` checks them."""
+    try:
+        given = read_summary(output_dir)["provenance"]
+    except (OSError, ValueError, KeyError) as error:   # Beam's filesystems raise BeamIOError, an OSError
+        raise ConfigError(f"--run {output_dir}: no summary.json of a finished run can be read there ({error})") from None
+    parser = argparse.ArgumentParser(add_help=False)
+    JobOptions._add_argparse_args(parser)
+    args = parser.parse_args([])
+    for name, value in given["options"].items():
+        if name in vars(args):   # Beam's own options (the runner...) do not change the cleaning
+            setattr(args, name, value)
+    args.input = given["input"]
+    config = _job_config(args)
+    if rule_set(config.rules)["sha256"] != given["rules"]["sha256"]:
+        print(f"note: the rules have changed since the run in {output_dir}; explaining with the rules as they are now",
+              file=sys.stderr)
+    return config
+
+
 def _eval(args, beam_args: list[str]) -> int:
     gold_files = sorted(m.path for m in FileSystems.match([args.gold])[0].metadata_list)
     if not gold_files:
@@ -532,7 +555,8 @@ def main(argv: list[str] | None = None, launch_only: bool = False) -> int:
     # Beam's Dataflow client logs the job's id and console URL at INFO.
     logging.getLogger("apache_beam.runners.dataflow").setLevel(logging.INFO)
     commands = {"eval": _eval, "mine": run_mine, "audit": _audit,
-                "explain": lambda args, _: explain.main(args), "report": lambda args, _: report.main(args)}
+                "explain": lambda args, _: explain.main(args, run_config(args.run) if args.run else None),
+                "report": lambda args, _: report.main(args)}
     try:
         if args.command == "rules":
             return {"list": _rules_list, "cost": _rules_cost, "test": _rules_test}[args.rules_command](args)

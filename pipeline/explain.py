@@ -14,7 +14,10 @@ import os
 import sys
 from collections import Counter
 from collections.abc import Sequence
-from typing import TextIO
+from dataclasses import replace
+from typing import TYPE_CHECKING, TextIO
+
+from apache_beam.io.filesystems import FileSystems
 
 from pipeline.clean import Cleaner, CleanOptions
 from pipeline.ledger import Removal
@@ -25,6 +28,9 @@ from pipeline.records import Article, Rejected, Rejection
 from pipeline.rules.files import bundled_rules_dir, load_rules
 from pipeline.steps import Draft, Step
 from pipeline.terminal import shown
+
+if TYPE_CHECKING:
+    from pipeline.job import JobConfig
 
 STDIN_ID = "stdin"
 _RED_STRUCK, _YELLOW, _DIM, _BOLD, _RESET = "\x1b[9;31m", "\x1b[33m", "\x1b[2m", "\x1b[1m", "\x1b[0m"
@@ -44,18 +50,22 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--rules", action="append", default=[], metavar="PATH",
                         help="rule files or folders added after the bundled rules, as for 'run'")
     parser.add_argument("--no_bundled_rules", action="store_true", help="only the --rules given")
+    parser.add_argument("--run", metavar="OUT_DIR",
+                        help="clean as the run that wrote OUT_DIR did: its rules, options and input, from its "
+                             "summary.json; name the document with --id")
     parser.add_argument("--color", choices=("auto", "always", "never"), default="auto",
                         help="mark removals in colour (auto: when standard output is a terminal)")
 
 
-def find_article(path: str, wanted: str | None, input_format: str = "auto") -> Article:
-    """The article ``wanted`` (an id) in the file at ``path``; the only one when ``wanted`` is None."""
+def find_article(path: str, wanted: str | None, input_format: str = "auto", read: ReadOptions | None = None) -> Article:
+    """The article ``wanted`` (an id) in the file at ``path``; the only one when ``wanted`` is None. ``read``: the
+    options a run read it with (its fields, and ids relative to its glob), by default those of ``path`` alone."""
     if not os.path.isfile(path):
         raise ExplainError(f"--input {path}: no such file (explain reads one local file)")
     fmt = detect_format(path) if input_format == "auto" else input_format
     found: list[Article] = []
     with open(path, "rb") as raw, open_decompressed(raw, path) as stream:
-        for record, _ in read_records(stream, path, fmt, ReadOptions(id_root=glob_root(path))):
+        for record, _ in read_records(stream, path, fmt, read or ReadOptions(id_root=glob_root(path))):
             if isinstance(record, Rejection):
                 if wanted is not None and record.id == wanted:
                     raise ExplainError(f"{wanted} in {path} cannot be read: {record.reason}: {record.detail}")
@@ -69,6 +79,24 @@ def find_article(path: str, wanted: str | None, input_format: str = "auto") -> A
     if len(found) > 1:
         raise ExplainError(f"{path} holds more than one document: name one with --id")
     return found[0]
+
+
+def find_in_run(run: JobConfig, path: str | None, wanted: str | None) -> Article:
+    """The article ``wanted`` as the run read it: from ``path``, or from the one file of the run's input that
+    holds it (ids name their file: ``wire.jsonl@340``, or a record's own id, looked for in every file)."""
+    read = replace(run.read, id_root=glob_root(run.input_pattern))
+    if path:
+        return find_article(path, wanted, run.input_format, read)
+    paths = sorted(m.path for m in FileSystems.match([run.input_pattern])[0].metadata_list)
+    if wanted is None and len(paths) != 1:
+        raise ExplainError(f"the run read {len(paths)} files ({run.input_pattern}): name the document with --id")
+    for candidate in paths:
+        try:
+            return find_article(candidate, wanted, run.input_format, read)
+        except ExplainError as error:
+            if not str(error).startswith("no document"):
+                raise
+    raise ExplainError(f"no document {wanted!r} in the run's input {run.input_pattern}")
 
 
 def explain(article: Article, cleaner: Cleaner, out: TextIO, color: bool) -> None:
@@ -103,6 +131,7 @@ def explain(article: Article, cleaner: Cleaner, out: TextIO, color: bool) -> Non
     ledger = drafts[-1].ledger
     if ledger:   # always, with the ledger on
         _write_marked(out, ledger.normalised, clean.removals, paint)
+    out.write(f"\nclean text (title {clean.title!r}):\n\n{shown(clean.text, lines=True)}\n")
 
 
 def _write_marked(out: TextIO, normalised: str, removals: Sequence[Removal], paint) -> None:
@@ -136,7 +165,17 @@ def _painter(color: bool):
     return _coloured if color else _plain
 
 
-def main(args) -> int:
+def main(args, run: JobConfig | None = None) -> int:
+    """``run``: the configuration of the run named by ``--run`` (its rules, options and input)."""
+    if run is not None:
+        if args.rules or args.no_bundled_rules or args.input_format != "auto":
+            raise ExplainError("--run takes the rules and input format of the run; --rules, --no_bundled_rules and "
+                               "--input_format are for a document explained on its own")
+        if not (args.input or args.id):
+            raise ExplainError("--run needs the document: --id ID (and --input FILE if ids repeat across files)")
+        article = find_in_run(run, args.input, args.id)
+        cleaner = Cleaner(run.rules, replace(run.clean, ledger=True))
+        return _explained(article, cleaner, args.color)
     rules = load_rules(([] if args.no_bundled_rules else [bundled_rules_dir()]) + args.rules)
     if args.input:
         if args.url or args.title:
@@ -145,6 +184,10 @@ def main(args) -> int:
     else:
         text = sys.stdin.read()
         article = Article(id=args.id or STDIN_ID, text=text, source="<stdin>", url=args.url, title=args.title)
-    color = args.color == "always" or (args.color == "auto" and sys.stdout.isatty() and "NO_COLOR" not in os.environ)
-    explain(article, Cleaner(rules, CleanOptions(ledger=True)), sys.stdout, color)
+    return _explained(article, Cleaner(rules, CleanOptions(ledger=True)), args.color)
+
+
+def _explained(article: Article, cleaner: Cleaner, color_choice: str) -> int:
+    color = color_choice == "always" or (color_choice == "auto" and sys.stdout.isatty() and "NO_COLOR" not in os.environ)
+    explain(article, cleaner, sys.stdout, color)
     return 0

@@ -4,7 +4,7 @@ import io
 import subprocess
 import sys
 
-from tests.conftest import REPO, run_cli
+from tests.conftest import REPO, read_output, run_cli
 
 SECOND_SEED = "fixtures/raw/002_fb6e392a3bbb2a7b.txt"
 HOVER_CARDS = (
@@ -65,3 +65,31 @@ def test_explain_names_a_missing_document_or_an_ambiguous_file():
     absent = run_cli("explain", "--input", "fixtures/raw/no-such-file.jsonl")
     assert (absent.returncode, absent.stderr) == (
         2, "error: --input fixtures/raw/no-such-file.jsonl: no such file (explain reads one local file)\n")
+
+
+def test_explain_run_cleans_as_the_run_did_and_prints_its_clean_text(tmp_path):
+    out = tmp_path / "out"
+    done = run_cli("run", "--input", "fixtures/raw/*", "--output", str(out), "--straight_quotes", "--no_headline_line")
+    assert done.returncode == 0, done.stderr
+    shipped = sorted(read_output(out, "clean"), key=lambda record: record["id"])
+    assert len(shipped) == 7
+    for record in shipped:
+        explained = run_cli("explain", "--run", str(out), "--id", record["id"])
+        assert explained.returncode == 0, explained.stderr
+        assert explained.stdout.endswith(f"clean text (title {record['title']!r}):\n\n{record['text']}\n"), record["id"]
+    # Without the run's options the same document is cleaned otherwise: its first line becomes the title.
+    alone = run_cli("explain", "--input", SECOND_SEED)
+    assert "clean text (title 'Blinken: US stands with Ukraine in face of Russian aggression')" in alone.stdout
+
+
+def test_explain_run_refuses_other_rules_and_a_folder_without_a_run(tmp_path):
+    refused = run_cli("explain", "--run", str(tmp_path), "--id", "x")
+    assert refused.returncode == 2
+    assert refused.stderr.startswith(f"error: --run {tmp_path}: no summary.json of a finished run can be read there")
+    out = tmp_path / "out"
+    assert run_cli("run", "--input", "fixtures/raw/*", "--output", str(out)).returncode == 0
+    mixed = run_cli("explain", "--run", str(out), "--id", "wire-001", "--rules", "rules")
+    assert mixed.returncode == 2
+    assert "--run takes the rules and input format of the run" in mixed.stderr
+    missing = run_cli("explain", "--run", str(out), "--id", "nope")
+    assert (missing.returncode, missing.stderr) == (2, "error: no document 'nope' in the run's input fixtures/raw/*\n")
