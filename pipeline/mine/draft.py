@@ -124,10 +124,28 @@ def _basic(text: str) -> str:
 
 
 def _literal_or_basic(text: str) -> str:
-    # Patterns read best unescaped, in a literal string, when they can be one.
-    if "'''" in text or text.endswith("'") or "\n" in text or "\x7f" in text:
+    # Patterns read best unescaped, in a literal string, when they can be one: TOML's literal strings take no
+    # escapes, so a pattern with a control character (a newline too) must be a basic string.
+    if "'''" in text or text.endswith("'") or _COMMENT_UNSAFE.search(text):
         return _basic(text)
     return f"'''{text}'''"
+
+
+# A newline ends a TOML comment (what follows is read as keys and tables), TOML refuses the other control
+# characters in one, and editors show U+0085, U+2028 and U+2029 as line breaks: each is written as its escape.
+_COMMENT_UNSAFE = regex.compile(r"[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029]")
+_SHORT_ESCAPES = {"\n": "\\n", "\r": "\\r"}
+
+
+def comment_text(text: str) -> str:
+    r"""``text`` safe in one TOML comment line, whatever input it came from.
+
+    >>> comment_text('Example News')
+    'Example News'
+    >>> comment_text('News\n[[rules]]\x1b')
+    'News\\n[[rules]]\\u001b'
+    """
+    return _COMMENT_UNSAFE.sub(lambda m: _SHORT_ESCAPES.get(m[0], f"\\u{ord(m[0]):04x}"), text)
 
 
 def block_pattern(block: list[Candidate]) -> str:
@@ -141,7 +159,7 @@ def _where(candidate: Candidate) -> str:
 
 def render_rule(name: str, description: str, pattern: str, hosts: list[str], keep: list[str],
                 examples: list[tuple[str, str]], comment: str) -> str:
-    lines = [*(f"# {line}" for line in comment.split("\n")), "[[rules]]", f"name = {_basic(name)}",
+    lines = [*(f"# {comment_text(line)}" for line in comment.split("\n")), "[[rules]]", f"name = {_basic(name)}",
              f"description = {_basic(description)}", f"pattern = {_literal_or_basic(pattern)}",
              'flags = ["MULTILINE"]', f"scope = {{ sites = [{', '.join(_basic(host) for host in hosts)}] }}",
              f"keep = [{', '.join(_basic(line) for line in keep)}]"]
@@ -197,7 +215,8 @@ def draft_site(site: str, stats: SiteStats, candidates: list[Candidate], exclude
         rules.append(text)
         near = sorted({n for c in block for n in evidence.near.get(c.shape, [])}, key=Lookalike.rank)
         drafted.append((rule_name, block, keep, [n.line for n in near[:3]]))
-    header = (f"# Draft rules for {site}, mined by 'python -m pipeline mine' from {source}.\n"
+    header = (f"# Draft rules for {comment_text(site)}, mined by 'python -m pipeline mine' from "
+              f"{comment_text(source)}.\n"
               f"# Review {name}{REPORT_SUFFIX} first; move the rules you adopt into a rules folder.\n\n")
     toml = header + "\n".join(rules) if rules else ""
     left_out += [f"`{display(c.shape)}` ({c.docs} pages): ends with ':' or '?', a heading of the article's template"
