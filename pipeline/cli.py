@@ -29,7 +29,7 @@ from pipeline.audit import DEFAULT_MIN_DOCS, Document, audit, compare_dict, corp
 from pipeline.body_score import format_body_report, score_bodies
 from pipeline.budget import DEFAULT_TIME_BUDGET_SECONDS
 from pipeline.clean import DEFAULT_MAX_REMOVED_SHARE, Cleaner, CleanOptions
-from pipeline.dedup import DEFAULT_MODE, DEFAULT_THRESHOLD, MODES, DedupOptions
+from pipeline.dedup import DEFAULT_MODE, DEFAULT_THRESHOLD, MAX_THRESHOLD, MODES, NUM_PERM, DedupOptions
 from pipeline.evaluate import format_report, score
 from pipeline.job import (
     CLEAN,
@@ -88,6 +88,15 @@ def share(value: str) -> float:
     number = float(value)
     if not 0 < number <= 1:
         raise argparse.ArgumentTypeError(f"must be greater than 0 and at most 1, got {value}")
+    return number
+
+
+def dedup_threshold(value: str) -> float:
+    """``--dedup_threshold``: a share the near-duplicate LSH can honour with its {NUM_PERM} permutations."""
+    number = float(value)
+    if not 0 < number <= MAX_THRESHOLD:
+        raise argparse.ArgumentTypeError(f"must be greater than 0 and at most {MAX_THRESHOLD} (MinHash LSH with "
+                                         f"{NUM_PERM} permutations has no bands above it), got {value}")
     return number
 
 
@@ -172,9 +181,9 @@ def add_job_options(parser: argparse.ArgumentParser, output_help: str, output_re
     parser.add_argument("--dedup", choices=MODES, default=DEFAULT_MODE,
                         help="exact: same text after folding case, punctuation and spacing; near: also MinHash "
                              f"Jaccard of word shingles at least --dedup_threshold (default {DEFAULT_MODE})")
-    parser.add_argument("--dedup_threshold", type=share, default=DEFAULT_THRESHOLD, metavar="JACCARD",
-                        help=f"near mode: estimated Jaccard similarity from which two articles are duplicates "
-                             f"(default {DEFAULT_THRESHOLD})")
+    parser.add_argument("--dedup_threshold", type=dedup_threshold, default=DEFAULT_THRESHOLD, metavar="JACCARD",
+                        help=f"near mode: estimated Jaccard similarity from which two articles are duplicates, "
+                             f"above 0 and at most {MAX_THRESHOLD} (default {DEFAULT_THRESHOLD})")
     parser.add_argument("--site_boilerplate", type=site_pages, default=0, metavar="N",
                         help="remove the lines that start or end a page when the same line is on at least N "
                              "pages of its site (URL host) in this run, and on --site_boilerplate_share of them; "

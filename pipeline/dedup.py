@@ -32,6 +32,9 @@ MODES = ("off", "exact", "near")
 DEFAULT_MODE = "off"
 DEFAULT_THRESHOLD = 0.7
 NUM_PERM = 128
+# Above this, datasketch's best split of NUM_PERM permutations into bands is a single band and MinHashLSH
+# refuses it (b < 2); it is checked with the options, not found by the job's first worker.
+MAX_THRESHOLD = 0.98
 SHINGLE_WORDS = 5
 # datasketch's MinHash seeds its permutations with this; every worker must use the same one.
 SEED = 1

@@ -25,6 +25,7 @@ _REGEX_BY_TYPE = {
     cli.positive_int: "^[1-9][0-9]*$",
     cli.share: r"^(0?\.[0-9]*[1-9][0-9]*|1(\.0*)?)$",
     cli.path_list: "^[^,]+(,[^,]+)*$",
+    cli.dedup_threshold: r"^0?\.[0-9]*[1-9][0-9]*$",   # below 1; the launcher checks the upper limit
 }
 
 

@@ -6,6 +6,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
+from pipeline.dedup import MAX_THRESHOLD, NUM_PERM
 from pipeline.rules.files import load_rules
 from tests.conftest import FIXTURES, IN_PROCESS, run_cli
 
@@ -33,3 +36,28 @@ def test_mine_writes_a_hostile_group_name_only_escaped(tmp_path: Path):
     assert header.startswith("# Draft rules for Example News\\n[[rules]]\\nname = \"evil\"\\n")
     assert 'name = "evil"' not in text.replace(header, "")
     assert run_cli("rules", "test", str(out)).returncode == 0
+
+
+DEDUP = FIXTURES / "dedup" / "articles.jsonl"
+
+
+@pytest.mark.parametrize("threshold", ["0.99", "1", "0.981"])
+def test_a_dedup_threshold_the_lsh_cannot_honour_is_refused_before_data_is_read(tmp_path: Path, threshold: str):
+    """Case 10: above MAX_THRESHOLD datasketch has no split into bands; the job used to die in its first worker."""
+    out = tmp_path / "out"
+    result = run_cli("run", "--input", str(DEDUP), "--output", str(out), "--dedup", "near",
+                     "--dedup_threshold", threshold, *IN_PROCESS)
+    assert result.returncode == 2
+    assert (f"argument --dedup_threshold: must be greater than 0 and at most {MAX_THRESHOLD} (MinHash LSH with "
+            f"{NUM_PERM} permutations has no bands above it), got {threshold}") in result.stderr
+    assert not out.exists()
+
+
+def test_the_highest_dedup_threshold_allowed_runs_and_is_the_lsh_limit(tmp_path: Path):
+    result = run_cli("run", "--input", str(DEDUP), "--output", str(tmp_path), "--dedup", "near",
+                     "--dedup_threshold", str(MAX_THRESHOLD), *IN_PROCESS)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert not list(tmp_path.glob("beam-temp-*"))
+    from datasketch import MinHashLSH
+    with pytest.raises(ValueError, match="bands are too small"):
+        MinHashLSH(threshold=MAX_THRESHOLD + 0.001, num_perm=NUM_PERM)
