@@ -71,6 +71,20 @@ def sort_key(article: CleanArticle) -> SortKey:
     return (article.id, article.source, -1 if article.line is None else article.line)
 
 
+def duplicate_group(article: CleanArticle) -> str:
+    """The key exact duplicates share: the hash of the folded text. A text with no words (emoji or punctuation
+    only) folds to nothing, which is no evidence of a copy: it is a group of its own, keyed by its sort key.
+
+    >>> a = CleanArticle(id="a", text="Rates rise.", title=None, url=None, source="f", line=1, metadata={})
+    >>> duplicate_group(a) == duplicate_group(CleanArticle(**{**vars(a), "id": "b", "text": "RATES rise"}))
+    True
+    >>> b = CleanArticle(**{**vars(a), "id": "b", "text": "\U0001f389!!"})
+    >>> duplicate_group(b) == duplicate_group(CleanArticle(**{**vars(b), "id": "c"}))
+    False
+    """
+    return exact_key(article.text) if fold(article.text) else "no words " + repr(sort_key(article))
+
+
 def shingles(text: str, size: int = SHINGLE_WORDS) -> set[bytes]:
     """Word ``size``-grams of the folded text; a text shorter than that is one shingle."""
     words = fold(text)

@@ -22,7 +22,7 @@ from __future__ import annotations
 import apache_beam as beam
 from apache_beam.metrics import Metrics
 
-from pipeline.dedup import DedupOptions, Duplicate, Signer, exact_key, matches_in_bucket, sort_key
+from pipeline.dedup import DedupOptions, Duplicate, Signer, duplicate_group, fold, matches_in_bucket, sort_key
 from pipeline.transforms import CLEAN, NAMESPACE
 
 DUPLICATES = "duplicates"
@@ -73,6 +73,8 @@ class BandKeysFn(beam.DoFn):
         self.signer = Signer(self.threshold)
 
     def process(self, article):
+        if not fold(article.text):
+            return   # no words: every such text would have the one signature of the empty shingle
         signature = self.signer.signature(article.text)
         key = sort_key(article)
         for band_key in self.signer.band_keys(signature):
@@ -105,7 +107,7 @@ class Deduplicate(beam.PTransform):
             return {CLEAN: clean, DUPLICATES: clean.pipeline | "NoDuplicates" >> beam.Create([])}
         exact = (
             clean
-            | "KeyByFoldedText" >> beam.Map(lambda article: (exact_key(article.text), article))
+            | "KeyByFoldedText" >> beam.Map(lambda article: (duplicate_group(article), article))
             | "GroupSameText" >> beam.GroupByKey()
             | "KeepSmallestOfSameText" >> beam.ParDo(SplitExactGroupFn()).with_outputs(DUPLICATES, main=CLEAN)
         )

@@ -10,7 +10,7 @@ import pytest
 
 from pipeline.dedup import MAX_THRESHOLD, NUM_PERM
 from pipeline.rules.files import load_rules
-from tests.conftest import FIXTURES, IN_PROCESS, run_cli
+from tests.conftest import FIXTURES, IN_PROCESS, read_output, run_cli
 
 SITES = FIXTURES / "mine" / "sites.jsonl"
 # A group name that, written raw after '#', ends the comment and adds a rule emptying every page.
@@ -61,3 +61,18 @@ def test_the_highest_dedup_threshold_allowed_runs_and_is_the_lsh_limit(tmp_path:
     from datasketch import MinHashLSH
     with pytest.raises(ValueError, match="bands are too small"):
         MinHashLSH(threshold=MAX_THRESHOLD + 0.001, num_perm=NUM_PERM)
+
+
+@pytest.mark.parametrize("mode", ["exact", "near"])
+def test_texts_without_words_are_not_duplicates_of_one_another(tmp_path: Path, mode: str):
+    """Case 12: emoji or punctuation only folds to no words, which is no evidence of a copy."""
+    texts = ["\U0001f389\U0001f389 \U0001f525\U0001f525 \U0001f44f\n\n\U0001f389 \U0001f389", "!!! ??? \u2026 \u2014 ***\n\n!!!",
+             "\U0001f30d\U0001f30d \u2728\u2728\u2728 \U0001f4ab\n\n\U0001f4ab\U0001f4ab"]
+    data = tmp_path / "reactions.jsonl"
+    data.write_text("".join(json.dumps({"id": f"r{i}", "title": "Reactions", "text": text}) + "\n"
+                            for i, text in enumerate(texts)), encoding="utf-8")
+    out = tmp_path / "out"
+    result = run_cli("run", "--input", str(data), "--output", str(out), "--dedup", mode, *IN_PROCESS)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert sorted(record["id"] for record in read_output(out, "clean")) == ["r0", "r1", "r2"]
+    assert read_output(out, "duplicates") == []
