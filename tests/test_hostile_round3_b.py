@@ -10,7 +10,7 @@ import pytest
 
 from pipeline.dedup import MAX_THRESHOLD, NUM_PERM
 from pipeline.rules.files import load_rules
-from tests.conftest import FIXTURES, IN_PROCESS, read_output, run_cli
+from tests.conftest import FIXTURES, IN_PROCESS, RULE_TOML, read_output, run_cli
 
 SITES = FIXTURES / "mine" / "sites.jsonl"
 # A group name that, written raw after '#', ends the comment and adds a rule emptying every page.
@@ -76,3 +76,16 @@ def test_texts_without_words_are_not_duplicates_of_one_another(tmp_path: Path, m
     assert result.returncode == 0, result.stderr[-2000:]
     assert sorted(record["id"] for record in read_output(out, "clean")) == ["r0", "r1", "r2"]
     assert read_output(out, "duplicates") == []
+
+
+@pytest.mark.parametrize("pattern", ["ADVERTISEMENT\\n\\n|Z*", "ADVERTISEMENT\\n\\n|(?<=One)"])
+def test_a_rule_that_can_match_the_empty_string_is_refused_at_load(tmp_path: Path, pattern: str):
+    """Case 12: its examples pass, but each empty match would count as a hit and a ledger removal."""
+    rules = tmp_path / "ads.toml"
+    rules.write_text(RULE_TOML.replace("pattern = '^ADVERTISEMENT$'", f"pattern = '''{pattern}'''"), encoding="utf-8")
+    out = tmp_path / "out"
+    result = run_cli("run", "--input", str(DEDUP), "--output", str(out), "--rules", str(rules), *IN_PROCESS)
+    assert result.returncode == 2
+    assert (f"{rules}: rule 'ad-line': pattern can match the empty string; make it require at least one "
+            "character") in result.stderr
+    assert not out.exists()

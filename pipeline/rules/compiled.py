@@ -25,6 +25,8 @@ _LEADING_FLAGS = regex.compile(r"^(?:\(\?[a-zA-Z]+\))+")
 # '.' repeated without an upper bound: '.*', '.+', '.{3,}' (not '\.*', not '[.]*').
 _UNBOUNDED_DOT = regex.compile(r"(?<!\\)(?:\\\\)*\.(?:[*+]|\{\d*,\})")
 _WHITESPACE_CLASS = regex.compile(r"(?<!\\)(?:\\\\)*\\s")
+# Per example, for the empty-match check at load: examples are short, a rule's runaway is budget's business.
+EMPTY_MATCH_CHECK_SECONDS = 1.0
 
 
 class CompiledRule:
@@ -85,6 +87,10 @@ class CompiledRule:
             # It would count every blank line as a hit.
             raise RuleError(rule.file, "pattern matches an empty line; make it require at least one character",
                             rule.name)
+        if self.pattern.fullmatch("") or (not self.block and self._matches_empty_in_examples()):
+            # An empty match removes nothing, yet it would count as a hit and be written to the ledger each time.
+            raise RuleError(rule.file, "pattern can match the empty string; make it require at least one character",
+                            rule.name)
         if self.block and (_WHITESPACE_CLASS.search(body) or _WHITESPACE_CLASS.search(self.block.label or "")):
             raise RuleError(rule.file, r"block rule uses \s; its pattern and label match one line each, which "
                                        "holds single spaces: write [ ]", rule.name)
@@ -96,6 +102,15 @@ class CompiledRule:
             raise RuleError(rule.file, "with DOTALL an unbounded '.*' or '.+' can run to the end of the "
                                        "document; bound it ('.{0,300}') or stay within a line ('[^\\n]*')",
                             rule.name)
+
+    def _matches_empty_in_examples(self) -> bool:
+        # A lookaround alone ('(?<=Ad)') does not match "" but matches nothing between characters; the rule's
+        # own examples show it. A pattern that backtracks past the limit is the examples check's to report.
+        try:
+            return any(match.start() == match.end() for example in self.rule.examples
+                       for match in self.pattern.finditer(example.input, timeout=EMPTY_MATCH_CHECK_SECONDS))
+        except TimeoutError:
+            return False
 
     def applies_to(self, url: str | None, source: str, budget: Budget) -> bool:
         if not self.scoped:
