@@ -213,6 +213,12 @@ def prepare_output_dir(output_dir: str, overwrite: bool, input_pattern: str) -> 
                           f"{previous[0]}); pass --overwrite to replace them, or choose another folder")
     if previous:
         FileSystems.delete(previous)
+    check_writable(output_dir)
+
+
+def check_writable(output_dir: str) -> None:
+    """Make the folder if need be, and write and delete a probe file in it: a folder that cannot be written
+    raises OutputError before any data is read, not a job that fails at its first output."""
     probe = FileSystems.join(output_dir, ".newsclean-write-check")
     try:
         FileSystems.mkdirs(output_dir)

@@ -89,3 +89,26 @@ def test_a_rule_that_can_match_the_empty_string_is_refused_at_load(tmp_path: Pat
     assert (f"{rules}: rule 'ad-line': pattern can match the empty string; make it require at least one "
             "character") in result.stderr
     assert not out.exists()
+
+
+def test_report_that_cannot_write_its_page_exits_2_with_one_line(tmp_path: Path):
+    """Case 12: a write error ended in a traceback, exit 1."""
+    run_dir = tmp_path / "run"
+    done = run_cli("run", "--input", str(FIXTURES / "raw" / "wire.jsonl"), "--output", str(run_dir), "--ledger",
+                   *IN_PROCESS)
+    assert done.returncode == 0, done.stderr[-2000:]
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    result = run_cli("report", str(run_dir), "--to", str(blocker / "report.html"))
+    assert result.returncode == 2
+    assert result.stderr.startswith(f"error: cannot write the report to {blocker / 'report.html'}: ")
+    assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
+
+
+def test_mine_into_a_folder_that_cannot_be_written_exits_2_before_reading(tmp_path: Path):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    result = run_cli("mine", "--input", str(SITES), "--output", str(blocker / "drafts"), *IN_PROCESS)
+    assert result.returncode == 2
+    assert result.stderr.startswith(f"error: --output {blocker / 'drafts'} cannot be written: ")
+    assert result.stderr.count("\n") == 1

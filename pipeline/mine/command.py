@@ -11,7 +11,7 @@ from apache_beam.options.pipeline_options import PipelineOptions
 
 from pipeline.budget import DEFAULT_TIME_BUDGET_SECONDS
 from pipeline.clean import CleanOptions
-from pipeline.job import counter_totals, previous_files
+from pipeline.job import check_writable, counter_totals, previous_files
 from pipeline.mine.draft import REPORT_SUFFIX
 from pipeline.mine.tally import BY_SITE, MineOptions
 from pipeline.mine.transforms import DOCS_MINED, DOCS_WITHOUT_SITE, SUMMARY_FILE, MineConfig, build_mine_pipeline
@@ -97,10 +97,7 @@ def prepare_draft_dir(output_dir: str, overwrite: bool) -> None:
                               f"{previous[0]}); pass --overwrite to replace them, or choose another folder")
     if previous:
         FileSystems.delete(previous)
-    try:
-        FileSystems.mkdirs(output_dir)
-    except OSError:
-        pass   # it exists; writing the drafts says whether it can be written
+    check_writable(output_dir)
 
 
 def run_mine(args, beam_args: list[str]) -> int:

@@ -30,8 +30,12 @@ def write_report(output_dir: str, other_dir: str | None = None, path: str | None
     run = load_run(output_dir)
     comparison = compare(load_run(other_dir), run) if other_dir else None
     path = path or FileSystems.join(output_dir, REPORT_FILE)
-    with FileSystems.create(path, mime_type="text/html") as out:
-        out.write(render(run, comparison).encode("utf-8"))
+    page = render(run, comparison).encode("utf-8")
+    try:
+        with FileSystems.create(path, mime_type="text/html") as out:
+            out.write(page)
+    except OSError as error:   # Beam's BeamIOError is one too
+        raise ReportError(f"cannot write the report to {path}: {error}") from None
     return path
 
 
