@@ -43,4 +43,10 @@ if [ "${1:-}" = "test" ]; then
   exec "$python" -m pytest "$@"
 fi
 
-exec "$python" -m pipeline run --input 'fixtures/raw/*' --output out/local --overwrite --runner=DirectRunner "$@"
+# Defaults for the flags not given: the command line refuses a flag given twice.
+defaults=()
+for flag in '--input=fixtures/raw/*' --output=out/local --overwrite --runner=DirectRunner; do
+  name="${flag%%=*}"
+  if ! printf '%s\n' "$@" | grep -q -e "^$name\$" -e "^$name="; then defaults+=("$flag"); fi
+done
+exec "$python" -m pipeline run "${defaults[@]}" "$@"

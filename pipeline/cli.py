@@ -221,6 +221,35 @@ def unknown_flags(flags: list[str]) -> list[str]:
     return parsers[0].parse_known_args(flags)[1]
 
 
+# Actions that gather every occurrence of their flag; any other keeps only the last and silently drops the rest.
+_GATHERING_ACTIONS = (argparse._AppendAction, argparse._ExtendAction, argparse._CountAction)
+
+
+def repeated_flags(parser: argparse.ArgumentParser, argv: list[str]) -> list[str]:
+    """The flags of the command ``argv`` names given more than once that take one value, so the last one given
+    would silently win (``--input A --input B``); a list flag (``--rules``) may repeat.
+
+    >>> demo = argparse.ArgumentParser()
+    >>> _ = demo.add_argument("--input"), demo.add_argument("--rules", action="extend", nargs="+")
+    >>> repeated_flags(demo, ["--input", "a", "--rules", "x", "--rules=y", "--input=b"])
+    ['--input']
+    >>> repeated_flags(demo, ["--input", "a", "--rules", "x", "--rules", "y"])
+    []
+    """
+    actions, parsers = [], [parser]
+    while parsers:
+        current = parsers.pop()
+        for action in current._actions:
+            if isinstance(action, argparse._SubParsersAction):
+                # The sub-command is the first of its names in argv.
+                parsers += [action.choices[token] for token in argv if token in action.choices][:1]
+            elif action.option_strings and not isinstance(action, _GATHERING_ACTIONS):
+                actions.append(action)
+    given = [token.split("=", 1)[0] for token in itertools.takewhile(lambda t: t != "--", argv) if token.startswith("--")]
+    return [flag for action in actions if sum(given.count(f) for f in action.option_strings) > 1
+            for flag in action.option_strings[:1]]
+
+
 def pipeline_options(args, beam_flags: list[str]) -> PipelineOptions:
     """Beam's options from its flags, with the job's own as parsed (so they show where a runner shows options)."""
     return PipelineOptions(beam_flags, **{name: getattr(args, name) for name in job_option_names()})
@@ -552,6 +581,9 @@ def main(argv: list[str] | None = None, launch_only: bool = False) -> int:
     """The command line; ``launch_only``: submit the job and return, never wait (the Flex Template launcher)."""
     parser = build_parser()
     args, extra = parser.parse_known_args(argv)
+    if repeated := repeated_flags(parser, sys.argv[1:] if argv is None else argv):
+        parser.error(f"argument {repeated[0]}: given more than once; it takes one value (only a list flag "
+                     "such as --rules may repeat)")
     if args.command in ("rules", "explain", "report") and extra:
         parser.error(f"unrecognized arguments: {' '.join(extra)}")
     if args.command in ("run", "eval", "mine") and (unknown := unknown_flags(extra)):

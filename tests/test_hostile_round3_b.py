@@ -112,3 +112,21 @@ def test_mine_into_a_folder_that_cannot_be_written_exits_2_before_reading(tmp_pa
     assert result.returncode == 2
     assert result.stderr.startswith(f"error: --output {blocker / 'drafts'} cannot be written: ")
     assert result.stderr.count("\n") == 1
+
+
+def test_a_flag_that_takes_one_value_given_twice_is_an_error(tmp_path: Path):
+    """Case 12: the last --input won silently; --rules is a list and may repeat."""
+    out = tmp_path / "out"
+    result = run_cli("run", "--input", str(DEDUP), "--input", str(SITES), "--output", str(out), *IN_PROCESS)
+    assert result.returncode == 2
+    assert ("argument --input: given more than once; it takes one value (only a list flag such as --rules may "
+            "repeat)") in result.stderr
+    assert not out.exists()
+    mined = run_cli("mine", "--input", str(SITES), "--output", str(out), "--min_docs=3", "--min_docs", "4", *IN_PROCESS)
+    assert mined.returncode == 2 and "argument --min_docs: given more than once" in mined.stderr
+    rules = tmp_path / "ads.toml"
+    rules.write_text(RULE_TOML, encoding="utf-8")
+    listed = run_cli("run", "--input", str(tmp_path / "none-*.jsonl"), "--output", str(out), "--rules", str(rules),
+                     "--rules", str(rules), *IN_PROCESS)
+    assert listed.returncode == 2 and "given more than once" not in listed.stderr
+    assert "matches no files" in listed.stderr
