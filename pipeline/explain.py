@@ -10,7 +10,9 @@ offsets in the normalised text (the offsets of the ledger, ``run --ledger``). Co
 from __future__ import annotations
 
 import argparse
+import bisect
 import os
+import re
 import sys
 from collections import Counter
 from collections.abc import Sequence
@@ -147,8 +149,11 @@ def _write_marked(out: TextIO, normalised: str, removals: Sequence[Removal], pai
     out.write(shown(normalised[at:], lines=True) + "\n\n")
     if removals:
         out.write("removals (offsets in the normalised text, as in removed-*):\n")
+    # Line numbers by bisecting the line starts: counting newlines from the top for each removal was quadratic
+    # (27 s for 40,000 removals).
+    line_starts = [0] + [match.end() for match in re.finditer("\n", normalised)]
     for removal in removals:
-        line = normalised.count("\n", 0, removal.start) + 1
+        line = bisect.bisect_right(line_starts, removal.start)
         snippet = removal.text if len(removal.text) <= 70 else removal.text[:67] + "..."
         out.write(f"  {removal.step}/{shown(removal.cause)}  [{removal.start}:{removal.end}] line {line}  {snippet!r}\n")
 

@@ -91,3 +91,14 @@ def test_text_without_spaces_is_folded_into_its_units_and_other_text_as_before()
     assert fold("東京（ロイター）地震が起きた。") == ["東", "京", "ロイター", "地", "震", "が", "起", "き", "た"]
     assert fold("Storm hits - coast (BBC)") == ["storm", "hits", "coast", "bbc"]
     assert exact_key("東京で地震") == exact_key("東京 で 地震。")
+
+
+def test_a_long_text_signed_in_batches_has_the_signature_of_all_its_shingles_at_once():
+    from datasketch import MinHash
+
+    from pipeline.dedup import NUM_PERM, SCHEME, SEED
+
+    text = " ".join(f"w{i % 7000}" for i in range(30_000))   # three batches of shingles, and repeats
+    whole = MinHash(num_perm=NUM_PERM, seed=SEED, scheme=SCHEME)
+    whole.update_batch(sorted(shingles(text)))
+    assert Signer(0.7).signature(text) == whole.hashvalues.tobytes()
