@@ -67,7 +67,11 @@ def fold(text: str) -> list[str]:
 
 
 def exact_key(text: str) -> str:
-    return hashlib.sha256(" ".join(fold(text)).encode("utf-8")).hexdigest()
+    return _key_of(fold(text))
+
+
+def _key_of(words: list[str]) -> str:
+    return hashlib.sha256(" ".join(words).encode("utf-8")).hexdigest()
 
 
 def sort_key(article: CleanArticle) -> SortKey:
@@ -86,7 +90,8 @@ def duplicate_group(article: CleanArticle) -> str:
     >>> duplicate_group(b) == duplicate_group(CleanArticle(**{**vars(b), "id": "c"}))
     False
     """
-    return exact_key(article.text) if fold(article.text) else "no words " + repr(sort_key(article))
+    words = fold(article.text)
+    return _key_of(words) if words else "no words " + repr(sort_key(article))
 
 
 def shingles(text: str, size: int = SHINGLE_WORDS) -> set[bytes]:
@@ -113,10 +118,14 @@ class Signer:
         self.bands, self.rows = lsh.b, lsh.r
 
     def signature(self, text: str) -> bytes:
+        return self.signature_of(fold(text))
+
+    def signature_of(self, words: list[str]) -> bytes:
+        """The signature of a text whose :func:`fold` is ``words``."""
         minhash = self.minhash(num_perm=self.num_perm, seed=SEED, permutations=self.permutations, scheme=SCHEME)
         # Shingles in batches, never all at once: a MinHash keeps the least hash of each permutation, so repeats
         # and order change nothing, and a 10 MB article no longer holds its 1.7 million shingles (1.9 GB peak).
-        each = _each_shingle(fold(text), SHINGLE_WORDS)
+        each = _each_shingle(words, SHINGLE_WORDS)
         while batch := list(itertools.islice(each, _BATCH)):
             minhash.update_batch(batch)
         return minhash.hashvalues.tobytes()

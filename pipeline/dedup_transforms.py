@@ -73,9 +73,10 @@ class BandKeysFn(beam.DoFn):
         self.signer = Signer(self.threshold)
 
     def process(self, article):
-        if not fold(article.text):
+        words = fold(article.text)
+        if not words:
             return   # no words: every such text would have the one signature of the empty shingle
-        signature = self.signer.signature(article.text)
+        signature = self.signer.signature_of(words)
         key = sort_key(article)
         for band_key in self.signer.band_keys(signature):
             yield band_key, (key, signature)

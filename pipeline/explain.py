@@ -42,6 +42,10 @@ class ExplainError(Exception):
     """The document asked for cannot be found or read."""
 
 
+class NoSuchDocument(ExplainError):
+    """The file holds no document of that id (a run's other files may)."""
+
+
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--input", help="input file holding the document (any format 'run' reads); "
                                         "without it, the text comes from standard input")
@@ -77,7 +81,7 @@ def find_article(path: str, wanted: str | None, input_format: str = "auto", read
                 if wanted is not None or len(found) > 1:
                     break
     if not found:
-        raise ExplainError(f"no document {wanted!r} in {path}" if wanted else f"no readable document in {path}")
+        raise NoSuchDocument(f"no document {wanted!r} in {path}" if wanted else f"no readable document in {path}")
     if len(found) > 1:
         raise ExplainError(f"{path} holds more than one document: name one with --id")
     return found[0]
@@ -95,9 +99,8 @@ def find_in_run(run: JobConfig, path: str | None, wanted: str | None) -> Article
     for candidate in paths:
         try:
             return find_article(candidate, wanted, run.input_format, read)
-        except ExplainError as error:
-            if not str(error).startswith("no document"):
-                raise
+        except NoSuchDocument:
+            continue
     raise ExplainError(f"no document {wanted!r} in the run's input {run.input_pattern}")
 
 

@@ -6,7 +6,7 @@ U+202E reorders what follows); input text is shown with those characters as visi
 
 import json
 
-from tests.conftest import run_cli
+from tests.conftest import RULE_TOML, run_cli
 
 OSC52, CLEAR, RLO = "\x1b]52;c;aGk=\x07", "\x1b[2J", "\u202e"
 
@@ -38,19 +38,8 @@ def test_an_error_naming_an_input_path_shows_it_escaped():
 
 
 def test_rules_list_shows_a_rule_file_name_escaped(write_rule_file):
-    folder = write_rule_file(f"10-{CLEAR}x.toml", '''
-[[rules]]
-name = "sponsored-line"
-description = "A line that only says Sponsored."
-pattern = '^Sponsored$'
-flags = ["MULTILINE"]
-keep = ["Sponsored by the state, the fair opened."]
-
-[[rules.examples]]
-input = "Sponsored\\n\\nBody text."
-output = "Body text."
-''')
+    folder = write_rule_file(f"10-{CLEAR}x.toml", RULE_TOML)
     done = run_cli("rules", "list", str(folder))
     assert done.returncode == 0, done.stderr
     _no_raw_controls(done.stdout)
-    assert "sponsored-line" in done.stdout and "/10-\\x1b[2Jx.toml" in done.stdout
+    assert "ad-line" in done.stdout and "/10-\\x1b[2Jx.toml" in done.stdout

@@ -75,13 +75,15 @@ class RuleSet:
         self._after_pass = {at for at, rule in enumerate(self.rules)
                             if rule.literals and any("\n" in literal for literal in rule.literals.literals)}
 
-    def steps_in_scope(self, url: str | None, source: str, budget: Budget) -> list[tuple[CompiledRule, int | None]]:
+    def steps_in_scope(self, url: str | None, source: str, budget: Budget,
+                       sites: Sequence[str] | None = None) -> list[tuple[CompiledRule, int | None]]:
         """The rules (with their gate index) that apply to a document at ``url`` (or read from ``source``), in order.
 
-        The same rules as :meth:`CompiledRule.applies_to` lets through, one by one.
+        The same rules as :meth:`CompiledRule.applies_to` lets through, one by one. ``sites``: the document's
+        :meth:`sites_of`, when the caller has them already.
         """
         found = [at for at in self._url_scoped if self.rules[at].applies_to(url, source, budget)]
-        found += [at for site in self.sites_of(url) for at in self._by_site[site]]
+        found += [at for site in (self.sites_of(url) if sites is None else sites) for at in self._by_site[site]]
         if not found:
             return self._unscoped
         return [self._steps[at] for at in sorted({*self._unscoped_at, *found})]
@@ -99,8 +101,8 @@ class RuleSet:
         for site in sites:
             if site not in self._site_literals:
                 mine = set(self._by_site[site])
-                self._site_literals[site] = LiteralIndex([found if at in mine else None
-                                                          for at, found in enumerate(self.searched)])
+                self._site_literals[site] = LiteralIndex([literals if at in mine else None
+                                                          for at, literals in enumerate(self.searched)])
             for at, lines in self._site_literals[site].find(text).items():
                 found.setdefault(at, set()).update(lines)
         return found
@@ -123,7 +125,7 @@ class RuleSet:
         sites = self.sites_of(url)
         found = self.find(text, sites)
         breaks_stale = False
-        for rule, line_rule in self.steps_in_scope(url, source, budget):
+        for rule, line_rule in self.steps_in_scope(url, source, budget, sites):
             if line_rule is not None:
                 pending.append(line_rule)
                 continue
