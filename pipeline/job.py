@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import asdict, dataclass, field
 from importlib.metadata import version
 
@@ -321,12 +321,18 @@ def format_summary(summary: dict) -> str:
     return "\n".join(lines)
 
 
-def read_output(output_dir: str, prefix: str, output_format: str = OUTPUT_FORMAT) -> list[dict]:
-    """Every record a run wrote under ``prefix`` (``clean``, ``rejected``, ``files``), shard by shard."""
+def iter_output(output_dir: str, prefix: str, output_format: str = OUTPUT_FORMAT) -> Iterator[dict]:
+    """Every record a run wrote under ``prefix`` (``clean``, ``rejected``, ``files``, ``removed``), shard by shard,
+    one at a time."""
     writer = WRITERS[output_format]
     pattern = FileSystems.join(output_dir, writer.pattern(prefix))
-    paths = sorted(m.path for m in FileSystems.match([pattern])[0].metadata_list)
-    return [record for path in paths for record in writer.read(path)]
+    for path in sorted(m.path for m in FileSystems.match([pattern])[0].metadata_list):
+        yield from writer.read(path)
+
+
+def read_output(output_dir: str, prefix: str, output_format: str = OUTPUT_FORMAT) -> list[dict]:
+    """:func:`iter_output` as a list, for outputs a caller holds whole."""
+    return list(iter_output(output_dir, prefix, output_format))
 
 
 def read_summary(output_dir: str) -> dict:

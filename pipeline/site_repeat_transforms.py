@@ -100,9 +100,8 @@ class StripSiteRepeatsFn(beam.DoFn):
         self.counters.inc(DOCS_CHANGED)
         self.counters.inc(BYTES_OUT, len(stripped.text.encode("utf-8")) - len(article.text.encode("utf-8")))
         if self.ledger:
-            for removal in removals(article.text, stripped):
-                yield beam.pvalue.TaggedOutput(
-                    REMOVED, LedgerEntry(article.id, article.source, article.line, article.url, removal))
+            yield beam.pvalue.TaggedOutput(REMOVED, LedgerEntry(
+                article.id, article.source, article.line, article.url, tuple(removals(article.text, stripped))))
         chars_out = article.stats["chars_out"] - len(article.text) + len(stripped.text)
         yield replace(article, text=stripped.text, stats={**article.stats, "chars_out": chars_out})
 
