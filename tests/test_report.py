@@ -72,6 +72,19 @@ def test_report_writes_one_page_with_the_runs_counts_and_nothing_from_outside(ru
     assert "<del>Antony BlinkenPelosi signals no further action" in html
 
 
+def test_a_parquet_run_reports_what_the_same_run_in_jsonl_does(runs, tmp_path):
+    parquet = run(tmp_path / "parquet", "--output_format", "parquet")
+    pages = []
+    for folder in (runs[0], parquet):
+        done = run_cli("report", str(folder), "--to", str(tmp_path / f"{folder.name}.html"))
+        assert done.returncode == 0, done.stderr
+        pages.append((tmp_path / f"{folder.name}.html").read_text(encoding="utf-8"))
+    assert counts(pages[1]) == counts(pages[0])
+    # The same samples, chosen by where each removal is, not by the order the shards were read in.
+    samples = [re.findall(r"<div class=sample>.*?</div>", page) for page in pages]
+    assert samples[1] == samples[0] and samples[0]
+
+
 def test_report_needs_a_run_with_a_ledger(tmp_path):
     done = run_cli("run", "--input", "fixtures/raw/*", "--output", str(tmp_path), *IN_PROCESS)
     assert done.returncode == 0, done.stderr
