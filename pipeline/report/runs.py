@@ -18,6 +18,9 @@ from apache_beam.io.filesystems import FileSystems
 
 from pipeline.job import SUMMARY_FILE, iter_output
 from pipeline.ledger import REJECTED
+from pipeline.progress import CLEAN as CLEAN_COUNT
+from pipeline.progress import REJECTED as REJECTED_COUNT
+from pipeline.progress import ProgressFile
 from pipeline.site_suffix import host_of
 from pipeline.transforms import CLEAN, REMOVED
 from pipeline.transforms import REJECTED as REJECTED_OUTPUT
@@ -133,10 +136,11 @@ class Run:
     mass_removal_count: int
     sites: list[SiteRow]                             # the TOP sites with the most words removed
     rejected: dict[str, list[dict]]                  # per reason, in the summary's order, a few records
+    progress: ProgressFile | None = field(default=None, compare=False)
 
     def records(self, prefix: str) -> Iterator[dict]:
         """The run's ``clean``, ``rejected`` or ``removed`` records, read one at a time."""
-        return iter_output(self.folder, prefix, self.output_format)
+        return iter_output(self.folder, prefix, self.output_format, self.progress)
 
 
 def site_of(record: dict) -> str:
@@ -144,23 +148,31 @@ def site_of(record: dict) -> str:
     return host_of(record.get("url")) or record["input_file"]
 
 
-def load_run(folder: str) -> Run:
-    """Read a run's summary.json, then its clean, removed-* and rejected shards (JSONL or Parquet) once each."""
+def output_format_of(folder: str) -> str:
+    """The --output_format a run was made with, from the shards it wrote."""
+    formats = [name for name, writer in WRITERS.items()
+               if FileSystems.match([FileSystems.join(folder, writer.pattern(CLEAN))])[0].metadata_list]
+    return formats[0] if formats else "jsonl"
+
+
+def load_run(folder: str, progress: ProgressFile | None = None) -> Run:
+    """Read a run's summary.json, then its clean, removed-* and rejected shards (JSONL or Parquet) once each,
+    counting what was read in ``progress``."""
     summary_path = FileSystems.join(folder, SUMMARY_FILE)
     if not FileSystems.exists(summary_path):
         raise ReportError(f"{folder} holds no {SUMMARY_FILE}: not the output folder of a finished run")
     with FileSystems.open(summary_path) as stream:
         summary = json.loads(stream.read().decode("utf-8"))
-    formats = [name for name, writer in WRITERS.items()
-               if FileSystems.match([FileSystems.join(folder, writer.pattern(CLEAN))])[0].metadata_list]
-    output_format = formats[0] if formats else "jsonl"
+    output_format = output_format_of(folder)
     removed_pattern = FileSystems.join(folder, WRITERS[output_format].pattern(REMOVED))
     if not FileSystems.match([removed_pattern])[0].metadata_list:
         raise ReportError(f"{folder} has no {REMOVED}-* shards: run the job with --ledger to report what it removed")
 
     documents: Counter[str] = Counter()
     flagged: Smallest[dict] = Smallest(TOP)
-    for record in iter_output(folder, CLEAN, output_format):
+    for record in iter_output(folder, CLEAN, output_format, progress):
+        if progress:
+            progress.add(CLEAN_COUNT)
         documents[site_of(record)] += 1
         if record["stats"]["mass_removal"]:
             # The text is not shown, only the removals: the listed documents hold their titles and stats.
@@ -172,7 +184,7 @@ def load_run(folder: str) -> Run:
     rules: dict[str, RuleRow] = {}
     removals: Counter[str] = Counter()
     removed_words: Counter[str] = Counter()
-    for entry in iter_output(folder, REMOVED, output_format):
+    for entry in iter_output(folder, REMOVED, output_format, progress):
         key, site = doc_key(entry), site_of(entry)
         causes = set()
         for removal in entry["removals"]:
@@ -195,7 +207,9 @@ def load_run(folder: str) -> Run:
             rules[cause].documents += 1
 
     by_reason: dict[str, Smallest[dict]] = defaultdict(lambda: Smallest(SAMPLES))
-    for record in iter_output(folder, REJECTED_OUTPUT, output_format):
+    for record in iter_output(folder, REJECTED_OUTPUT, output_format, progress):
+        if progress:
+            progress.add(REJECTED_COUNT)
         by_reason[record["reason"]].offer(digest(doc_key(record)), record)
     rejected = {reason: sorted(by_reason[reason].items(), key=lambda record: sort_key(doc_key(record)))
                 for reason in summary["rejected_by_reason"] if reason in by_reason}
@@ -205,4 +219,4 @@ def load_run(folder: str) -> Run:
         folder, output_format, summary,
         sorted(rules.values(), key=lambda row: (-row.words, -row.hits, row.cause)),
         [(record, in_text_order(removals_of[doc_key(record)])) for record in listed], flagged.seen,
-        [SiteRow(site, documents[site], removals[site], removed_words[site]) for site in ranked], rejected)
+        [SiteRow(site, documents[site], removals[site], removed_words[site]) for site in ranked], rejected, progress)
