@@ -40,6 +40,7 @@ from pipeline.transforms import (
     DUPLICATE_IDS,
     FILE_COUNTS,
     HEADLINE_REPEATS,
+    LANGUAGE_PREFIX,
     MASS_REMOVAL,
     NAMESPACE,
     RECORDS,
@@ -267,6 +268,9 @@ def summarize(counters: dict[str, int], rules: Sequence[Rule], files: dict) -> d
         "site_boilerplate": {"lines_removed": counters.get(LINES_REMOVED, 0),
                              "documents": counters.get(DOCS_CHANGED, 0),
                              "documents_spared": counters.get(DOCS_SPARED, 0)},
+        # Clean documents per detected language (duplicates among them included, as in docs.clean), most first.
+        "languages": dict(sorted(((name[len(LANGUAGE_PREFIX):], value) for name, value in counters.items()
+                                  if name.startswith(LANGUAGE_PREFIX)), key=lambda item: (-item[1], item[0]))),
         "rules": {
             rule.name: {"hits": counters.get(rule_hits_counter(rule.name), 0),
                         "documents": counters.get(rule_docs_counter(rule.name), 0)}
@@ -310,6 +314,7 @@ def format_summary(summary: dict) -> str:
         f"headline repeats removed: {summary['headline_repeats_removed']}",
         f"flagged for mass removal by rules: {summary['flagged_mass_removal']}",
         f"ids used by more than one clean record: {summary['duplicate_ids']}",
+        "languages: " + (", ".join(f"{code} {count}" for code, count in summary.get("languages", {}).items()) or "none"),
     ]
     site = summary["site_boilerplate"]
     if site["lines_removed"] or site["documents_spared"]:

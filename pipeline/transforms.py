@@ -58,6 +58,7 @@ BYTES_OUT = "bytes.out"
 HEADLINE_REPEATS = "headline.repeats_removed"
 MASS_REMOVAL = "docs.flagged.mass_removal"
 DUPLICATE_IDS = "docs.duplicate_id"
+LANGUAGE_PREFIX = "language."
 
 
 def rule_hits_counter(rule_name: str) -> str:
@@ -70,6 +71,11 @@ def rule_docs_counter(rule_name: str) -> str:
 
 def rejected_counter(reason: str) -> str:
     return f"{DOCS_REJECTED}.{reason}"
+
+
+def language_counter(language: str) -> str:
+    """Clean documents detected in ``language`` (before deduplication, as ``docs.clean``)."""
+    return f"{LANGUAGE_PREFIX}{language}"
 
 
 def _open(readable_file: fileio.ReadableFile) -> BinaryIO:
@@ -353,6 +359,7 @@ class CleanArticleFn(beam.DoFn):
         counters.inc(HEADLINE_REPEATS, clean.stats["headline_repeats"])
         if clean.stats.get("mass_removal"):
             counters.inc(MASS_REMOVAL)
+        counters.inc(language_counter(clean.metadata["language"]))
         for name, hits in clean.stats["rules"].items():
             counters.inc(rule_hits_counter(name), hits)
             counters.inc(rule_docs_counter(name))
