@@ -1,28 +1,37 @@
 """Which language an article is written in: py3langid's model, shipped inside its package, nothing fetched.
 
-Chosen over lingua (a 96 MB package) and fasttext-langdetect (it downloads its model at run time); measured in
-BENCHMARKS.md. The model loads once per process (about 3 s), the first time :func:`identifier` is called: at
-the construction of a step or a flag's check, never per document.
+Why py3langid, measured against lingua and fastText's small model in BENCHMARKS.md (Language identification).
+The model loads once per process (about 1 s), the first time :func:`identifier` is called: at the construction
+of a step or a flag's check, never per document.
 """
 
 from __future__ import annotations
 
 import functools
+import io
+import lzma
 
+import numpy as np
 import regex
-from py3langid.langid import MODEL_FILE, LanguageIdentifier
+from py3langid.langid import MODEL_DIR, MODEL_FILE, LanguageIdentifier
+from py3langid.modelio import _to_array
 
-# The start of a text is enough: on the 6,331 articles of the corpora, the first 500 characters gave the same
-# language as the whole text for every one (300: 3 differ), and every fixture's, at a twelfth of the cost.
+# The start of a text is enough: on the corpora and fixtures the first 500 characters give the language of the
+# whole text (BENCHMARKS.md), and the cost stays the same for an article of any length.
 IDENTIFIED_CHARS = 500
-# What a text without a letter is (a code ISO 639 reserves for "undetermined").
+# What a text without a letter is (a code ISO 639 reserves for "undetermined"); the model would guess one.
 UNDETERMINED = "und"
 _LETTER = regex.compile(r"\p{L}")
 
 
 @functools.cache
 def identifier() -> LanguageIdentifier:
-    return LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+    """The model, decompressed in memory. py3langid's own loader streams it through a temporary file (68 MB),
+    which fails a worker whose disk is full or whose file size is limited: loading must write nothing."""
+    with np.load(io.BytesIO(lzma.decompress((MODEL_DIR / MODEL_FILE).read_bytes())), allow_pickle=False) as data:
+        return LanguageIdentifier(np.asarray(data["ptc"]), np.asarray(data["pc"]), data["classes"].tolist(),
+                                  _to_array(data["nextmove"]), data["out_feat"].tolist(), norm_probs=True,
+                                  tk_row=_to_array(data["nextmove_row"]))
 
 
 def known_languages() -> frozenset[str]:
