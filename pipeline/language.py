@@ -19,8 +19,12 @@ from py3langid.modelio import _to_array
 # The start of a text is enough: on the corpora and fixtures the first 500 characters give the language of the
 # whole text (BENCHMARKS.md), and the cost stays the same for an article of any length.
 IDENTIFIED_CHARS = 500
-# What a text without a letter is (a code ISO 639 reserves for "undetermined"); the model would guess one.
+# What a text without a letter, or with too little of one language to tell, is (the code ISO 639 reserves for
+# "undetermined"); the model would guess one.
 UNDETERMINED = "und"
+# Below this confidence the model's best guess is noise: 2/142 (0.0141) is its answer with no feature at all
+# ("OK" is Serbian), "Yes." 0.09; the clean English articles of the corpora all score 0.126 or more (BENCHMARKS.md).
+MIN_CONFIDENCE = 0.1
 _LETTER = regex.compile(r"\p{L}")
 
 
@@ -60,7 +64,8 @@ def parse_languages(codes: str) -> tuple[str, ...]:
 
 
 def identify(text: str) -> tuple[str, float]:
-    """``(language, confidence)`` of ``text``, from its first IDENTIFIED_CHARS characters.
+    """``(language, confidence)`` of ``text``, from its first IDENTIFIED_CHARS characters; ``und`` with the
+    model's confidence where it is below MIN_CONFIDENCE, with 0.0 where the text has no letter.
 
     >>> identify("Der Stadtrat hat am Montag beschlossen, das Schwimmbad zu schließen.")[0]
     'de'
@@ -68,9 +73,11 @@ def identify(text: str) -> tuple[str, float]:
     'en'
     >>> identify("12:30 -- 4/5")
     ('und', 0.0)
+    >>> identify("OK")
+    ('und', 0.0141)
     """
     sample = text[:IDENTIFIED_CHARS]
     if not _LETTER.search(sample):
         return UNDETERMINED, 0.0
     language, score = identifier().classify(sample)
-    return language, round(score, 4)
+    return (language if score >= MIN_CONFIDENCE else UNDETERMINED), round(score, 4)

@@ -48,5 +48,6 @@ class IdentifyLanguage(Step):
         draft.metadata = language_metadata(draft.metadata, language, score)
         if self.options.languages and language not in self.options.languages:
             # The rejected record keeps the detected language in its metadata too, to count and filter by.
-            raise Rejected("clean", REJECTED_LANGUAGE, f"detected {language} ({score:.2f}); kept: {', '.join(self.options.languages)}",
+            kept = ", ".join(self.options.languages)
+            raise Rejected("clean", REJECTED_LANGUAGE, f"detected {language} ({score:.2f}); kept: {kept}",
                            metadata=draft.metadata)
