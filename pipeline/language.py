@@ -1,7 +1,7 @@
 """Which language an article is written in: py3langid's model, shipped inside its package, nothing fetched.
 
 Why py3langid, measured against lingua and fastText's small model in BENCHMARKS.md (Language identification).
-The model loads once per process (about 1 s), the first time :func:`identifier` is called: at the construction
+The model loads once per process (under a second), the first time :func:`identifier` is called: at the construction
 of a step or a flag's check, never per document.
 """
 
