@@ -29,6 +29,17 @@ distinct scraped article once (the one-file input of --workers, about 36 MB of t
 
 and checks that both cores cleaned every article alike (the extra sites must change nothing).
 
+With --language BASE it only measures what language identification costs, on the same one-file input:
+
+    python bench/benchmark.py --corpus ../shared/corpus --language ed84e8f [--out bench/language.json]
+
+  ftfy_loop, core_with_language, core_without_language
+                       ftfy.fix_text, and the cleaning core with and without its language step (pipeline.steps
+                       minus IdentifyLanguage), rounds interleaved, best of three; both must clean alike
+  job_with_language, job_without_language
+                       `python -m pipeline run` at this checkout and at BASE (a commit before identification,
+                       extracted with git archive), alternately, twice each; their clean texts must be the same
+
 With --workers it only compares one and two worker processes on ONE file (what splittable reading is for):
 
     python bench/benchmark.py --corpus ../shared/corpus --workers [--out bench/workers.json]
@@ -131,10 +142,7 @@ def site_rule_files(root: Path, count: int, folder: Path) -> list[Path]:
 
 def compare_sites(corpus: Path, count: int, work: Path, out: Path, rounds: int = 3) -> None:
     """The core with the bundled rules, and with ``count`` more site files, against ftfy's loop (--sites)."""
-    import ftfy
-
     from pipeline.clean import Cleaner
-    from pipeline.records import Article, Rejected
     from pipeline.rules import parse_rules
     single = work / "sites-input" / "articles.jsonl"
     documents, text_bytes = build_single_file(corpus, 1, single)
@@ -146,34 +154,12 @@ def compare_sites(corpus: Path, count: int, work: Path, out: Path, rounds: int =
     with_sites = Cleaner(rules)
     load_seconds = time.perf_counter() - start
     cleaners = {"core_bundled": bundled_cleaner(), "core_with_sites": with_sites}
-    articles = [Article(id=r["id"], text=r["text"], source="bench", url=r.get("url"), title=r.get("title"))
-                for r in records]
+    articles = _articles(records)
     outputs: dict[str, list] = {}
-
-    def core(name: str):
-        def loop():
-            cleaned = []
-            for article in articles:
-                try:
-                    result = cleaners[name].clean(article)
-                    cleaned.append((result.title, result.text))
-                except Rejected as rejected:
-                    cleaned.append((rejected.reason, ""))
-            outputs[name] = cleaned
-        return loop
-
-    def ftfy_loop():
-        for record in records:
-            ftfy.fix_text(record["text"])
-
-    loops = {"ftfy_loop": ftfy_loop, "core_bundled": core("core_bundled"), "core_with_sites": core("core_with_sites")}
-    times: dict[str, list[float]] = {name: [] for name in loops}
+    loops = {"ftfy_loop": _ftfy_loop(records),
+             **{name: _core_loop(cleaner, articles, outputs, name) for name, cleaner in cleaners.items()}}
     load_before = open("/proc/loadavg").read().split()[:3]
-    for _ in range(rounds):
-        for name, loop in loops.items():
-            began = time.perf_counter()
-            loop()
-            times[name].append(time.perf_counter() - began)
+    times = _interleaved(loops, rounds)
     best = {name: min(values) for name, values in times.items()}
     report = {
         "input": {"documents": documents, "text_mb": round(text_bytes / 1e6, 1)},
@@ -185,6 +171,100 @@ def compare_sites(corpus: Path, count: int, work: Path, out: Path, rounds: int =
         "core_with_sites_vs_ftfy": round(best["ftfy_loop"] / best["core_with_sites"], 2),
         "with_sites_over_bundled": round(best["core_with_sites"] / best["core_bundled"], 3),
         "same_output": outputs["core_bundled"] == outputs["core_with_sites"],
+    }
+    out.write_text(json.dumps(report, indent=2) + "\n")
+    print(json.dumps(report, indent=2))
+
+
+def _articles(records: list[dict]) -> list:
+    from pipeline.records import Article
+    return [Article(id=r["id"], text=r["text"], source="bench", url=r.get("url"), title=r.get("title")) for r in records]
+
+
+def _core_loop(cleaner, articles: list, outputs: dict[str, list], name: str):
+    """``Cleaner.clean`` over the articles; what each gave (title and text, or the rejection's reason) into
+    ``outputs[name]``, to check that two cores cleaned alike."""
+    from pipeline.records import Rejected
+
+    def loop():
+        cleaned = []
+        for article in articles:
+            try:
+                result = cleaner.clean(article)
+                cleaned.append((result.title, result.text))
+            except Rejected as rejected:
+                cleaned.append((rejected.reason, ""))
+        outputs[name] = cleaned
+    return loop
+
+
+def _ftfy_loop(records: list[dict]):
+    import ftfy
+
+    def loop():
+        for record in records:
+            ftfy.fix_text(record["text"])
+    return loop
+
+
+def _interleaved(loops: dict, rounds: int) -> dict[str, list[float]]:
+    """Seconds of each loop in each round, the loops taking turns within a round (the machine's drift then
+    falls on all of them alike)."""
+    times: dict[str, list[float]] = {name: [] for name in loops}
+    for _ in range(rounds):
+        for name, loop in loops.items():
+            began = time.perf_counter()
+            loop()
+            times[name].append(time.perf_counter() - began)
+    return times
+
+
+def compare_language(corpus: Path, work: Path, out: Path, base: str, rounds: int = 3) -> None:
+    """What language identification costs (--language): the core with and without its step, and the job end to
+    end at this checkout and at ``base`` (a commit before it, extracted with git archive), all interleaved."""
+    from pipeline.clean import Cleaner
+    from pipeline.steps import STEPS
+    from pipeline.steps.language import IdentifyLanguage
+    single = work / "language-input" / "articles.jsonl"
+    documents, text_bytes = build_single_file(corpus, 1, single)
+    records = _texts(single.parent)
+    with_language = bundled_cleaner()
+    without = Cleaner(bundled_rules(), steps=tuple(step for step in STEPS if step is not IdentifyLanguage))
+    articles = _articles(records)
+    outputs: dict[str, list] = {}
+    loops = {"ftfy_loop": _ftfy_loop(records),
+             "core_with_language": _core_loop(with_language, articles, outputs, "core_with_language"),
+             "core_without_language": _core_loop(without, articles, outputs, "core_without_language")}
+    checkout = work / "base-checkout"
+    shutil.rmtree(checkout, ignore_errors=True)
+    checkout.mkdir(parents=True)
+    archive = subprocess.run(["git", "archive", base], cwd=ROOT, capture_output=True, check=True).stdout
+    subprocess.run(["tar", "-x", "-C", str(checkout)], input=archive, check=True)
+    # `python -m pipeline` imports the package of the folder it runs in: the base checkout's, or this one's.
+    run = [sys.executable, "-m", "pipeline", "run", "--runner=FnApiRunner", "--overwrite", "--input", str(single)]
+    jobs = {"job_with_language": ROOT, "job_without_language": checkout}
+    load_before = Path("/proc/loadavg").read_text().split()[:3]
+    times = _interleaved(loops, rounds)
+    job_runs: dict[str, list[dict]] = {name: [] for name in jobs}
+    for _ in range(2):
+        for name, cwd in jobs.items():
+            job_runs[name].append(measure([*run, "--output", str(work / name)], cwd=cwd))
+    best = {name: min(values) for name, values in times.items()}
+    texts = {name: sorted((r["id"], r["title"], r["text"]) for shard in (work / name).glob("clean-*.jsonl")
+                          for r in map(json.loads, shard.read_text(encoding="utf-8").splitlines())) for name in jobs}
+    report = {
+        "machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform()},
+        "input": {"documents": documents, "text_mb": round(text_bytes / 1e6, 1)}, "base": base,
+        "load_average_before_after": [load_before, Path("/proc/loadavg").read_text().split()[:3]],
+        "core_seconds": {name: [round(value, 2) for value in values] for name, values in times.items()},
+        "core_with_over_without": round(best["core_with_language"] / best["core_without_language"], 3),
+        "core_with_language_vs_ftfy": round(best["ftfy_loop"] / best["core_with_language"], 2),
+        "core_without_language_vs_ftfy": round(best["ftfy_loop"] / best["core_without_language"], 2),
+        "core_same_output": outputs["core_with_language"] == outputs["core_without_language"],
+        "jobs": job_runs,
+        "job_with_over_without": round(min(r["wall_seconds"] for r in job_runs["job_with_language"])
+                                       / min(r["wall_seconds"] for r in job_runs["job_without_language"]), 3),
+        "jobs_same_clean_texts": texts["job_with_language"] == texts["job_without_language"],
     }
     out.write_text(json.dumps(report, indent=2) + "\n")
     print(json.dumps(report, indent=2))
@@ -252,12 +332,17 @@ def _texts(folder: Path) -> list[dict]:
             for line in path.read_text(encoding="utf-8").splitlines()]
 
 
+def bundled_rules(root: Path = ROOT) -> list:
+    """The bundled rules of the checkout at ``root``."""
+    from pipeline.rules import parse_rules
+    # Read directly, not through pipeline.rules.files: the core alone never imports Beam.
+    return parse_rules((str(path), path.read_bytes()) for path in sorted((root / "rules").glob("*.toml")))
+
+
 def bundled_cleaner(root: Path = ROOT):
     """The cleaning core with the bundled rules of the checkout at ``root``, default options."""
     from pipeline.clean import Cleaner
-    from pipeline.rules import parse_rules
-    # Read directly, not through pipeline.rules.files: the core alone never imports Beam.
-    return Cleaner(parse_rules((str(path), path.read_bytes()) for path in sorted((root / "rules").glob("*.toml"))))
+    return Cleaner(bundled_rules(root))
 
 
 def child(name: str, input_dir: Path, work: Path) -> None:
@@ -434,6 +519,10 @@ def main() -> None:
     parser.add_argument("--sites", type=int, metavar="N",
                         help="only compare the core with the bundled rules and with N more site files "
                              "(default --out bench/sites.json)")
+    parser.add_argument("--language", metavar="BASE",
+                        help="only measure what language identification costs: the core with and without its step, "
+                             "and the job at this checkout and at BASE, a commit without it (default --out "
+                             "bench/language.json)")
     parser.add_argument("--child", help=argparse.SUPPRESS)
     parser.add_argument("--input", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -446,6 +535,9 @@ def main() -> None:
     work = args.work or Path(tempfile.mkdtemp(prefix="newsclean-bench-"))
     if args.workers:
         compare_workers(args.corpus, work, args.out or ROOT / "bench" / "workers.json")
+        return
+    if args.language:
+        compare_language(args.corpus, work, args.out or ROOT / "bench" / "language.json", args.language)
         return
     if args.sites is not None:
         if args.sites < 1:

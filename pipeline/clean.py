@@ -27,7 +27,8 @@ class Cleaner:
 
     def clean(self, article: Article, on_step: Callable[[Step, Draft], None] | None = None) -> CleanArticle:
         """``on_step`` sees the draft after each step (``python -m pipeline explain`` prints them)."""
-        draft = Draft(article=article, budget=Budget(self.options.time_budget), body=article.text)
+        draft = Draft(article=article, budget=Budget(self.options.time_budget), body=article.text,
+                      metadata=article.metadata)
         for step in self.steps:
             step.apply(draft)
             if on_step:
@@ -36,5 +37,5 @@ class Cleaner:
         if article.surrogates_replaced:
             stats["surrogates_replaced"] = article.surrogates_replaced
         return CleanArticle(id=article.id, title=draft.title, text=draft.body, source=article.source,
-                            line=article.line, url=article.url, stats=stats, metadata=article.metadata,
+                            line=article.line, url=article.url, stats=stats, metadata=draft.metadata,
                             removals=draft.ledger.in_order() if draft.ledger else ())

@@ -44,6 +44,7 @@ from pipeline.job import (
     run_job,
     write_atomically,
 )
+from pipeline.language import parse_languages
 from pipeline.mine.command import MineConfigError, add_mine_options, run_mine
 from pipeline.normalize import NormalizeOptions, UnicodeFixer, normalize
 from pipeline.pages import HTML_MODES
@@ -122,6 +123,14 @@ def _add_flag(parser: argparse.ArgumentParser, name: str, help: str) -> None:
     parser.add_argument(name, type=boolean, nargs="?", const=True, default=False, metavar="true|false", help=help)
 
 
+def language_list(value: str) -> tuple[str, ...]:
+    """--languages: checked against the model's codes here, so a wrong one stops the run before any data is read."""
+    try:
+        return parse_languages(value)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+
+
 def path_list(value: str) -> list[str]:
     return [path for path in value.split(",") if path]
 
@@ -191,6 +200,11 @@ def add_job_options(parser: argparse.ArgumentParser, output_help: str, output_re
     parser.add_argument("--site_boilerplate_share", type=share, default=DEFAULT_MIN_SHARE, metavar="SHARE",
                         help="the share of a site's pages such a line must be on "
                              f"(default {DEFAULT_MIN_SHARE})")
+    parser.add_argument("--languages", type=language_list, default=None, metavar="CODE[,CODE...]",
+                        help="keep only articles detected in these languages (ISO 639-1 codes: en,de; und for a "
+                             "text without letters); the others are rejected 'language' with the detected one. "
+                             "Every clean record's metadata carries language and language_score either way "
+                             "(default: every language)")
     _add_flag(parser, "--reshuffle_records",
               "redistribute the records after reading, so that the cleaning of a file one worker reads whole "
               "(compressed JSONL, Parquet, WARC) spreads over all workers (costs a shuffle of the records)")
@@ -391,6 +405,7 @@ def _job_config(args) -> JobConfig:
             first_line_is_headline=not args.no_headline_line,
             ledger=args.ledger,
             reject_not_articles=not args.keep_not_articles,
+            languages=args.languages or (),
         ),
         output_format=args.output_format,
         compression=args.compression,

@@ -23,7 +23,7 @@ import apache_beam as beam
 from apache_beam.metrics import Metrics
 
 from pipeline.dedup import DedupOptions, Duplicate, Signer, duplicate_group, fold, matches_in_bucket, sort_key
-from pipeline.transforms import CLEAN, NAMESPACE
+from pipeline.transforms import CLEAN, NAMESPACE, language_duplicate_counter
 
 DUPLICATES = "duplicates"
 DOCS_DUPLICATE = "docs.duplicate"
@@ -35,7 +35,8 @@ def duplicate_counter(match: str) -> str:
 
 def duplicate_counts(duplicate: Duplicate) -> dict[str, int]:
     """A duplicate's share of the job's totals (``transforms.STATS``), as its Beam counters count it."""
-    return {DOCS_DUPLICATE: 1, duplicate_counter(duplicate.match): 1}
+    return {DOCS_DUPLICATE: 1, duplicate_counter(duplicate.match): 1,
+            language_duplicate_counter(duplicate.article.metadata["language"]): 1}
 
 
 class _Counted(beam.DoFn):
@@ -46,6 +47,7 @@ class _Counted(beam.DoFn):
     def duplicate(self, duplicate: Duplicate):
         self.duplicates.inc()
         self.by_match[duplicate.match].inc()
+        Metrics.counter(NAMESPACE, language_duplicate_counter(duplicate.article.metadata["language"])).inc()
         return beam.pvalue.TaggedOutput(DUPLICATES, duplicate)
 
 

@@ -26,6 +26,7 @@ _REGEX_BY_TYPE = {
     cli.share: r"^(0?\.[0-9]*[1-9][0-9]*|1(\.0*)?)$",
     cli.path_list: "^[^,]+(,[^,]+)*$",
     cli.dedup_threshold: r"^0?\.[0-9]*[1-9][0-9]*$",   # below 1; the launcher checks the upper limit
+    cli.language_list: "^ *[A-Za-z]{2,3} *(, *[A-Za-z]{2,3} *)*$",   # the launcher checks them against the model's
 }
 
 

@@ -41,6 +41,9 @@ from pipeline.transforms import (
     DUPLICATE_IDS,
     FILE_COUNTS,
     HEADLINE_REPEATS,
+    LANGUAGE_CLEAN,
+    LANGUAGE_DUPLICATE,
+    LANGUAGE_REJECTED,
     MASS_REMOVAL,
     NAMESPACE,
     RECORDS,
@@ -243,6 +246,18 @@ def counter_totals(result: PipelineResult) -> dict[str, int]:
     return totals
 
 
+def per_language(counters: dict[str, int], prefix: str, less: str = "") -> dict[str, int]:
+    """The counters under ``prefix`` by language code, less the same code's under ``less``; most first.
+
+    >>> per_language({"language.clean.en": 5, "language.clean.de": 5, "language.clean.fr": 1,
+    ...               "language.duplicate.fr": 1, "docs.read": 11}, "language.clean.", less="language.duplicate.")
+    {'de': 5, 'en': 5}
+    """
+    counts = {name[len(prefix):]: value - (counters.get(less + name[len(prefix):], 0) if less else 0)
+              for name, value in counters.items() if name.startswith(prefix)}
+    return dict(sorted(((code, count) for code, count in counts.items() if count), key=lambda item: (-item[1], item[0])))
+
+
 def summarize(counters: dict[str, int], rules: Sequence[Rule], files: dict) -> dict:
     """The run's numbers, from the job's counts (named as its Beam counters) and the per-file tallies, in the
     shape written to summary.json (which adds the run's provenance)."""
@@ -268,6 +283,10 @@ def summarize(counters: dict[str, int], rules: Sequence[Rule], files: dict) -> d
         "site_boilerplate": {"lines_removed": counters.get(LINES_REMOVED, 0),
                              "documents": counters.get(DOCS_CHANGED, 0),
                              "documents_spared": counters.get(DOCS_SPARED, 0)},
+        # The clean output's documents per detected language (they add up to documents.clean), and those
+        # --languages rejected, per detected language; most first.
+        "languages": per_language(counters, LANGUAGE_CLEAN, less=LANGUAGE_DUPLICATE),
+        "languages_rejected": per_language(counters, LANGUAGE_REJECTED),
         "rules": {
             rule.name: {"hits": counters.get(rule_hits_counter(rule.name), 0),
                         "documents": counters.get(rule_docs_counter(rule.name), 0)}
@@ -311,7 +330,11 @@ def format_summary(summary: dict) -> str:
         f"headline repeats removed: {summary['headline_repeats_removed']}",
         f"flagged for mass removal by rules: {summary['flagged_mass_removal']}",
         f"ids used by more than one clean record: {summary['duplicate_ids']}",
+        "languages: " + (", ".join(f"{code} {count}" for code, count in summary["languages"].items()) or "none"),
     ]
+    if summary["languages_rejected"]:
+        lines.append("rejected for their language: "
+                     + ", ".join(f"{code} {count}" for code, count in summary["languages_rejected"].items()))
     site = summary["site_boilerplate"]
     if site["lines_removed"] or site["documents_spared"]:
         lines.append(f"site boilerplate: {site['lines_removed']} lines removed from {site['documents']} documents, "

@@ -40,6 +40,7 @@ from pipeline.readers.decoding import first_line_start, readable_path
 from pipeline.readers.ids import glob_root
 from pipeline.records import RAW_PREVIEW_CHARS, Article, CleanArticle, FileTally, Rejected, Rejection
 from pipeline.rules.schema import Rule
+from pipeline.steps.language import REJECTED_LANGUAGE
 
 NAMESPACE = "newsclean"
 RECORDS = "records"
@@ -58,6 +59,10 @@ BYTES_OUT = "bytes.out"
 HEADLINE_REPEATS = "headline.repeats_removed"
 MASS_REMOVAL = "docs.flagged.mass_removal"
 DUPLICATE_IDS = "docs.duplicate_id"
+# Clean documents per detected language (before deduplication, as docs.clean), and those rejected 'language'.
+LANGUAGE_CLEAN = "language.clean."
+LANGUAGE_REJECTED = "language.rejected."
+LANGUAGE_DUPLICATE = "language.duplicate."
 
 
 def rule_hits_counter(rule_name: str) -> str:
@@ -70,6 +75,21 @@ def rule_docs_counter(rule_name: str) -> str:
 
 def rejected_counter(reason: str) -> str:
     return f"{DOCS_REJECTED}.{reason}"
+
+
+def language_counter(language: str) -> str:
+    """Clean documents detected in ``language``."""
+    return f"{LANGUAGE_CLEAN}{language}"
+
+
+def language_duplicate_counter(language: str) -> str:
+    """Clean documents detected in ``language`` that deduplication took out (the summary counts the rest)."""
+    return f"{LANGUAGE_DUPLICATE}{language}"
+
+
+def language_rejected_counter(language: str) -> str:
+    """Documents detected in ``language`` and rejected for it (``--languages``)."""
+    return f"{LANGUAGE_REJECTED}{language}"
 
 
 def _open(readable_file: fileio.ReadableFile) -> BinaryIO:
@@ -334,9 +354,13 @@ class CleanArticleFn(beam.DoFn):
         try:
             clean = self.cleaner.clean(article)
         except Exception as error:
-            rejection = (Rejection.of(error, article.source, article.text, article.id, article.line, article.metadata)
+            # A step's own metadata where it gave one (the detected language); else the article's.
+            rejection = (Rejection.of(error, article.source, article.text, article.id, article.line,
+                                      error.metadata or article.metadata)
                          if isinstance(error, Rejected) else _unexpected_failure(article, error))
             yield self._rejected(rejection, counted=False)
+            if rejection.reason == REJECTED_LANGUAGE:
+                self.counters.inc(language_rejected_counter(rejection.metadata["language"]))
             if self.options.ledger:
                 yield beam.pvalue.TaggedOutput(REMOVED, _entry(article, (whole_document(rejection.reason, article.text),)))
             return
@@ -352,6 +376,7 @@ class CleanArticleFn(beam.DoFn):
         counters.inc(HEADLINE_REPEATS, clean.stats["headline_repeats"])
         if clean.stats.get("mass_removal"):
             counters.inc(MASS_REMOVAL)
+        counters.inc(language_counter(clean.metadata["language"]))
         for name, hits in clean.stats["rules"].items():
             counters.inc(rule_hits_counter(name), hits)
             counters.inc(rule_docs_counter(name))

@@ -270,7 +270,7 @@ def test_html_pages_come_out_as_their_article_with_the_page_title_and_metadata(t
     assert flood["title"] == "Flood inquiry blames blocked drains"
     assert flood["url"] == "https://courier.example/news/flood-inquiry"
     assert flood["metadata"] == {"author": "Ann Lee", "date": "2024-03-05", "site_name": "courier.example",
-                                 "language": "en"}
+                                 "language": "en", "language_score": 1.0}
     assert flood["text"].startswith("An inquiry into the flooding") and flood["text"].endswith("end of the month.")
     for furniture in ("Home", "Share on", "Read more", "Fire station", "Most read", "Contact us"):
         assert furniture not in flood["text"]

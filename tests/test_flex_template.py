@@ -49,6 +49,7 @@ def test_regexes_refuse_what_the_cli_refuses():
     assert not by_name["max_removed_share"].fullmatch("1.5")
     assert not by_name["max_doc_bytes"].fullmatch("0")
     assert not by_name["input_format"].fullmatch("xml")
+    assert by_name["languages"].fullmatch("en, de") and not by_name["languages"].fullmatch("english")
 
 
 def test_flag_parameters_take_values_as_a_template_passes_them():

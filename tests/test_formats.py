@@ -51,6 +51,9 @@ def test_jsonl_gz_zst_and_parquet_outputs_hold_the_same_records_as_plain_jsonl_w
         for row in from_parquet:
             if "metadata" in row:
                 row["metadata"] = dict(row["metadata"])
+                # Parquet's metadata is a map of strings: a number (the language's score) as its JSON text.
+                if "language_score" in row["metadata"]:
+                    row["metadata"]["language_score"] = json.loads(row["metadata"]["language_score"])
         assert from_gzip == expected
         assert in_order(from_parquet) == expected
         assert in_order(read_output(str(zst), kind)) == expected
@@ -59,8 +62,10 @@ def test_jsonl_gz_zst_and_parquet_outputs_hold_the_same_records_as_plain_jsonl_w
     clean = {r["id"]: r for r in read_output(str(plain), "clean")}
     inputs = {r["id"]: r for r in map(json.loads, ARTICLES.open())}
     assert set(clean) == {"rss-001", "rss-002", "rss-003"}
+    scores = {"rss-001": 0.9987, "rss-002": 0.9998, "rss-003": 0.9978}
     for article_id, record in clean.items():
-        assert record["metadata"] == {key: inputs[article_id][key] for key in ("source", "date", "orig_file")}
+        assert record["metadata"] == {**{key: inputs[article_id][key] for key in ("source", "date", "orig_file")},
+                                      "language": "en", "language_score": scores[article_id]}
     rejected, = read_output(str(plain), "rejected")
     assert (rejected["id"], rejected["reason"], rejected["metadata"]["source"]) == \
         ("rss-004", "empty_after_cleaning", "Northern Post")
@@ -83,7 +88,8 @@ def test_parquet_input_columns_become_fields_and_metadata_with_rejections_and_re
     clean = {r["id"]: r for r in read_output(str(out), "clean")}
     assert set(clean) == {"rss-001", "rss-002", "rss-003"}
     assert clean["rss-001"]["metadata"] == {"date": "Mon, 25 May 2026 06:54:29 -0400", "source": "Valley Courier",
-                                            "orig_file": "feeds/valley.xml", "words": None}
+                                            "orig_file": "feeds/valley.xml", "words": None,
+                                            "language": "en", "language_score": 0.9987}
     assert clean["rss-002"]["line"] == 2 and "ADVERTISEMENT" not in clean["rss-002"]["text"]
     reasons = {r["id"]: r["reason"] for r in read_output(str(out), "rejected")}
     assert reasons == {"rss-004": "empty_after_cleaning", "pq-no-text": "missing_text"}

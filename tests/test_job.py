@@ -16,6 +16,7 @@ def test_summarize_groups_counters_by_outcome_reason_and_rule():
         "docs.rejected.empty_text": 1, "bytes.in": 900, "bytes.out": 700, "headline.repeats_removed": 2,
         "rule.read-time-line.hits": 4, "rule.read-time-line.docs": 3, "docs.flagged.mass_removal": 1,
         "docs.duplicate": 1, "docs.duplicate.near": 1,
+        "language.clean.en": 2, "language.clean.de": 1, "language.duplicate.en": 1, "language.rejected.fr": 2,
     }
     summary = summarize(counters, RULES, {"read": 2, "not_reconciled": []})
     assert summary == {
@@ -28,6 +29,9 @@ def test_summarize_groups_counters_by_outcome_reason_and_rule():
         "flagged_mass_removal": 1,
         "duplicate_ids": 0,
         "site_boilerplate": {"lines_removed": 0, "documents": 0, "documents_spared": 0},
+        # The clean output's documents per language: the duplicate went, so they add up to documents.clean.
+        "languages": {"de": 1, "en": 1},
+        "languages_rejected": {"fr": 2},
         "rules": {rule.name: {"hits": 4, "documents": 3} if rule.name == "read-time-line" else {"hits": 0, "documents": 0}
                   for rule in RULES},
     }
@@ -40,6 +44,8 @@ def test_summarize_groups_counters_by_outcome_reason_and_rule():
         "headline repeats removed: 2",
         "flagged for mass removal by rules: 1",
         "ids used by more than one clean record: 0",
+        "languages: de 1, en 1",
+        "rejected for their language: fr 2",
         f"rules: 1 of {len(RULES)} fired",
         "  read-time-line: 4 hits in 3 documents",
     ]

@@ -109,6 +109,10 @@ def strict_json(line: str):
     return json.loads(line, parse_constant=refuse)
 
 
+# The detected language's confidence in "Story one. The council met." and in "Story three. The council met again."
+A_SCORE, C_SCORE = 0.9302, 0.9839
+
+
 @pytest.mark.parametrize("output_format", ["jsonl", "parquet"])
 def test_floats_that_are_not_finite_are_written_as_strings_and_every_output_is_json(tmp_path, output_format):
     table = pa.table({"id": ["a", "b"], "text": ["Story one.\n\nThe council met.", ""],
@@ -127,10 +131,12 @@ def test_floats_that_are_not_finite_are_written_as_strings_and_every_output_is_j
                 strict_json(line)
         clean = {r["id"]: r["metadata"] for r in read_output(out, "clean")}
         rejected = {r["id"]: r["metadata"] for r in read_output(out, "rejected")}
-        assert clean == {"a": {"score": "NaN", "range": ["-Infinity", 1.5]},
-                         "c": {"score": "NaN", "big": "Infinity", "low": "-Infinity"}}
+        assert clean == {"a": {"score": "NaN", "range": ["-Infinity", 1.5], "language": "en", "language_score": A_SCORE},
+                         "c": {"score": "NaN", "big": "Infinity", "low": "-Infinity", "language": "en",
+                               "language_score": C_SCORE}}
         assert rejected == {"b": {"score": "Infinity", "range": None}}
     else:
         rows = {r["id"]: dict(r["metadata"]) for shard in out.glob("clean-*.parquet") for r in pq.read_table(shard).to_pylist()}
-        assert rows["a"] == {"score": "NaN", "range": '["-Infinity", 1.5]'}
+        assert rows["a"] == {"score": "NaN", "range": '["-Infinity", 1.5]', "language": "en",
+                             "language_score": str(A_SCORE)}
         assert rows["c"]["big"] == "Infinity"

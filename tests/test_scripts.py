@@ -17,7 +17,7 @@ from pipeline.job import JobConfig, run_job
 from pipeline.normalize import NormalizeOptions
 from pipeline.rules.files import load_rules
 from pipeline.steps import CleanOptions
-from tests.conftest import BUNDLED_RULES, FIXTURES, IN_PROCESS, read_output
+from tests.conftest import BUNDLED_RULES, FIXTURES, IN_PROCESS, read_output, run_cli
 
 SOURCE = FIXTURES / "scripts"
 ARTICLES = {row["id"]: row for row in map(json.loads, (SOURCE / "articles.jsonl").read_text("utf-8").splitlines())}
@@ -65,3 +65,44 @@ def test_nfkc_changes_only_what_nfkc_defines(built, tmp_path):
     # Under the default NFC the Chinese full-width punctuation is the publisher's; NFKC folds it, as asked.
     assert "，" in "".join(ARTICLES["zh-metro-line"]["paragraphs"])
     assert "，" not in next(r["text"] for r in clean if r["id"] == "zh-metro-line")
+
+
+def test_every_clean_record_carries_its_language_and_a_declaration_that_differs_stays_beside_it(built, tmp_path):
+    clean, _, summary = run(built, "html", tmp_path / "html")
+    for record in clean:
+        key = record["id"].removesuffix(".html")
+        # The pages declare their language in <html lang>, rightly: no declared_language beside it.
+        assert record["metadata"]["language"] == ARTICLES[key]["language"], key
+        assert "declared_language" not in record["metadata"], key
+        assert 0.9 <= record["metadata"]["language_score"] <= 1, key
+    assert summary["languages"] == {code: 1 for code in sorted(a["language"] for a in ARTICLES.values())}
+    wrong = tmp_path / "declared.jsonl"
+    wrong.write_text(json.dumps({"id": "ru", "text": "\n\n".join(ARTICLES["ru-volga-bridge"]["paragraphs"]),
+                                 "language": "en-GB"}, ensure_ascii=False) + "\n", encoding="utf-8")
+    config = JobConfig(input_pattern=str(wrong), output_dir=str(tmp_path / "out"), rules=RULES)
+    run_job(config, PipelineOptions(IN_PROCESS))
+    [record] = read_output(tmp_path / "out", "clean")
+    assert {key: record["metadata"][key] for key in ("language", "declared_language")} == \
+        {"language": "ru", "declared_language": "en-GB"}
+
+
+def test_languages_keeps_only_those_and_rejects_the_rest_with_the_detected_one(built, tmp_path):
+    clean = CleanOptions(languages=("ru", "ja"))
+    config = JobConfig(input_pattern=str(built / "articles.jsonl"), output_dir=str(tmp_path), rules=RULES, clean=clean)
+    _, summary = run_job(config, PipelineOptions(IN_PROCESS))
+    assert sorted(r["id"] for r in read_output(tmp_path, "clean")) == ["ja-kyushu-rain", "ru-volga-bridge"]
+    rejected = {r["id"]: r for r in read_output(tmp_path, "rejected")}
+    assert sorted(rejected) == ["ar-amman-water", "hi-monsoon-delhi", "ko-minimum-wage", "th-bangkok-flood",
+                                "zh-metro-line"]
+    assert {r["reason"] for r in rejected.values()} == {"language"}
+    assert rejected["ko-minimum-wage"]["detail"] == "detected ko (1.00); kept: ru, ja"
+    assert summary["rejected_by_reason"] == {"language": 5}
+    assert summary["languages"] == {"ja": 1, "ru": 1}
+
+
+def test_an_unknown_language_code_stops_the_run_before_anything_is_read(tmp_path):
+    ran = run_cli("run", "--input", str(SOURCE / "articles.jsonl"), "--output", str(tmp_path / "out"),
+                  "--languages", "en,english", *IN_PROCESS)
+    assert ran.returncode == 2
+    assert "--languages: unknown language code 'english'" in ran.stderr
+    assert not (tmp_path / "out").exists()

@@ -31,6 +31,9 @@ class CleanOptions:
     ledger: bool = False
     # False keeps pages that are not articles (error pages, menus) in the clean output.
     reject_not_articles: bool = True
+    # With languages (ISO 639 codes, checked by pipeline.language.parse_languages), only articles detected in
+    # one of them are kept; the others are rejected ``language``.
+    languages: tuple[str, ...] = ()
 
     def __post_init__(self):
         if not 0 < self.max_removed_share <= 1:
@@ -49,6 +52,8 @@ class Draft:
     title: str = ""
     given_title: str | None = None   # the record's own title field, normalised
     stats: dict = field(default_factory=dict)
+    # The clean record's metadata: the article's, and what steps add (its language).
+    metadata: dict = field(default_factory=dict)
     # With CleanOptions.ledger, from normalisation on: each step that removes text reports it here.
     ledger: Ledger | None = None
 
