@@ -180,6 +180,16 @@ def test_every_flag_shown_exists():
     assert not wrong, "\n".join(wrong)
 
 
+def test_the_readme_shows_the_test_command_ci_runs():
+    """`.ci/run` runs the README's quick-start test command: the two must stay the same command."""
+    ci = [line.split("./run_local.sh", 1)[1].split() for line in (REPO / ".ci" / "run").read_text().split("\n")
+          if "./run_local.sh" in line and not line.lstrip().startswith("#")]
+    assert ["test"] in ci
+    quick_start = [line.split("#")[0].split() for block in blocks((REPO / "README.md").read_text())
+                   if block.info == "sh" for line in block.lines]
+    assert ["./run_local.sh", "test"] in quick_start and ["./run_local.sh"] in quick_start
+
+
 LINK = re.compile(r"!?\[[^\]]*\]\(([^)\s]+)\)")
 
 
