@@ -137,7 +137,7 @@ def path_list(value: str) -> list[str]:
 
 def add_job_options(parser: argparse.ArgumentParser, output_help: str, output_required: bool,
                     input_required: bool = True) -> None:
-    """Every flag of the job, the one place a new one is added (see the README's Layout)."""
+    """Every flag of the job, the one place a new one is added (see docs/development.md, Layout)."""
     parser.add_argument("--input", required=input_required, help="glob of input files on any Beam filesystem; .gz works")
     parser.add_argument("--output", required=output_required, help=output_help)
     parser.add_argument("--rules", action="extend", type=path_list, default=[], metavar="PATH[,PATH...]",
