@@ -74,6 +74,10 @@ def _documents(run: Run) -> str:
                       for reason, count in summary["rejected_by_reason"].items())
     table = (f"<table><tr><th>rejected because</th><th class=n>documents</th></tr>{reasons}</table>" if reasons
              else "<p>No document was rejected.</p>")
+    languages = "".join(f"<tr><td>{escape(code)}</td><td class=n data-count='language.{escape(code)}'>{count:,}</td></tr>"
+                        for code, count in summary["languages"].items())
+    if languages:
+        table += f"<table><tr><th>language (clean)</th><th class=n>documents</th></tr>{languages}</table>"
     return f"<section id=documents><h2>Documents</h2><div class=cards>{cards}</div>{table}</section>"
 
 
