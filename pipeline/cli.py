@@ -14,6 +14,7 @@ import itertools
 import json
 import logging
 import math
+import os
 import sys
 import tempfile
 from collections.abc import Iterator
@@ -628,3 +629,8 @@ def main(argv: list[str] | None = None, launch_only: bool = False) -> int:
     except (ConfigError, OutputError, MineConfigError, explain.ExplainError, report.ReportError) as error:
         print(f"error: {shown(str(error), lines=True)}", file=sys.stderr)
         return 2
+    except BrokenPipeError:
+        # The reader of the output went away (`newsclean explain ... | head`): stop quietly, as cat does. Standard
+        # output now points at /dev/null, so Python's flush at exit does not raise again.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1

@@ -93,3 +93,18 @@ def test_explain_run_refuses_other_rules_and_a_folder_without_a_run(tmp_path):
     assert "--run takes the rules and input format of the run" in mixed.stderr
     missing = run_cli("explain", "--run", str(out), "--id", "nope")
     assert (missing.returncode, missing.stderr) == (2, "error: no document 'nope' in the run's input fixtures/raw/*\n")
+
+
+def test_explain_into_a_pipe_closed_early_stops_quietly(tmp_path):
+    # `newsclean explain ... | head -1`: the reader leaves after one line; no traceback reaches the terminal. The
+    # explanation is longer than a pipe holds, so the command is still writing when the reader goes.
+    story = tmp_path / "story.txt"
+    story.write_text("Council votes\n\n" + "\n\n".join(f"Paragraph {i} of the story.\n\nAdvertisement"
+                                                         for i in range(3000)), encoding="utf-8")
+    explained = subprocess.Popen([sys.executable, "-m", "pipeline", "explain", "--input", str(story), "--color", "never"],
+                                 cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert explained.stdout is not None and explained.stdout.readline()
+    explained.stdout.close()
+    _, stderr = explained.communicate(timeout=120)
+    assert explained.returncode == 1
+    assert b"Traceback" not in stderr and b"BrokenPipeError" not in stderr, stderr.decode()
