@@ -22,7 +22,7 @@ from pathlib import Path
 
 from apache_beam.io.filesystem import CompressionTypes
 from apache_beam.io.filesystems import FileSystems
-from apache_beam.options.pipeline_options import PipelineOptions, StandardOptions
+from apache_beam.options.pipeline_options import PipelineOptions
 
 from pipeline import explain, report
 from pipeline.audit import DEFAULT_MIN_DOCS, Document, audit, compare_dict, corpus_names, format_comparison, site_of
@@ -55,6 +55,7 @@ from pipeline.rules import CompiledRule, RuleError, RuleSet, example_failures
 from pipeline.rules.cost import format_report as format_cost
 from pipeline.rules.cost import measure
 from pipeline.rules.files import bundled_rules_dir, load_rules
+from pipeline.runners import runner_name
 from pipeline.site_repeat import DEFAULT_MIN_SHARE, SiteRepeatOptions
 from pipeline.steps import MASS_REMOVAL_ACTIONS, STEPS
 from pipeline.steps.apply_rules import ApplyRules
@@ -263,13 +264,8 @@ LOCAL_RUNNERS = {None, "DirectRunner", "SwitchingDirectRunner", "BundleBasedDire
 DETACHED_RUNNERS = {"DataflowRunner", "TestDataflowRunner"}
 
 
-def _runner_name(options: PipelineOptions) -> str | None:
-    runner = options.view_as(StandardOptions).runner
-    return runner.rsplit(".", 1)[-1] if runner else None   # a runner named by its module path, as Beam allows
-
-
 def runs_locally(options: PipelineOptions) -> bool:
-    runner = _runner_name(options)
+    runner = runner_name(options)
     if runner == "PortableRunner":
         return options.get_all_options().get("job_endpoint") == "embed"
     return runner in LOCAL_RUNNERS
@@ -278,7 +274,7 @@ def runs_locally(options: PipelineOptions) -> bool:
 def outlives_launcher(options: PipelineOptions) -> bool:
     """Whether the job goes on when this process exits: on Dataflow, or on a job server this process did not
     start whose workers are not this process (a portable ``--job_endpoint`` without ``LOOPBACK``)."""
-    runner = _runner_name(options)
+    runner = runner_name(options)
     if runner == "PortableRunner":
         flags = options.get_all_options()
         return flags.get("job_endpoint") not in (None, "embed") and flags.get("environment_type") != "LOOPBACK"

@@ -1,0 +1,34 @@
+"""What the job knows of the runners it is launched on: their names, and what each can do.
+
+The Dask runner the job uses is ``pipeline.runners.dask`` (Beam's own, with what this job needs of it); it
+imports dask, an extra, so only a job launched on it imports it.
+"""
+
+from __future__ import annotations
+
+from apache_beam.options.pipeline_options import PipelineOptions, StandardOptions
+
+# Runners that cannot drive a splittable DoFn (Beam's Dask runner translates none): the job plans its files'
+# byte ranges at launch for them and reads each range in a plain DoFn (transforms.ReadPlannedFn).
+PLANNED_READ_RUNNERS = {"DaskRunner"}
+
+
+def runner_name(options: PipelineOptions) -> str | None:
+    """The runner's class name, also for a runner named by its module path, as Beam allows.
+
+    >>> runner_name(PipelineOptions(["--runner=apache_beam.runners.dask.dask_runner.DaskRunner"]))
+    'DaskRunner'
+    >>> runner_name(PipelineOptions([])) is None
+    True
+    """
+    runner = options.view_as(StandardOptions).runner
+    return runner.rsplit(".", 1)[-1] if runner else None
+
+
+def plans_reads(options: PipelineOptions) -> bool:
+    """Whether the job's input is planned into byte ranges at launch (a runner without splittable DoFns).
+
+    >>> plans_reads(PipelineOptions(["--runner=DaskRunner"])), plans_reads(PipelineOptions(["--runner=FnApiRunner"]))
+    (True, False)
+    """
+    return runner_name(options) in PLANNED_READ_RUNNERS
