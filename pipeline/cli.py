@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import importlib
 import itertools
 import json
 import logging
@@ -55,7 +56,7 @@ from pipeline.rules import CompiledRule, RuleError, RuleSet, example_failures
 from pipeline.rules.cost import format_report as format_cost
 from pipeline.rules.cost import measure
 from pipeline.rules.files import bundled_rules_dir, load_rules
-from pipeline.runners import runner_name
+from pipeline.runners import runner_name, use_our_runners, wants_dask
 from pipeline.site_repeat import DEFAULT_MIN_SHARE, SiteRepeatOptions
 from pipeline.steps import MASS_REMOVAL_ACTIONS, STEPS
 from pipeline.steps.apply_rules import ApplyRules
@@ -252,8 +253,9 @@ def repeated_flags(parser: argparse.ArgumentParser, argv: list[str]) -> list[str
 
 
 def pipeline_options(args, beam_flags: list[str]) -> PipelineOptions:
-    """Beam's options from its flags, with the job's own as parsed (so they show where a runner shows options)."""
-    return PipelineOptions(beam_flags, **{name: getattr(args, name) for name in job_option_names()})
+    """Beam's options from its flags, with the job's own as parsed (so they show where a runner shows options);
+    ``--runner=DaskRunner`` is this package's (runners.use_our_runners)."""
+    return use_our_runners(PipelineOptions(beam_flags, **{name: getattr(args, name) for name in job_option_names()}))
 
 
 # Runners whose job runs in this process or beside it, on this machine: progress lines can be kept for them.
@@ -582,6 +584,11 @@ def main(argv: list[str] | None = None, launch_only: bool = False) -> int:
                      "such as --rules may repeat)")
     if args.command in ("rules", "explain", "report") and extra:
         parser.error(f"unrecognized arguments: {' '.join(extra)}")
+    if args.command in ("run", "eval", "mine") and wants_dask(extra):
+        try:   # registers Beam's Dask options (--dask_client_address...) before the flags are checked
+            importlib.import_module("pipeline.runners.dask")
+        except ImportError as error:
+            parser.error(f"the Dask runner needs the dask extra: pip install 'newsclean[dask]' ({error})")
     if args.command in ("run", "eval", "mine") and (unknown := unknown_flags(extra)):
         parser.error(f"unrecognized arguments: {' '.join(unknown)} (neither a job flag nor a Beam pipeline option)")
     # JobOptions knows every flag of 'run', so Beam's parser takes them; 'mine' would ignore them.
