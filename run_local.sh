@@ -6,7 +6,7 @@
 #   ./run_local.sh lint         ruff and mypy, as CI runs them
 # Both create .venv and install the project into it the first time, and again
 # whenever pyproject.toml changes. NEWSCLEAN_EXTRAS picks the extras to install
-# (default "test"; "test,dataflow" adds apache-beam[gcp] for the Dataflow graph tests).
+# (default "test"; "test,dataflow" adds apache-beam[gcp] for the Dataflow graph tests, "dask" the Dask cluster test).
 set -euo pipefail
 cd "$(dirname "$0")"
 

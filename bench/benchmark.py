@@ -52,6 +52,14 @@ With --workers it only compares one and two worker processes on ONE file (what s
                                the 1x file gzipped (one worker reads it whole), two workers, without and with
                                --reshuffle_records
 
+  dask_1x_1, dask_1x_2         the 1x file with --runner=DaskRunner on a distributed.LocalCluster of 1, then 2
+                               worker processes (one thread each) that the benchmark starts and stops; their
+                               records must equal workers_1x_1's. CPU s and peak MB are the launcher's only (the
+                               workers are the benchmark's children, not the launcher's). Needs the dask extra.
+
+With --dask_only, --workers measures only workers_1x_1 and the dask rows (bench/workers-dask.json:
+``--workers --dask_only --out bench/workers-dask.json``).
+
 and checks that each pair wrote the same clean, rejected and per-file records. It prints the load average
 (/proc/loadavg) before and after: on a shared machine the ratio means little without it.
 
@@ -277,54 +285,85 @@ def _records(output: Path) -> dict[str, list[str]]:
             for kind in ("clean", "rejected", "files")}
 
 
-def compare_workers(corpus: Path, work: Path, out: Path) -> None:
-    """One and two worker processes on one file, at 1x and 4x; see the module's docstring."""
+def on_dask(path: Path, text_bytes: int, work: Path, reference: Path) -> dict:
+    """The job on ``path`` on a Dask cluster of 1, then 2 worker processes, each started here and stopped after;
+    raises if its records differ from the ``reference`` run's."""
+    import distributed
+
+    results = {}
+    for workers in (1, 2):
+        name = f"dask_1x_{workers}"
+        with distributed.LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
+                                      dashboard_address=None) as cluster:
+            result = measure([sys.executable, "-m", "pipeline", "run", "--runner=DaskRunner", "--overwrite",
+                              f"--dask_client_address={cluster.scheduler_address}", "--input", str(path),
+                              "--output", str(work / name)])
+        result["mb_per_s"] = round(text_bytes / 1e6 / result["wall_seconds"], 2)
+        results[name] = result
+        print(f"{name}: {result}", file=sys.stderr)
+        if _records(work / name) != _records(reference):
+            raise RuntimeError(f"the Dask cluster of {workers} worker(s) wrote other records than {reference.name}")
+    return results
+
+
+def compare_workers(corpus: Path, work: Path, out: Path, dask_only: bool = False) -> None:
+    """One and two worker processes on one file, at 1x and 4x, and on a Dask cluster; see the module's docstring."""
     run = [sys.executable, "-m", "pipeline", "run", "--runner=FnApiRunner", "--overwrite",
            "--direct_running_mode=multi_processing"]
     load_before = Path("/proc/loadavg").read_text().split()[:3]
     results, sizes = {}, {}
-    for scale in (1, 4):
+    for scale in (1,) if dask_only else (1, 4):
         path = work / f"one-file-{scale}x" / "articles.jsonl"
         sizes[scale] = build_single_file(corpus, scale, path)
-        for workers in (1, 2):
+        for workers in (1,) if dask_only else (1, 2):
             name = f"workers_{scale}x_{workers}"
             result = measure([*run, f"--direct_num_workers={workers}", "--input", str(path),
                               "--output", str(work / name)])
             result["mb_per_s"] = round(sizes[scale][1] / 1e6 / result["wall_seconds"], 2)
             results[name] = result
             print(f"{name}: {result}", file=sys.stderr)
-        if _records(work / f"workers_{scale}x_1") != _records(work / f"workers_{scale}x_2"):
+        if not dask_only and _records(work / f"workers_{scale}x_1") != _records(work / f"workers_{scale}x_2"):
             raise RuntimeError(f"one and two workers wrote different records at {scale}x")
-    # A compressed file cannot be split: one worker reads it, and --reshuffle_records spreads its cleaning.
-    packed = work / "one-file-1x-gz" / "articles.jsonl.gz"
-    packed.parent.mkdir(parents=True, exist_ok=True)
-    packed.write_bytes(gzip.compress((work / "one-file-1x" / "articles.jsonl").read_bytes(), compresslevel=1))
-    for name, extra in (("gzip_1x_2", []), ("gzip_1x_2_reshuffle", ["--reshuffle_records"])):
-        result = measure([*run, "--direct_num_workers=2", *extra, "--input", str(packed), "--output", str(work / name)])
-        result["mb_per_s"] = round(sizes[1][1] / 1e6 / result["wall_seconds"], 2)
-        results[name] = result
-        print(f"{name}: {result}", file=sys.stderr)
-    if _records(work / "gzip_1x_2") != _records(work / "gzip_1x_2_reshuffle"):
-        raise RuntimeError("--reshuffle_records changed the records")
+    results.update(on_dask(work / "one-file-1x" / "articles.jsonl", sizes[1][1], work, work / "workers_1x_1"))
+    if not dask_only:
+        compare_gzip(work, run, sizes[1][1], results)
     report = {
         "machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform()},
         "load_average_before": load_before, "load_average_after": Path("/proc/loadavg").read_text().split()[:3],
         "input": {f"{scale}x": {"documents": d, "text_mb": round(b / 1e6, 1), "file_mb": round(
             (work / f"one-file-{scale}x" / "articles.jsonl").stat().st_size / 1e6, 1)} for scale, (d, b) in sizes.items()},
         "results": results,
-        "speedup_2_workers": {f"{scale}x": round(results[f"workers_{scale}x_1"]["wall_seconds"]
-                                                 / results[f"workers_{scale}x_2"]["wall_seconds"], 2) for scale in (1, 4)},
-        "speedup_reshuffle_gzip_1x": round(results["gzip_1x_2"]["wall_seconds"]
-                                           / results["gzip_1x_2_reshuffle"]["wall_seconds"], 2),
+        "speedup_dask_2_workers": round(results["dask_1x_1"]["wall_seconds"] / results["dask_1x_2"]["wall_seconds"], 2),
         "records_equal": True,
     }
+    if not dask_only:
+        report["speedup_2_workers"] = {f"{scale}x": round(results[f"workers_{scale}x_1"]["wall_seconds"]
+                                                          / results[f"workers_{scale}x_2"]["wall_seconds"], 2)
+                                       for scale in (1, 4)}
+        report["speedup_reshuffle_gzip_1x"] = round(results["gzip_1x_2"]["wall_seconds"]
+                                                    / results["gzip_1x_2_reshuffle"]["wall_seconds"], 2)
     out.write_text(json.dumps(report, indent=2) + "\n")
     print(f"{'measure':<22}{'seconds':>9}{'CPU s':>8}{'MB/s':>8}{'peak MB':>9}")
     for name, r in results.items():
         print(f"{name:<22}{r['wall_seconds']:>9}{r['cpu_seconds']:>8}{r['mb_per_s']:>8}{r['peak_memory_mb']:>9}")
-    print(f"2 workers / 1: {report['speedup_2_workers']}; gzip, reshuffled / not: "
-          f"{report['speedup_reshuffle_gzip_1x']}; records equal; load average before "
+    print(f"2 workers / 1: {report.get('speedup_2_workers')}; Dask 2 workers / 1: {report['speedup_dask_2_workers']}; "
+          f"gzip, reshuffled / not: {report.get('speedup_reshuffle_gzip_1x')}; records equal; load average before "
           f"{' '.join(load_before)}, after {' '.join(report['load_average_after'])}; report: {out}")
+
+
+def compare_gzip(work: Path, run: list[str], text_bytes: int, results: dict) -> None:
+    """The 1x file gzipped on two workers, without and with --reshuffle_records; see the module's docstring."""
+    # A compressed file cannot be split: one worker reads it, and --reshuffle_records spreads its cleaning.
+    packed = work / "one-file-1x-gz" / "articles.jsonl.gz"
+    packed.parent.mkdir(parents=True, exist_ok=True)
+    packed.write_bytes(gzip.compress((work / "one-file-1x" / "articles.jsonl").read_bytes(), compresslevel=1))
+    for name, extra in (("gzip_1x_2", []), ("gzip_1x_2_reshuffle", ["--reshuffle_records"])):
+        result = measure([*run, "--direct_num_workers=2", *extra, "--input", str(packed), "--output", str(work / name)])
+        result["mb_per_s"] = round(text_bytes / 1e6 / result["wall_seconds"], 2)
+        results[name] = result
+        print(f"{name}: {result}", file=sys.stderr)
+    if _records(work / "gzip_1x_2") != _records(work / "gzip_1x_2_reshuffle"):
+        raise RuntimeError("--reshuffle_records changed the records")
 
 
 def _texts(folder: Path) -> list[dict]:
@@ -516,6 +555,8 @@ def main() -> None:
     parser.add_argument("--profile", action="store_true", help="only profile the core, step by step")
     parser.add_argument("--workers", action="store_true",
                         help="only compare one and two worker processes on one file (default --out bench/workers.json)")
+    parser.add_argument("--dask_only", action="store_true",
+                        help="with --workers: only the 1x file on one DirectRunner worker and on the Dask cluster")
     parser.add_argument("--sites", type=int, metavar="N",
                         help="only compare the core with the bundled rules and with N more site files "
                              "(default --out bench/sites.json)")
@@ -534,7 +575,7 @@ def main() -> None:
 
     work = args.work or Path(tempfile.mkdtemp(prefix="newsclean-bench-"))
     if args.workers:
-        compare_workers(args.corpus, work, args.out or ROOT / "bench" / "workers.json")
+        compare_workers(args.corpus, work, args.out or ROOT / "bench" / "workers.json", args.dask_only)
         return
     if args.language:
         compare_language(args.corpus, work, args.out or ROOT / "bench" / "language.json", args.language)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import importlib
 import itertools
 import json
 import logging
@@ -23,7 +24,7 @@ from pathlib import Path
 
 from apache_beam.io.filesystem import CompressionTypes
 from apache_beam.io.filesystems import FileSystems
-from apache_beam.options.pipeline_options import PipelineOptions, StandardOptions
+from apache_beam.options.pipeline_options import PipelineOptions
 
 from pipeline import explain, report
 from pipeline.audit import DEFAULT_MIN_DOCS, Document, audit, compare_dict, corpus_names, format_comparison, site_of
@@ -57,6 +58,7 @@ from pipeline.rules import CompiledRule, RuleError, RuleSet, example_failures
 from pipeline.rules.cost import format_report as format_cost
 from pipeline.rules.cost import measure
 from pipeline.rules.files import bundled_rules_dir, load_rules
+from pipeline.runners import runner_name, use_our_runners, wants_dask
 from pipeline.site_repeat import DEFAULT_MIN_SHARE, SiteRepeatOptions
 from pipeline.steps import MASS_REMOVAL_ACTIONS, STEPS
 from pipeline.steps.apply_rules import ApplyRules
@@ -266,8 +268,9 @@ def repeated_flags(parser: argparse.ArgumentParser, argv: list[str]) -> list[str
 
 
 def pipeline_options(args, beam_flags: list[str]) -> PipelineOptions:
-    """Beam's options from its flags, with the job's own as parsed (so they show where a runner shows options)."""
-    return PipelineOptions(beam_flags, **{name: getattr(args, name) for name in job_option_names()})
+    """Beam's options from its flags, with the job's own as parsed (so they show where a runner shows options);
+    ``--runner=DaskRunner`` is this package's (runners.use_our_runners)."""
+    return use_our_runners(PipelineOptions(beam_flags, **{name: getattr(args, name) for name in job_option_names()}))
 
 
 # Runners whose job runs in this process or beside it, on this machine: progress lines can be kept for them.
@@ -278,13 +281,8 @@ LOCAL_RUNNERS = {None, "DirectRunner", "SwitchingDirectRunner", "BundleBasedDire
 DETACHED_RUNNERS = {"DataflowRunner", "TestDataflowRunner"}
 
 
-def _runner_name(options: PipelineOptions) -> str | None:
-    runner = options.view_as(StandardOptions).runner
-    return runner.rsplit(".", 1)[-1] if runner else None   # a runner named by its module path, as Beam allows
-
-
 def runs_locally(options: PipelineOptions) -> bool:
-    runner = _runner_name(options)
+    runner = runner_name(options)
     if runner == "PortableRunner":
         return options.get_all_options().get("job_endpoint") == "embed"
     return runner in LOCAL_RUNNERS
@@ -293,7 +291,7 @@ def runs_locally(options: PipelineOptions) -> bool:
 def outlives_launcher(options: PipelineOptions) -> bool:
     """Whether the job goes on when this process exits: on Dataflow, or on a job server this process did not
     start whose workers are not this process (a portable ``--job_endpoint`` without ``LOOPBACK``)."""
-    runner = _runner_name(options)
+    runner = runner_name(options)
     if runner == "PortableRunner":
         flags = options.get_all_options()
         return flags.get("job_endpoint") not in (None, "embed") and flags.get("environment_type") != "LOOPBACK"
@@ -604,6 +602,11 @@ def main(argv: list[str] | None = None, launch_only: bool = False) -> int:
                      "such as --rules may repeat)")
     if args.command in ("rules", "explain", "report") and extra:
         parser.error(f"unrecognized arguments: {' '.join(extra)}")
+    if args.command in ("run", "eval", "mine") and wants_dask(extra):
+        try:   # registers Beam's Dask options (--dask_client_address...) before the flags are checked
+            importlib.import_module("pipeline.runners.dask")
+        except ImportError as error:
+            parser.error(f"the Dask runner needs the dask extra: pip install 'newsclean[dask]' ({error})")
     if args.command in ("run", "eval", "mine") and (unknown := unknown_flags(extra)):
         parser.error(f"unrecognized arguments: {' '.join(unknown)} (neither a job flag nor a Beam pipeline option)")
     # JobOptions knows every flag of 'run', so Beam's parser takes them; 'mine' would ignore them.

@@ -29,6 +29,7 @@ from pipeline.progress import ProgressFile, ProgressTarget
 from pipeline.readers import ReadOptions
 from pipeline.records import CleanArticle, FileTally, Rejection
 from pipeline.rules.schema import Rule
+from pipeline.runners import plans_reads
 from pipeline.site_repeat import DOCS_CHANGED, DOCS_SPARED, LINES_REMOVED, SiteRepeatOptions
 from pipeline.site_repeat_transforms import RemoveSiteBoilerplate
 from pipeline.transforms import (
@@ -102,6 +103,9 @@ class JobConfig:
     site_repeat: SiteRepeatOptions = field(default_factory=SiteRepeatOptions)
     # A local run's progress counts (pipeline.progress); None: none kept (a remote runner has its counters).
     progress: ProgressTarget | None = None
+    # Plan the input's byte ranges at launch and read them in a plain DoFn (transforms.ReadPlannedFn), as the job
+    # does by itself on a runner without splittable DoFns (runners.plans_reads); same records either way.
+    plan_reads: bool = False
 
 
 def rule_set(rules: Sequence[Rule]) -> dict:
@@ -146,7 +150,7 @@ def build_pipeline(config: JobConfig, options: PipelineOptions) -> beam.Pipeline
 
     pipeline = beam.Pipeline(options=options)
     read = pipeline | "ReadArticles" >> ReadArticles(config.input_pattern, config.input_format, config.read,
-                                                           config.progress)
+                                                     config.progress, planned=config.plan_reads or plans_reads(options))
     records = read[RECORDS]
     if config.reshuffle_records:
         records = records | "SpreadRecordsOverWorkers" >> beam.Reshuffle()

@@ -16,7 +16,7 @@ import os
 import stat
 from collections.abc import Sequence
 from dataclasses import replace
-from typing import BinaryIO
+from typing import BinaryIO, NamedTuple
 
 import apache_beam as beam
 from apache_beam.io import fileio
@@ -92,11 +92,10 @@ def language_rejected_counter(language: str) -> str:
     return f"{LANGUAGE_REJECTED}{language}"
 
 
-def _open(readable_file: fileio.ReadableFile) -> BinaryIO:
+def _open(path: str) -> BinaryIO:
     """Open a matched file, decompressing by extension with strict decoders (see ``readers.compression``):
     Beam's own stop quietly at a truncated end, so records after the cut would vanish."""
-    raw = readable_file.open(compression_type=CompressionTypes.UNCOMPRESSED)
-    return open_decompressed(raw, readable_file.metadata.path)
+    return open_decompressed(FileSystems.open(path, compression_type=CompressionTypes.UNCOMPRESSED), path)
 
 
 def _not_a_regular_file(path: str) -> str | None:
@@ -148,13 +147,11 @@ def _count_rejection(rejection: Rejection) -> Rejection:
     return rejection
 
 
-def _splittable(readable_file: fileio.ReadableFile, input_format: str) -> bool:
+def _splittable(path: str, size: int, input_format: str) -> bool:
     """Whether a matched file is read in byte ranges: a line format, uncompressed (a compressed stream cannot
     be entered in the middle), a regular file with bytes in it."""
-    path = readable_file.metadata.path
     fmt = detect_format(readable_path(path)) if input_format == "auto" else input_format
-    return (READERS[fmt].splittable and compression_suffix(path) is None and readable_file.metadata.size_in_bytes > 0
-            and _not_a_regular_file(path) is None)
+    return READERS[fmt].splittable and compression_suffix(path) is None and size > 0 and _not_a_regular_file(path) is None
 
 
 # Small enough that a 36 MB file makes 36 ranges: Beam's local runner deals ranges out to its workers by
@@ -163,19 +160,12 @@ def _splittable(readable_file: fileio.ReadableFile, input_format: str) -> bool:
 RANGE_BYTES = 1 << 20
 
 
-class ReadArticlesFn(beam.DoFn, RestrictionProvider):
-    """A matched file to records: articles (the whole file for text and HTML, a line for JSONL) and the
-    rejections of what could not be read, both on the main output.
+class _ReadFilesFn(beam.DoFn):
+    """What both ways of reading share: the readers, the counters, and reading a byte range or a whole file.
 
-    Splittable, its own restriction provider: a splittable file's restriction is its bytes, split into ranges
-    of ``range_bytes`` that runners give to different workers and split further while they run (Dataflow's
-    dynamic work rebalancing). Each range holds the lines that start inside it, claimed by their offset, so no
-    line is read twice or lost however the file is split. Every other file's restriction is the one position
-    0: the whole file, read by one call.
-
-    Also emits ``(file, (records seen, 0, 0, 0))`` under ``FILE_COUNTS``, one per file or range, so the job can
-    reconcile every file's records with what came out, and the records seen and bytes read under ``STATS``.
-    Rejections are counted in ``STATS`` by :class:`CleanArticleFn`, which every rejection passes.
+    Emits, besides the records, ``(file, (records seen, 0, 0, 0))`` under ``FILE_COUNTS``, one per file or range,
+    so the job can reconcile every file's records with what came out, and the records seen and bytes read under
+    ``STATS``. Rejections are counted in ``STATS`` by :class:`CleanArticleFn`, which every rejection passes.
     """
 
     def __init__(self, input_format: str, options: ReadOptions, range_bytes: int = RANGE_BYTES,
@@ -195,9 +185,86 @@ class ReadArticlesFn(beam.DoFn, RestrictionProvider):
         if self.progress:
             self.progress.write()
 
+    def _reader(self, path: str):
+        return self.readers[detect_format(path) if self.input_format == "auto" else self.input_format]
+
+    def _done(self, path: str, seen: int, size: int, part: int, whole: int):
+        """The counts of one range or file read: ``part`` of the file's ``whole`` bytes."""
+        if self.progress:
+            # A file is done when the byte ranges read of it add up to its size; one read whole is done at once.
+            self.progress.file_part(path, part, whole)
+        self.docs_read.inc(seen)
+        self.bytes_in.inc(size)
+        yield beam.pvalue.TaggedOutput(FILE_COUNTS, (path, (seen, 0, 0, 0)))
+        yield beam.pvalue.TaggedOutput(STATS, {DOCS_READ: seen, BYTES_IN: size})
+
+    def _read_range(self, raw_path: str, path: str, reader, start: int, stop: int, claim, size: list[int]):
+        """The records of the lines that start in ``[start, stop)``, each claimed by its offset (``claim`` is
+        false for the first line past the range), their bytes added to ``size``; returns how many lines it
+        claimed (plus one for an unreadable rest) and whether a claim failed (the next range's first line)."""
+        seen, offset = 0, start   # offset: where a read error happened, for its rejection
+        try:
+            with FileSystems.open(raw_path, compression_type=CompressionTypes.UNCOMPRESSED) as stream:
+                first = first_line_start(stream, start, stop)
+                # No line starts in this range (it lies inside one long line): read nothing more of it.
+                for offset, line in reader.lines_from(stream, first) if first < stop else ():
+                    if not claim(offset):
+                        return seen, True
+                    seen += 1   # counted before parsing: a line that gives no record cannot reconcile
+                    record, record_size = reader.line_record(path, offset, line)
+                    size[0] += record_size
+                    self._progressed(record_size)
+                    yield _count_rejection(record) if isinstance(record, Rejection) else record
+        except Exception as error:  # the storage layer's errors are many types; each ends this range only
+            seen += 1
+            yield _count_rejection(Rejection("read", "unreadable", f"could not read from byte {offset}: {error!r}",
+                                             source=path, line=offset))
+        return seen, False
+
+    def _progressed(self, record_size: int) -> None:
+        if self.progress:
+            self.progress.add(counts_of.READ)
+            self.progress.add(counts_of.BYTES, record_size)
+
+    def _read_whole(self, raw_path: str, path: str, reader, size: list[int]):
+        """Every record of the file, read by this one call, their bytes added to ``size``; returns the records the
+        file held (``Cursor.seen``)."""
+        cursor = Cursor()
+        special = _not_a_regular_file(raw_path)
+        try:
+            if special:
+                cursor.seen += 1
+                yield _count_rejection(Rejection(
+                    "read", "not_a_file", f"is {special}, not a file; it was not opened", source=path))
+            else:
+                with _open(raw_path) as stream:
+                    for record, record_size in reader.read(stream, path, cursor):
+                        size[0] += record_size
+                        self._progressed(record_size)
+                        yield _count_rejection(record) if isinstance(record, Rejection) else record
+        except Exception as error:  # opening or closing the file failed; the reader handles the rest
+            cursor.seen += 1
+            yield _count_rejection(
+                Rejection("read", "unreadable", f"could not open or close the file: {error!r}", source=path))
+        return cursor.seen
+
+
+class ReadArticlesFn(_ReadFilesFn, RestrictionProvider):
+    """A matched file to records: articles (the whole file for text and HTML, a line for JSONL) and the
+    rejections of what could not be read, both on the main output.
+
+    Splittable, its own restriction provider: a splittable file's restriction is its bytes, split into ranges
+    of ``range_bytes`` that runners give to different workers and split further while they run (Dataflow's
+    dynamic work rebalancing). Each range holds the lines that start inside it, claimed by their offset, so no
+    line is read twice or lost however the file is split. Every other file's restriction is the one position
+    0: the whole file, read by one call. For runners that cannot drive a splittable DoFn, :class:`ReadPlannedFn`
+    reads the same ranges, planned at launch.
+    """
+
     def initial_restriction(self, readable_file: fileio.ReadableFile) -> OffsetRange:
-        if _splittable(readable_file, self.input_format):
-            return OffsetRange(0, readable_file.metadata.size_in_bytes)
+        metadata = readable_file.metadata
+        if _splittable(metadata.path, metadata.size_in_bytes, self.input_format):
+            return OffsetRange(0, metadata.size_in_bytes)
         return OffsetRange(0, 1)
 
     def create_tracker(self, restriction: OffsetRange) -> OffsetRestrictionTracker:
@@ -211,77 +278,75 @@ class ReadArticlesFn(beam.DoFn, RestrictionProvider):
 
     def process(self, readable_file: fileio.ReadableFile, tracker=beam.DoFn.RestrictionParam()):  # type: ignore[override]
         # Records name the file by a valid UTF-8 form of its path; only opening it uses the path as it is.
-        path = readable_path(readable_file.metadata.path)
-        reader = self.readers[detect_format(path) if self.input_format == "auto" else self.input_format]
+        raw_path, whole = readable_file.metadata.path, readable_file.metadata.size_in_bytes
+        path = readable_path(raw_path)
+        reader = self._reader(path)
         size = [0]
-        splittable = _splittable(readable_file, self.input_format)
-        if splittable:
-            seen = yield from self._read_range(readable_file, path, reader, tracker, size)
+        if _splittable(raw_path, whole, self.input_format):
+            part = tracker.current_restriction()
+            seen, past_the_end = yield from self._read_range(raw_path, path, reader, part.start, part.stop,
+                                                             tracker.try_claim, size)
+            if not past_the_end:   # the end of the file (or an unreadable rest): nothing more to claim
+                tracker.try_claim(tracker.current_restriction().stop)
+            part = tracker.current_restriction()
+            done = part.stop - part.start
         elif tracker.try_claim(0):
-            seen = yield from self._read_whole(readable_file, path, reader, size)
+            seen = yield from self._read_whole(raw_path, path, reader, size)
+            done = whole
         else:
             return
-        if self.progress:
-            # A file is done when the byte ranges read of it add up to its size; one read whole is done at once.
-            whole, part = readable_file.metadata.size_in_bytes, tracker.current_restriction()
-            self.progress.file_part(path, part.stop - part.start if splittable else whole, whole)
-        self.docs_read.inc(seen)
-        self.bytes_in.inc(size[0])
-        yield beam.pvalue.TaggedOutput(FILE_COUNTS, (path, (seen, 0, 0, 0)))
-        yield beam.pvalue.TaggedOutput(STATS, {DOCS_READ: seen, BYTES_IN: size[0]})
+        yield from self._done(path, seen, size[0], done, whole)
 
-    def _read_range(self, readable_file: fileio.ReadableFile, path: str, reader, tracker, size: list[int]):
-        """The records that start in the tracker's range, their bytes added to ``size``; returns how many lines
-        it claimed (plus one for an unreadable rest)."""
-        start = tracker.current_restriction().start
-        seen, offset = 0, start   # offset: where a read error happened, for its rejection
-        try:
-            with readable_file.open(compression_type=CompressionTypes.UNCOMPRESSED) as stream:
-                stop = tracker.current_restriction().stop
-                first = first_line_start(stream, start, stop)
-                # No line starts in this range (it lies inside one long line): read nothing more of it.
-                for offset, line in reader.lines_from(stream, first) if first < stop else ():
-                    if not tracker.try_claim(offset):
-                        return seen   # the first line of the next range
-                    seen += 1   # counted before parsing: a line that gives no record cannot reconcile
-                    record, record_size = reader.line_record(path, offset, line)
-                    size[0] += record_size
-                    self._progressed(record_size)
-                    yield _count_rejection(record) if isinstance(record, Rejection) else record
-        except Exception as error:  # the storage layer's errors are many types; each ends this range only
-            seen += 1
-            yield _count_rejection(Rejection("read", "unreadable", f"could not read from byte {offset}: {error!r}",
-                                             source=path, line=offset))
-        # The end of the file (or an unreadable rest): nothing more to claim in this range.
-        tracker.try_claim(tracker.current_restriction().stop)
-        return seen
 
-    def _progressed(self, record_size: int) -> None:
-        if self.progress:
-            self.progress.add(counts_of.READ)
-            self.progress.add(counts_of.BYTES, record_size)
+class ReadTask(NamedTuple):
+    """A piece of an input file planned at launch: the byte range ``[start, stop)`` of a splittable file, or the
+    whole file (``stop`` None)."""
 
-    def _read_whole(self, readable_file: fileio.ReadableFile, path: str, reader, size: list[int]):
-        """Every record of the file, read by this one call, their bytes added to ``size``; returns the records the
-        file held (``Cursor.seen``)."""
-        cursor = Cursor()
-        special = _not_a_regular_file(readable_file.metadata.path)
-        try:
-            if special:
-                cursor.seen += 1
-                yield _count_rejection(Rejection(
-                    "read", "not_a_file", f"is {special}, not a file; it was not opened", source=path))
-            else:
-                with _open(readable_file) as stream:
-                    for record, record_size in reader.read(stream, path, cursor):
-                        size[0] += record_size
-                        self._progressed(record_size)
-                        yield _count_rejection(record) if isinstance(record, Rejection) else record
-        except Exception as error:  # opening or closing the file failed; the reader handles the rest
-            cursor.seen += 1
-            yield _count_rejection(
-                Rejection("read", "unreadable", f"could not open or close the file: {error!r}", source=path))
-        return cursor.seen
+    path: str
+    size: int
+    start: int = 0
+    stop: int | None = None
+
+
+def plan_reads(file_pattern: str, input_format: str, range_bytes: int = RANGE_BYTES) -> list[ReadTask]:
+    """The files matching a glob, as the pieces :class:`ReadArticlesFn` would split them into: byte ranges of
+    ``range_bytes`` (the last one taking a rest under a quarter of that) for a splittable file, the whole file for
+    any other.
+    Sizes are those Beam's filesystems report now.
+
+    >>> import tempfile, pathlib
+    >>> folder = pathlib.Path(tempfile.mkdtemp())
+    >>> _ = (folder / "a.jsonl").write_bytes(b"x" * 17), (folder / "b.jsonl.gz").write_bytes(b"x" * 17)
+    >>> [(pathlib.Path(t.path).name, t.start, t.stop) for t in plan_reads(str(folder / "*"), "auto", 8)]
+    [('a.jsonl', 0, 8), ('a.jsonl', 8, 17), ('b.jsonl.gz', 0, None)]
+    """
+    tasks = []
+    for metadata in sorted(FileSystems.match([file_pattern])[0].metadata_list, key=lambda m: m.path):
+        path, size = metadata.path, metadata.size_in_bytes
+        if _splittable(path, size, input_format):
+            tasks += [ReadTask(path, size, part.start, part.stop) for part in OffsetRange(0, size).split(range_bytes)]
+        else:
+            tasks.append(ReadTask(path, size))
+    return tasks
+
+
+class ReadPlannedFn(_ReadFilesFn):
+    """A :class:`ReadTask` to its records, as :class:`ReadArticlesFn` reads the same range or file: the same
+    records, ids and per-file counts. A plain DoFn, for runners that cannot drive a splittable one (Dask)."""
+
+    def process(self, task: ReadTask):
+        path = readable_path(task.path)
+        reader = self._reader(path)
+        size = [0]
+        if task.stop is None:
+            seen = yield from self._read_whole(task.path, path, reader, size)
+            done = task.size
+        else:
+            stop = task.stop
+            seen, _ = yield from self._read_range(task.path, path, reader, task.start, stop,
+                                                  lambda offset: offset < stop, size)
+            done = stop - task.start
+        yield from self._done(path, seen, size[0], done, task.size)
 
 
 class BundleCounters:
@@ -397,17 +462,31 @@ def _unexpected_failure(article: Article, error: Exception) -> Rejection:
 
 class ReadArticles(beam.PTransform):
     """Files matching a glob to records (``RECORDS``: articles and the reader's rejections), records seen per
-    file (``FILE_COUNTS``) and counts (``STATS``)."""
+    file (``FILE_COUNTS``) and counts (``STATS``).
+
+    ``planned``: the files' byte ranges are planned now (:func:`plan_reads`) and read by a plain DoFn, for a
+    runner without splittable DoFns; otherwise the runner splits each file as it reads (:class:`ReadArticlesFn`).
+    """
 
     def __init__(self, file_pattern: str, input_format: str = "auto", options: ReadOptions = ReadOptions(),
-                 progress: ProgressTarget | None = None):
+                 progress: ProgressTarget | None = None, planned: bool = False, range_bytes: int = RANGE_BYTES):
         super().__init__()
         self.file_pattern = file_pattern
         self.input_format = input_format
         self.options = replace(options, id_root=glob_root(file_pattern))
         self.progress = progress
+        self.planned = planned
+        self.range_bytes = range_bytes
 
     def expand(self, pipeline):
+        fn_args = (self.input_format, self.options, self.range_bytes, self.progress)
+        if self.planned:
+            return (
+                pipeline
+                | "PlanRanges" >> beam.Create(plan_reads(self.file_pattern, self.input_format, self.range_bytes))
+                | "SpreadRangesOverWorkers" >> beam.Reshuffle()
+                | "ParseRecords" >> beam.ParDo(ReadPlannedFn(*fn_args)).with_outputs(FILE_COUNTS, STATS, main=RECORDS)
+            )
         return (
             pipeline
             | "MatchFiles" >> fileio.MatchFiles(self.file_pattern)
@@ -415,8 +494,7 @@ class ReadArticles(beam.PTransform):
             # the byte ranges of a splittable file) from reading to writing, and no shuffle holds the articles.
             | "SpreadFilesOverWorkers" >> beam.Reshuffle()
             | "OpenFiles" >> fileio.ReadMatches()
-            | "ParseRecords" >> beam.ParDo(ReadArticlesFn(self.input_format, self.options, progress=self.progress))
-                .with_outputs(FILE_COUNTS, STATS, main=RECORDS)
+            | "ParseRecords" >> beam.ParDo(ReadArticlesFn(*fn_args)).with_outputs(FILE_COUNTS, STATS, main=RECORDS)
         )
 
 

@@ -3,6 +3,8 @@ from dataclasses import replace
 
 from apache_beam.options.pipeline_options import PipelineOptions
 
+from pipeline.clean import CleanOptions
+from pipeline.dedup import DedupOptions
 from pipeline.job import JobConfig, format_summary, rule_set, run_job, summarize
 from pipeline.rules.files import load_rules
 from tests.conftest import BUNDLED_RULES, EXPECTED, IN_PROCESS, RAW, read_jsonl, read_output
@@ -63,6 +65,25 @@ def test_run_job_writes_clean_rejected_and_a_summary_that_reconciles(tmp_path):
     assert summary["rules"]["hover-card"] == {"hits": 3, "documents": 1}
     assert summary["bytes"]["out"] == sum(len((r["title"] + r["text"]).encode()) for r in clean)
     assert json.loads((tmp_path / "summary.json").read_text()) == summary
+
+
+def run_outputs(output_dir) -> dict:
+    """Every output of a run, records sorted, and its summary."""
+    return {**{kind: sorted(map(json.dumps, read_output(output_dir, kind)))
+               for kind in ("clean", "rejected", "duplicates", "files", "removed")},
+            "summary": json.loads((output_dir / "summary.json").read_text())}
+
+
+def test_reading_planned_at_launch_gives_the_outputs_of_the_splittable_read(tmp_path):
+    config = JobConfig(input_pattern=str(RAW / "*"), output_dir="", rules=RULES,
+                       clean=CleanOptions(ledger=True), dedup=DedupOptions(mode="near"))
+    for plan_reads in (False, True):
+        run_job(replace(config, output_dir=str(tmp_path / str(plan_reads)), plan_reads=plan_reads),
+                PipelineOptions(IN_PROCESS))
+    splittable, planned = run_outputs(tmp_path / "False"), run_outputs(tmp_path / "True")
+    assert planned == splittable
+    assert (len(planned["clean"]), len(planned["rejected"]), len(planned["files"])) == (7, 2, 4)
+    assert planned["removed"] and planned["summary"]["files"] == {"read": 4, "not_reconciled": []}
 
 
 def test_the_rule_set_hash_follows_the_definitions_not_the_folder(tmp_path):

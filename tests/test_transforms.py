@@ -12,6 +12,7 @@ from apache_beam.testing.test_pipeline import TestPipeline as BeamTestPipeline
 from apache_beam.testing.util import assert_that, equal_to
 
 from pipeline.readers import ReadOptions
+from pipeline.readers.decoding import readable_path
 from pipeline.records import Article, Rejection
 from pipeline.rules.files import load_rules
 from pipeline.transforms import (
@@ -24,6 +25,8 @@ from pipeline.transforms import (
     CleanArticles,
     ReadArticles,
     ReadArticlesFn,
+    ReadPlannedFn,
+    plan_reads,
 )
 from tests.conftest import BUNDLED_RULES, IN_PROCESS, RAW
 
@@ -177,6 +180,44 @@ def test_ranges_of_one_byte_read_in_a_pipeline_give_the_records_of_one_read(tmp_
         # Every line's bytes but the blank ones and the one over the limit, which is never held.
         assert_that(read[STATS] | beam.Map(lambda counts: counts["bytes.in"]) | "SumBytes" >> beam.CombineGlobally(sum),
                     equal_to([32 + 24 + 11 + 33 + 32]), label="Bytes")
+
+
+def splittable_read(path: str, options: ReadOptions) -> list:
+    """Everything ReadArticlesFn emits for a whole file in one restriction: records, FILE_COUNTS and STATS."""
+    fn = ReadArticlesFn("auto", options)
+    fn.setup()
+    readable = fileio.ReadableFile(FileMetadata(path, os.path.getsize(path)))
+    return list(fn.process(readable, OffsetRestrictionTracker(fn.initial_restriction(readable))))
+
+
+def planned_read(path: str, options: ReadOptions, range_bytes: int) -> list:
+    """Everything ReadPlannedFn emits for a file planned in ranges of ``range_bytes``, counts summed per kind."""
+    fn = ReadPlannedFn("auto", options, range_bytes)
+    fn.setup()
+    out = [emitted for task in plan_reads(path, "auto", range_bytes) for emitted in fn.process(task)]
+    records = [r for r in out if not isinstance(r, beam.pvalue.TaggedOutput)]
+    seen = sum(r.value[1][0] for r in out if isinstance(r, beam.pvalue.TaggedOutput) and r.tag == FILE_COUNTS)
+    stats = [r.value for r in out if isinstance(r, beam.pvalue.TaggedOutput) and r.tag == STATS]
+    return [*records, beam.pvalue.TaggedOutput(FILE_COUNTS, (readable_path(path), (seen, 0, 0, 0))),
+            beam.pvalue.TaggedOutput(STATS, {name: sum(counts[name] for counts in stats) for name in stats[0]})]
+
+
+def outputs(emitted: list) -> list:
+    return [(r.tag, r.value) if isinstance(r, beam.pvalue.TaggedOutput) else r for r in emitted]
+
+
+def test_planned_ranges_of_any_size_give_the_splittable_reads_records_ids_and_tally(tmp_path):
+    path = tmp_path / "split.jsonl"
+    path.write_bytes(SPLIT_ME)
+    options = ReadOptions(max_doc_bytes=60)
+    whole = outputs(splittable_read(str(path), options))
+    assert [(type(r).__name__, r.id, r.line) for r in whole[:-2]] == [
+        ("Article", "a", 0), ("Article", "split.jsonl@35", 35), ("Rejection", None, 59), ("Rejection", None, 166),
+        ("Article", "c", 177), ("Article", "d", 213)]
+    assert whole[-2:] == [(FILE_COUNTS, (str(path), (6, 0, 0, 0))), (STATS, {"docs.read": 6, "bytes.in": 132})]
+    # 1: a range per byte, a split at every byte; len(SPLIT_ME): one range.
+    for range_bytes in range(1, len(SPLIT_ME) + 1):
+        assert outputs(planned_read(str(path), options, range_bytes)) == whole, range_bytes
 
 
 def test_a_compressed_jsonl_file_is_one_restriction_read_whole(tmp_path):

@@ -19,6 +19,7 @@ from pipeline.pages import HTML_MODES
 from pipeline.readers import DEFAULT_MAX_DOC_BYTES, FORMATS, JsonlFields, ReadOptions
 from pipeline.rules import example_failures
 from pipeline.rules.files import bundled_rules_dir, load_rules
+from pipeline.runners import RUNNERS_WITHOUT_METRICS, runner_name, use_our_runners
 from pipeline.terminal import shown
 from pipeline.transforms import DOCS_READ, DOCS_REJECTED
 
@@ -105,7 +106,10 @@ def run_mine(args, beam_args: list[str]) -> int:
     prepare_draft_dir(args.output, args.overwrite)
     from pipeline.cli import progress_lines
 
-    options = PipelineOptions(beam_args)
+    options = use_our_runners(PipelineOptions(beam_args))
+    if runner_name(options) in RUNNERS_WITHOUT_METRICS:
+        raise MineConfigError(f"mine reports from Beam's counters, which the {runner_name(options)} does not collect; "
+                              "run mine on another runner (the DirectRunner, Dataflow)")
     with progress_lines(args, options) as progress:
         result = build_mine_pipeline(replace(config, progress=progress), options).run()
         result.wait_until_finish()

@@ -37,6 +37,7 @@ from pipeline.mine.tally import (
 from pipeline.progress import ProgressTarget
 from pipeline.readers import ReadOptions
 from pipeline.rules.schema import Rule
+from pipeline.runners import plans_reads
 from pipeline.transforms import CLEAN, NAMESPACE, RECORDS, CleanArticles, ReadArticles
 
 SUMMARY_FILE = "mine-summary.json"
@@ -224,7 +225,7 @@ def build_mine_pipeline(config: MineConfig, options: beam.options.pipeline_optio
     """Read and clean as the job does (the same transforms), then mine and write the drafts."""
     pipeline = beam.Pipeline(options=options)
     read = pipeline | "ReadArticles" >> ReadArticles(config.input_pattern, config.input_format, config.read,
-                                                           config.progress)
+                                                     config.progress, planned=plans_reads(options))
     cleaned = read[RECORDS] | "CleanArticles" >> CleanArticles(config.rules, config.clean, config.progress)
     docs = cleaned[CLEAN] | "ToMinedDocs" >> beam.ParDo(_MinedDocFn(config.mine.by))
     (docs | "MineSites" >> MineSites(config.mine, config.input_pattern)
