@@ -57,6 +57,7 @@ BYTES_IN = "bytes.in"
 BYTES_OUT = "bytes.out"
 HEADLINE_REPEATS = "headline.repeats_removed"
 MASS_REMOVAL = "docs.flagged.mass_removal"
+TRUNCATED = "docs.flagged.truncated"
 DUPLICATE_IDS = "docs.duplicate_id"
 
 
@@ -353,6 +354,8 @@ class CleanArticleFn(beam.DoFn):
         counters.inc(HEADLINE_REPEATS, clean.stats["headline_repeats"])
         if clean.stats.get("mass_removal"):
             counters.inc(MASS_REMOVAL)
+        if clean.stats.get("truncated"):
+            counters.inc(TRUNCATED)
         for name, hits in clean.stats["rules"].items():
             counters.inc(rule_hits_counter(name), hits)
             counters.inc(rule_docs_counter(name))
