@@ -30,33 +30,43 @@ END_LINES = 3
 # A notice is a line of its own, short; a longer line is prose that happens to hold the words.
 _MAX_NOTICE_CHARS = 200
 # A call to action that may follow a notice on its line ("... subscribers only. Subscribe now from $1").
-_ACTION_TAIL = r"(?:[ ]+(?:please[ ]+)?(?:subscribe|sign[ ]in|log[ ]in|register|become|join|already|start|get|try|click|see|view)\b.{0,150})?"
+_ACTION_TAIL = (r"(?:[ ]+(?:please[ ]+)?(?:subscribe|sign[ ]in|log[ ]in|register|become|join|already|start|get|try"
+                r"|click|see|view)\b.{0,150})?")
 _READ_ON = (r"(?:continue[ ]reading|keep[ ]reading|read[ ](?:more|on|the[ ](?:full|rest|whole|entire)\b.{0,60}"
             r"|this[ ](?:article|story)|the[ ](?:article|story))|unlock\b.{0,60}|get[ ](?:full|unlimited)[ ]access\b.{0,60})")
 _SIGN_UP = r"(?:subscribe|sign[ ]in|log[ ]in|register|become[ ]a[ ](?:subscriber|member)|create[ ]a[ ](?:free[ ])?account)"
 _PAYWALL_NOTICE = re.compile(
     rf"""^(?:
-        (?:please[ ])?{_SIGN_UP}(?:[ ](?:now|today|here))?[ ](?:to|and)[ ](?:{_READ_ON}|read)        # Subscribe to continue reading
-      | to[ ]{_READ_ON},?[ ](?:please[ ])?{_SIGN_UP}\b.{{0,100}}                                  # To read the full story, subscribe
+        # Subscribe to continue reading / Subscribe today to read more
+        (?:please[ ])?{_SIGN_UP}(?:[ ](?:now|today|here))?[ ](?:to|and)[ ](?:{_READ_ON}|read)
+        # To read the full story, subscribe
+      | to[ ]{_READ_ON},?[ ](?:please[ ])?{_SIGN_UP}\b.{{0,100}}
+        # This article is for subscribers only
       | (?:the[ ]rest[ ]of[ ])?this[ ](?:article|story|content|post|page|piece)[ ]is[ ](?:only[ ])?
         (?:available[ ]|reserved[ ]|exclusive[ ])?(?:exclusively[ ])?(?:for|to)[ ](?:our[ ])?
-        (?:paid[ ]|paying[ ]|premium[ ]|digital[ ])?(?:subscribers|members)(?:[ ]only)?            # ... for subscribers only
-      | you(?:['’]ve|[ ]have)[ ](?:reached|hit|used[ ](?:up[ ])?)[ ](?:your|the)[ ](?:\w+[ ]){{0,2}}
-        (?:article|story)[ ]limit                                                                 # You have reached your free article limit
+        (?:paid[ ]|paying[ ]|premium[ ]|digital[ ])?(?:subscribers|members)(?:[ ]only)?
+        # You have reached your free article limit
+      | you(?:['’]ve|[ ]have)[ ](?:reached|hit|used[ ](?:up[ ])?)[ ](?:your|the)[ ](?:\w+[ ]){{0,2}}(?:article|story)[ ]limit
+        # You have read all your free articles this month
       | you(?:['’]ve|[ ]have)[ ](?:read|used)[ ](?:all[ ])?(?:your|\d+[ ]of[ ](?:your[ ])?\d+)[ ](?:free[ ])?articles?
         (?:[ ]this[ ]month)?
+        # Already a subscriber? Log in
       | already[ ]a[ ](?:subscriber|member)\?[ ]*(?:sign|log)[ ]?in\b.{{0,100}}
     )[ ]*[.!…]*{_ACTION_TAIL}[ ]*$""",
     re.IGNORECASE | re.VERBOSE,
 )
 _TEASER_NOTICE = re.compile(
     r"""^(?:
-        (?:click[ ]here[ ]to[ ])?(?:continue|keep)[ ]reading[ ]*(?:→|»|›|>>?|:|\.{3}|…)?             # Continue reading →
-      | click[ ]here[ ]to[ ](?:continue|keep)[ ]reading\b.{0,100}                                  # CLICK HERE TO CONTINUE READING X IN Y
+        # Continue reading →
+        (?:click[ ]here[ ]to[ ])?(?:continue|keep)[ ]reading[ ]*(?:→|»|›|>>?|:|\.{3}|…)?
+        # CLICK HERE TO CONTINUE READING MICHAEL GOODWIN IN THE NEW YORK POST.
+      | click[ ]here[ ]to[ ](?:continue|keep)[ ]reading\b.{0,100}
+        # Continue reading on Medium
       | (?:continue|keep)[ ]reading[ ](?:the[ ](?:full|rest[ ]of[ ]the|original|complete)[ ](?:article|story|post)[ ])?
-        (?:on|at)[ ]\S.{0,60}                                                                      # Continue reading on Medium
+        (?:on|at)[ ]\S.{0,60}
+        # Read the full article here.
       | (?:click[ ]here[ ]to[ ])?read[ ](?:the[ ])?(?:full|rest[ ]of[ ]the|rest[ ]of[ ]this|entire|complete|whole)[ ]
-        (?:article|story|post|piece)(?:[ ]here|[ ](?:on|at)[ ]\S.{0,60})?                           # Read the full article here.
+        (?:article|story|post|piece)(?:[ ]here|[ ](?:on|at)[ ]\S.{0,60})?
     )[ ]*(?:[.!:]|→|»)?[ ]*$""",
     re.IGNORECASE | re.VERBOSE,
 )

@@ -15,7 +15,7 @@ def test_summarize_groups_counters_by_outcome_reason_and_rule():
         "docs.read": 5, "docs.clean": 3, "docs.rejected": 2, "docs.rejected.invalid_json": 1,
         "docs.rejected.empty_text": 1, "bytes.in": 900, "bytes.out": 700, "headline.repeats_removed": 2,
         "rule.read-time-line.hits": 4, "rule.read-time-line.docs": 3, "docs.flagged.mass_removal": 1,
-        "docs.duplicate": 1, "docs.duplicate.near": 1,
+        "docs.flagged.truncated": 2, "docs.duplicate": 1, "docs.duplicate.near": 1,
     }
     summary = summarize(counters, RULES, {"read": 2, "not_reconciled": []})
     assert summary == {
@@ -26,6 +26,7 @@ def test_summarize_groups_counters_by_outcome_reason_and_rule():
         "bytes": {"in": 900, "out": 700},
         "headline_repeats_removed": 2,
         "flagged_mass_removal": 1,
+        "flagged_truncated": 2,
         "duplicate_ids": 0,
         "site_boilerplate": {"lines_removed": 0, "documents": 0, "documents_spared": 0},
         "rules": {rule.name: {"hits": 4, "documents": 3} if rule.name == "read-time-line" else {"hits": 0, "documents": 0}
@@ -39,6 +40,7 @@ def test_summarize_groups_counters_by_outcome_reason_and_rule():
         "bytes: 900 in, 700 out",
         "headline repeats removed: 2",
         "flagged for mass removal by rules: 1",
+        "flagged truncated (a teaser or paywalled text): 2",
         "ids used by more than one clean record: 0",
         f"rules: 1 of {len(RULES)} fired",
         "  read-time-line: 4 hits in 3 documents",
