@@ -177,3 +177,10 @@ def test_a_misspelt_truncated_value_is_exit_2_before_reading(tmp_path):
     assert ran.returncode == 2
     assert "--truncated: invalid choice: 'drop'" in ran.stderr
     assert not (tmp_path / "out").exists()
+
+
+def test_explain_shows_the_flag_at_its_step():
+    done = run_cli("explain", "--input", str(HERE / "teasers.jsonl"), "--id", "teaser-subscribe-plea")
+    assert done.returncode == 0, done.stderr
+    assert ("  3. truncated         nothing removed; 368 characters of body; flagged: a paywall notice in the last "
+            "lines: 'Subscribe today to read more!'\n") in done.stdout
