@@ -291,7 +291,7 @@ def outlives_launcher(options: PipelineOptions) -> bool:
 
 def add_progress_options(parser: argparse.ArgumentParser) -> None:
     """Flags of the launcher, not of the job: a remote runner's console shows the same counts."""
-    _add_flag(parser, "--quiet", "no progress lines on stderr while a job runs on a local runner")
+    _add_flag(parser, "--quiet", "no progress lines on stderr while the command works (a job: on a local runner)")
     parser.add_argument("--progress_every", type=positive_float, default=DEFAULT_INTERVAL_SECONDS, metavar="SECONDS",
                         help=f"seconds between progress lines (default {DEFAULT_INTERVAL_SECONDS:g})")
 
@@ -338,8 +338,10 @@ def build_parser() -> argparse.ArgumentParser:
     audit_.add_argument("--json", help="also write the comparison as JSON to this path")
     explain.add_arguments(commands.add_parser(
         "explain", allow_abbrev=False, help="show one document's cleaning step by step, every removal marked"))
-    report.add_arguments(commands.add_parser(
-        "report", allow_abbrev=False, help="write a self-contained HTML report of a run (needs run --ledger)"))
+    report_ = commands.add_parser(
+        "report", allow_abbrev=False, help="write a self-contained HTML report of a run (needs run --ledger)")
+    report.add_arguments(report_)
+    add_progress_options(report_)
 
     rules = commands.add_parser("rules", help="work with rule files")
     rules_commands = rules.add_subparsers(dest="rules_command", required=True)

@@ -81,7 +81,8 @@ def sort_key(article: CleanArticle) -> SortKey:
 
 def duplicate_group(article: CleanArticle) -> str:
     """The key exact duplicates share: the hash of the folded text. A text with no words (emoji or punctuation
-    only) folds to nothing, which is no evidence of a copy: it is a group of its own, keyed by its sort key.
+    only) folds to nothing, which is no evidence of a copy: it is a group of its own, keyed by a hash of its sort
+    key (no folded text holds the parenthesis that starts it, so the two kinds of key never meet).
 
     >>> a = CleanArticle(id="a", text="Rates rise.", title=None, url=None, source="f", line=1, metadata={})
     >>> duplicate_group(a) == duplicate_group(CleanArticle(**{**vars(a), "id": "b", "text": "RATES rise"}))
@@ -91,7 +92,7 @@ def duplicate_group(article: CleanArticle) -> str:
     False
     """
     words = fold(article.text)
-    return _key_of(words) if words else "no words " + repr(sort_key(article))
+    return _key_of(words if words else [repr(sort_key(article))])
 
 
 def shingles(text: str, size: int = SHINGLE_WORDS) -> set[bytes]:

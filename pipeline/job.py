@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import asdict, dataclass, field
 from importlib.metadata import version
 
@@ -20,11 +20,12 @@ from apache_beam.metrics.metric import MetricsFilter
 from apache_beam.options.pipeline_options import PipelineOptions
 from apache_beam.runners.runner import PipelineResult
 
+from pipeline import progress as counts_of
 from pipeline.clean import CleanOptions
 from pipeline.dedup import DedupOptions, Duplicate
 from pipeline.dedup_transforms import DOCS_DUPLICATE, DUPLICATES, Deduplicate, duplicate_counter, duplicate_counts
 from pipeline.ledger import LedgerEntry
-from pipeline.progress import ProgressTarget
+from pipeline.progress import ProgressFile, ProgressTarget
 from pipeline.readers import ReadOptions
 from pipeline.records import CleanArticle, FileTally, Rejection
 from pipeline.rules.schema import Rule
@@ -325,12 +326,30 @@ def format_summary(summary: dict) -> str:
     return "\n".join(lines)
 
 
-def read_output(output_dir: str, prefix: str, output_format: str = OUTPUT_FORMAT) -> list[dict]:
-    """Every record a run wrote under ``prefix`` (``clean``, ``rejected``, ``files``), shard by shard."""
+def output_shards(output_dir: str, prefix: str, output_format: str = OUTPUT_FORMAT) -> list[tuple[str, int]]:
+    """``(path, bytes)`` of each shard a run wrote under ``prefix``, in name order."""
+    pattern = FileSystems.join(output_dir, WRITERS[output_format].pattern(prefix))
+    return sorted((m.path, m.size_in_bytes) for m in FileSystems.match([pattern])[0].metadata_list)
+
+
+def iter_output(output_dir: str, prefix: str, output_format: str = OUTPUT_FORMAT,
+                progress: ProgressFile | None = None) -> Iterator[dict]:
+    """Every record a run wrote under ``prefix`` (``clean``, ``rejected``, ``files``, ``removed``), shard by shard,
+    one at a time; counted in ``progress`` as records read, and shards and their bytes done."""
     writer = WRITERS[output_format]
-    pattern = FileSystems.join(output_dir, writer.pattern(prefix))
-    paths = sorted(m.path for m in FileSystems.match([pattern])[0].metadata_list)
-    return [record for path in paths for record in writer.read(path)]
+    for path, size in output_shards(output_dir, prefix, output_format):
+        for record in writer.read(path):
+            if progress:
+                progress.add(counts_of.READ)
+            yield record
+        if progress:
+            progress.add(counts_of.BYTES, size)
+            progress.add(counts_of.FILES)
+
+
+def read_output(output_dir: str, prefix: str, output_format: str = OUTPUT_FORMAT) -> list[dict]:
+    """:func:`iter_output` as a list, for outputs a caller holds whole."""
+    return list(iter_output(output_dir, prefix, output_format))
 
 
 def read_summary(output_dir: str) -> dict:

@@ -92,23 +92,27 @@ def read_progress(folder: str) -> dict[str, int]:
     return totals
 
 
-def format_progress(counts: dict[str, int], seconds: float, rate: float, files_total: int | None) -> str:
-    """One progress line; ``rate``: MB/s read since the previous line.
+def format_progress(counts: dict[str, int], seconds: float, rate: float, files_total: int | None,
+                    units: tuple[str, str] = ("documents", "input files")) -> str:
+    """One progress line; ``rate``: MB/s read since the previous line; ``units``: what is read, from what.
 
     >>> format_progress({READ: 12345, CLEAN: 11900, REJECTED: 400, BYTES: 36_200_000, FILES: 3}, 70.4, 1.25, 10)
     'progress 0:01:10: 12,345 documents read, 11,900 clean, 400 rejected; 36.2 MB read, 1.2 MB/s; 3 of 10 input files done'
     >>> format_progress({}, 5, 0.0, None)
     'progress 0:00:05: 0 documents read, 0 clean, 0 rejected; 0.0 MB read, 0.0 MB/s; 0 input files done'
+    >>> format_progress({READ: 7, CLEAN: 5, BYTES: 900_000, FILES: 2}, 3, 0.3, 3, ("records", "shards"))
+    'progress 0:00:03: 7 records read, 5 clean, 0 rejected; 0.9 MB read, 0.3 MB/s; 2 of 3 shards done'
     """
     minutes, secs = divmod(int(seconds), 60)
     files = f"{counts.get(FILES, 0):,}" + (f" of {files_total:,}" if files_total is not None else "")
-    return (f"progress {minutes // 60}:{minutes % 60:02}:{secs:02}: {counts.get(READ, 0):,} documents read, "
+    return (f"progress {minutes // 60}:{minutes % 60:02}:{secs:02}: {counts.get(READ, 0):,} {units[0]} read, "
             f"{counts.get(CLEAN, 0):,} clean, {counts.get(REJECTED, 0):,} rejected; "
-            f"{counts.get(BYTES, 0) / 1e6:.1f} MB read, {rate:.1f} MB/s; {files} input files done")
+            f"{counts.get(BYTES, 0) / 1e6:.1f} MB read, {rate:.1f} MB/s; {files} {units[1]} done")
 
 
 @contextmanager
-def reporting(interval: float, files_total: int | None, out: TextIO) -> Iterator[ProgressTarget]:
+def reporting(interval: float, files_total: int | None, out: TextIO,
+              units: tuple[str, str] = ("documents", "input files")) -> Iterator[ProgressTarget]:
     """A folder for a run's counts, and a thread printing a line from them to ``out`` every ``interval``
     seconds until the block ends: rewritten in place on a terminal, one line each otherwise."""
     folder = tempfile.mkdtemp(prefix="newsclean-progress-")
@@ -122,7 +126,7 @@ def reporting(interval: float, files_total: int | None, out: TextIO) -> Iterator
         while not stop.wait(interval):
             counts, now = read_progress(folder), time.monotonic()
             rate = (counts.get(BYTES, 0) - last_bytes) / 1e6 / max(now - last_time, 1e-9)
-            line = format_progress(counts, now - start, rate, files_total)
+            line = format_progress(counts, now - start, rate, files_total, units)
             out.write(f"\r\x1b[K{line}" if terminal else line + "\n")
             out.flush()
             printed.append(True)
@@ -138,6 +142,7 @@ def reporting(interval: float, files_total: int | None, out: TextIO) -> Iterator
         if printed:   # a job long enough to show progress ends with its totals; a short one stays quiet
             now = time.monotonic()
             counts = read_progress(folder)
-            line = format_progress(counts, now - start, counts.get(BYTES, 0) / 1e6 / max(now - start, 1e-9), files_total)
+            line = format_progress(counts, now - start, counts.get(BYTES, 0) / 1e6 / max(now - start, 1e-9), files_total,
+                                   units)
             out.write(f"\r\x1b[K{line}\n" if terminal else line + "\n")
         shutil.rmtree(folder, ignore_errors=True)

@@ -15,7 +15,7 @@ from dataclasses import replace
 
 import apache_beam as beam
 
-from pipeline.dedup import exact_key, sort_key
+from pipeline.dedup import duplicate_group, sort_key
 from pipeline.ledger import LedgerEntry
 from pipeline.records import CleanArticle
 from pipeline.site_repeat import (
@@ -35,10 +35,11 @@ from pipeline.transforms import BYTES_OUT, CLEAN, REMOVED, STATS, BundleCounters
 
 def site_line_keys(article: CleanArticle):
     """``((site, line hash), (page key, text key))`` for each distinct line of a page that has a site. The text
-    key (``dedup.exact_key``) counts a story printed twice once, whether or not ``--dedup`` ran."""
+    key (``dedup.duplicate_group``) counts a story printed twice once, whether or not ``--dedup`` ran, and
+    pages without words each once: an empty fold is no evidence of a copy."""
     site = host_of(article.url)
     if site:
-        page = sort_key(article), exact_key(article.text)
+        page = sort_key(article), duplicate_group(article)
         for line in page_lines(article.text):
             yield (site, line_hash(line)), page
 
@@ -47,7 +48,7 @@ def site_text_keys(article: CleanArticle):
     """``(site, text key)`` for a page that has a site: its distinct texts are the site's pages."""
     site = host_of(article.url)
     if site:
-        yield site, exact_key(article.text)
+        yield site, duplicate_group(article)
 
 
 def lines_on_enough_pages(group, min_pages: int):
@@ -100,9 +101,8 @@ class StripSiteRepeatsFn(beam.DoFn):
         self.counters.inc(DOCS_CHANGED)
         self.counters.inc(BYTES_OUT, len(stripped.text.encode("utf-8")) - len(article.text.encode("utf-8")))
         if self.ledger:
-            for removal in removals(article.text, stripped):
-                yield beam.pvalue.TaggedOutput(
-                    REMOVED, LedgerEntry(article.id, article.source, article.line, article.url, removal))
+            yield beam.pvalue.TaggedOutput(REMOVED, LedgerEntry(
+                article.id, article.source, article.line, article.url, tuple(removals(article.text, stripped))))
         chars_out = article.stats["chars_out"] - len(article.text) + len(stripped.text)
         yield replace(article, text=stripped.text, stats={**article.stats, "chars_out": chars_out})
 

@@ -31,7 +31,7 @@ from apache_beam.utils.windowed_value import WindowedValue
 
 from pipeline import progress as counts_of
 from pipeline.clean import Cleaner, CleanOptions
-from pipeline.ledger import LedgerEntry, whole_document
+from pipeline.ledger import LedgerEntry, Removal, whole_document
 from pipeline.progress import ProgressFile, ProgressTarget
 from pipeline.readers import READERS, ReadOptions, detect_format
 from pipeline.readers.base import Cursor
@@ -339,11 +339,10 @@ class CleanArticleFn(beam.DoFn):
                          if isinstance(error, Rejected) else _unexpected_failure(article, error))
             yield self._rejected(rejection, counted=False)
             if self.options.ledger:
-                yield beam.pvalue.TaggedOutput(REMOVED, _entry(article, whole_document(rejection.reason, article.text)))
+                yield beam.pvalue.TaggedOutput(REMOVED, _entry(article, (whole_document(rejection.reason, article.text),)))
             return
         if clean.removals:
-            for removal in clean.removals:
-                yield beam.pvalue.TaggedOutput(REMOVED, _entry(article, removal))
+            yield beam.pvalue.TaggedOutput(REMOVED, _entry(article, clean.removals))
             clean = replace(clean, removals=())   # written; no need to carry them through deduplication
         tally[0] += 1
         counters = self.counters
@@ -362,8 +361,8 @@ class CleanArticleFn(beam.DoFn):
         yield clean
 
 
-def _entry(article: Article, removal) -> LedgerEntry:
-    return LedgerEntry(article.id, article.source, article.line, article.url, removal)
+def _entry(article: Article, removals: tuple[Removal, ...]) -> LedgerEntry:
+    return LedgerEntry(article.id, article.source, article.line, article.url, removals)
 
 
 def _unexpected_failure(article: Article, error: Exception) -> Rejection:

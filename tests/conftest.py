@@ -12,6 +12,7 @@ from hypothesis import settings
 from pipeline.cli import main
 from pipeline.readers import detect_format
 from pipeline.readers.compression import open_decompressed
+from pipeline.report.runs import located
 
 REPO = Path(__file__).resolve().parent.parent
 FIXTURES = REPO / "fixtures"
@@ -54,6 +55,11 @@ def sort_records(records: list[dict]) -> list[dict]:
 
 def read_output(output_dir: Path, kind: str) -> list[dict]:
     return sort_records([r for shard in sorted(output_dir.glob(f"{kind}-*.jsonl")) for r in read_jsonl(shard)])
+
+
+def read_removals(output_dir: Path) -> list[dict]:
+    """The ledger's removals, each with its document's id, input file and line (as the report shows them)."""
+    return [located(entry, removal) for entry in read_output(output_dir, "removed") for removal in entry["removals"]]
 
 
 def line_number(record: dict) -> int | None:

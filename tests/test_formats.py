@@ -10,6 +10,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from pipeline.job import read_output
+from pipeline.report.runs import located
 from tests.conftest import FIXTURES, IN_PROCESS, REPO, run_cli
 
 ARTICLES = FIXTURES / "formats" / "articles.jsonl"
@@ -64,7 +65,8 @@ def test_jsonl_gz_zst_and_parquet_outputs_hold_the_same_records_as_plain_jsonl_w
     assert (rejected["id"], rejected["reason"], rejected["metadata"]["source"]) == \
         ("rss-004", "empty_after_cleaning", "Northern Post")
     # The ledger has the rejected document whole, besides the removals from the clean ones.
-    whole, = [r for r in read_output(str(plain), "removed") if r["step"] == "rejected"]
+    whole, = [located(entry, removal) for entry in read_output(str(plain), "removed") for removal in entry["removals"]
+              if removal["step"] == "rejected"]
     assert (whole["id"], whole["cause"], whole["start"], whole["end"]) == \
         ("rss-004", "empty_after_cleaning", 0, len(inputs["rss-004"]["text"]))
     summary = json.loads((parquet / "summary.json").read_text())

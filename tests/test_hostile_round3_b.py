@@ -9,7 +9,10 @@ from pathlib import Path
 import pytest
 
 from pipeline.dedup import MAX_THRESHOLD, NUM_PERM
+from pipeline.mine.tally import mined_document
+from pipeline.records import CleanArticle
 from pipeline.rules.files import load_rules
+from pipeline.site_repeat_transforms import site_text_keys
 from tests.conftest import FIXTURES, IN_PROCESS, RULE_TOML, read_output, run_cli
 
 SITES = FIXTURES / "mine" / "sites.jsonl"
@@ -36,6 +39,11 @@ def test_mine_writes_a_hostile_group_name_only_escaped(tmp_path: Path):
     assert header.startswith("# Draft rules for Example News\\n[[rules]]\\nname = \"evil\"\\n")
     assert 'name = "evil"' not in text.replace(header, "")
     assert run_cli("rules", "test", str(out)).returncode == 0
+    # The review page names the group on its first line too, escaped: the value cannot add a heading of its own.
+    (report,) = out.glob("*.report.md")
+    lines = report.read_text(encoding="utf-8").split("\n")
+    assert lines[0].startswith("# Example News\\n[[rules]]\\nname = \"evil\"\\n")
+    assert not any(line.startswith(("[[rules]]", "name = ")) for line in lines)
 
 
 DEDUP = FIXTURES / "dedup" / "articles.jsonl"
@@ -130,3 +138,14 @@ def test_a_flag_that_takes_one_value_given_twice_is_an_error(tmp_path: Path):
                      "--rules", str(rules), *IN_PROCESS)
     assert listed.returncode == 2 and "given more than once" not in listed.stderr
     assert "matches no files" in listed.stderr
+
+
+def test_pages_without_words_are_each_a_page_of_their_own_for_site_repeats_and_mining():
+    """Case 12: an empty fold is no evidence of a copy, in the site-repeat count and mining's page count too."""
+    pages = [CleanArticle(id=name, text=text, title=None, url=f"https://example.com/{name}", source="f", line=None,
+                          metadata={}) for name, text in (("a", "\U0001f389!!"), ("b", "\u2014 \u2014"), ("c", "!!!"))]
+    assert len({key for page in pages for _, key in site_text_keys(page)}) == 3
+    assert len({mined_document(page).key for page in pages}) == 3
+    copy = CleanArticle(**{**vars(pages[0]), "id": "d", "text": "Rates rise."})
+    again = CleanArticle(**{**vars(copy), "id": "e", "text": "RATES   rise"})
+    assert mined_document(copy).key == mined_document(again).key

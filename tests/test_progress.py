@@ -1,4 +1,4 @@
-"""Progress on long work: counts the DoFns of a local run keep, and the lines ``run`` and ``mine`` print."""
+"""Progress on long work: counts the DoFns of a local run keep, and the lines ``run``, ``mine`` and ``report`` print."""
 
 import re
 
@@ -55,3 +55,19 @@ def test_mine_prints_progress_and_a_bad_interval_is_refused(tmp_path):
     refused = run_cli("run", "--input", "fixtures/raw/*", "--output", str(tmp_path / "c"), "--progress_every", "0")
     assert refused.returncode == 2
     assert "--progress_every" in refused.stderr
+
+
+def test_report_prints_progress_in_records_and_shards_of_the_run_it_reads(tmp_path):
+    out = tmp_path / "out"
+    assert run_cli("run", "--input", "fixtures/raw/*", "--output", str(out), "--ledger", "--quiet").returncode == 0
+    shards = [path for kind in ("clean", "removed", "rejected") for path in out.glob(f"{kind}-*")]
+    records = sum(1 for path in shards for line in path.read_text(encoding="utf-8").splitlines() if line)
+    done = run_cli("report", str(out), "--progress_every", "0.001")
+    assert done.returncode == 0, done.stderr
+    lines = [line for line in done.stderr.splitlines() if line.startswith("progress ")]
+    assert lines, done.stderr
+    last = re.fullmatch(r"progress \d+:\d\d:\d\d: (\d+) records read, (\d+) clean, (\d+) rejected; "
+                        r"[\d.]+ MB read, [\d.]+ MB/s; (\d+) shards done", lines[-1])
+    assert last and last.groups() == (str(records), "7", "2", str(len(shards))), lines[-1]
+    quiet = run_cli("report", str(out), "--progress_every", "0.001", "--quiet")
+    assert quiet.returncode == 0 and "progress " not in quiet.stderr

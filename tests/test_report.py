@@ -7,7 +7,7 @@ import struct
 
 import pytest
 
-from pipeline.report.runs import load_run, rule_rows, sites
+from pipeline.report.runs import SiteRow, load_run
 from tests.browser import load, needs_chromium, screenshot
 from tests.conftest import IN_PROCESS, run_cli
 
@@ -47,10 +47,10 @@ def counts(html: str) -> dict[str, str]:
 
 def test_rule_rows_and_sites_count_what_the_ledger_holds(runs):
     bundled = load_run(str(runs[0]))
-    rows = {row.cause: (row.step, row.hits, row.documents, row.words) for row in rule_rows(bundled.removed)}
+    rows = {row.cause: (row.step, row.hits, row.documents, row.words) for row in bundled.rules}
     assert rows == {"hover-card": ("rules", 3, 1, 98), "headline_repeat": ("headline_repeats", 5, 5, 32),
                     "read-time-line": ("rules", 3, 3, 7), "comment-widget": ("rules", 2, 1, 4)}
-    assert sites(bundled)[0] == ("fixtures/raw/002_fb6e392a3bbb2a7b.txt", 1, 4, 108)
+    assert bundled.sites[0] == SiteRow("fixtures/raw/002_fb6e392a3bbb2a7b.txt", 1, 4, 108)
 
 
 def test_report_writes_one_page_with_the_runs_counts_and_nothing_from_outside(runs):
@@ -70,6 +70,19 @@ def test_report_writes_one_page_with_the_runs_counts_and_nothing_from_outside(ru
     }
     assert not re.search(r"<script|<link|<img|@import|url\(|\b(?:src|href)=", html)
     assert "<del>Antony BlinkenPelosi signals no further action" in html
+
+
+def test_a_parquet_run_reports_what_the_same_run_in_jsonl_does(runs, tmp_path):
+    parquet = run(tmp_path / "parquet", "--output_format", "parquet")
+    pages = []
+    for folder in (runs[0], parquet):
+        done = run_cli("report", str(folder), "--to", str(tmp_path / f"{folder.name}.html"))
+        assert done.returncode == 0, done.stderr
+        pages.append((tmp_path / f"{folder.name}.html").read_text(encoding="utf-8"))
+    assert counts(pages[1]) == counts(pages[0])
+    # The same samples, chosen by where each removal is, not by the order the shards were read in.
+    samples = [re.findall(r"<div class=sample>.*?</div>", page) for page in pages]
+    assert samples[1] == samples[0] and samples[0]
 
 
 def test_report_needs_a_run_with_a_ledger(tmp_path):

@@ -7,7 +7,7 @@ from apache_beam.options.pipeline_options import PipelineOptions
 from pipeline.job import JobConfig, run_job
 from pipeline.rules.files import load_rules
 from pipeline.site_repeat import SiteRepeatOptions, is_repeated, line_hash, strip_site_repeats
-from tests.conftest import BUNDLED_RULES, FIXTURES, IN_PROCESS, read_output, run_cli
+from tests.conftest import BUNDLED_RULES, FIXTURES, IN_PROCESS, read_output, read_removals, run_cli
 
 RULES = load_rules([str(BUNDLED_RULES)])
 PAGES = FIXTURES / "site_repeat" / "pages.jsonl"
@@ -19,7 +19,7 @@ def _run(tmp_path, name: str, site_repeat: SiteRepeatOptions):
     config = JobConfig(input_pattern=str(PAGES), output_dir=str(tmp_path / name), rules=RULES, site_repeat=site_repeat)
     config = replace(config, clean=replace(config.clean, ledger=True))
     _, summary = run_job(config, PipelineOptions(IN_PROCESS))
-    return summary, {r["id"]: r for r in read_output(tmp_path / name, "clean")}, read_output(tmp_path / name, "removed")
+    return summary, {r["id"]: r for r in read_output(tmp_path / name, "clean")}, read_removals(tmp_path / name)
 
 
 def test_only_the_runs_at_the_edges_go_and_a_page_all_repeated_is_left_whole():

@@ -232,7 +232,8 @@ def _cell(text: str) -> str:
 def _report(site: str, total: int, hosts: list[str],
             drafted: list[tuple[str, list[Candidate], list[str], list[str]]],
             excluded: list[Candidate], left_out: list[str], options: MineOptions, source: str) -> str:
-    out = [f"# {site}: furniture mined from {source}", "",
+    # The group's name, ids and the input glob come from input: escaped, so none can start a line of its own.
+    out = [f"# {comment_text(site)}: furniture mined from {comment_text(source)}", "",
            f"{total} pages (distinct texts); scope: {', '.join(hosts) or 'none (no URL: cannot scope a rule)'}. "
            f"A line is a candidate on at least {options.min_docs} pages and {options.min_share:.0%} of the site's; "
            f"it is left out when it is on the pages of {options.max_sites} sites or more (cross-site test).", "",
@@ -249,7 +250,7 @@ def _report(site: str, total: int, hosts: list[str],
         if len(block) == 1 and _where(block[0]) == "middle" and len(display(block[0].shape).split()) <= 4:
             out += ["", "Check: one short line in the middle of pages may be a section heading of the site's "
                         "template, which is content."]
-        out += ["", f"Example pages: {', '.join(ids)}", "", "Look-alikes kept (the site's own prose):",
+        out += ["", f"Example pages: {comment_text(', '.join(ids))}", "", "Look-alikes kept (the site's own prose):",
                 *(f"- {_cell(line)}" for line in keep), ""]
         if near:
             out += ["Lines on one page each that share most of its words, left alone (variants to add by hand?):",

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 import regex
 
-from pipeline.dedup import exact_key
+from pipeline.dedup import duplicate_group
 from pipeline.mine.shapes import has_markers, line_shape
 from pipeline.records import CleanArticle
 from pipeline.site_suffix import host_of
@@ -45,7 +45,7 @@ class MinedDoc:
 
     site: str
     host: str
-    key: str     # the text's fingerprint: copies of one article count as one page
+    key: str     # the text's fingerprint: copies of one article count as one page, pages without words each once
     id: str
     text: str
 
@@ -57,7 +57,7 @@ def mined_document(article: CleanArticle, by: str = BY_SITE) -> MinedDoc | None:
     site = value.strip() if isinstance(value, str) else ""
     if not site:
         return None
-    return MinedDoc(site=site, host=host, key=exact_key(article.text)[:16], id=article.id, text=article.text)
+    return MinedDoc(site=site, host=host, key=duplicate_group(article)[:16], id=article.id, text=article.text)
 
 
 def position(index: int, count: int) -> str:

@@ -7,10 +7,12 @@ runs over the same input (``--compare OTHER_OUT_DIR``), ``html`` draws the page.
 from __future__ import annotations
 
 import argparse
+import sys
 
 from apache_beam.io.filesystems import FileSystems
 
 from pipeline.job import REPORT_FILE
+from pipeline.progress import ProgressFile, reporting
 from pipeline.report.compare import compare
 from pipeline.report.html import render
 from pipeline.report.runs import ReportError, load_run
@@ -25,10 +27,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--to", metavar="PATH", help=f"where to write the page (default OUT_DIR/{REPORT_FILE})")
 
 
-def write_report(output_dir: str, other_dir: str | None = None, path: str | None = None) -> str:
-    """Write the report of the run in ``output_dir`` (compared with ``other_dir``); return its path."""
-    run = load_run(output_dir)
-    comparison = compare(load_run(other_dir), run) if other_dir else None
+def write_report(output_dir: str, other_dir: str | None = None, path: str | None = None,
+                 progress: ProgressFile | None = None) -> str:
+    """Write the report of the run in ``output_dir`` (compared with ``other_dir``), counting what it reads in
+    ``progress``; return its path."""
+    run = load_run(output_dir, progress)
+    comparison = compare(load_run(other_dir, progress), run) if other_dir else None
     path = path or FileSystems.join(output_dir, REPORT_FILE)
     page = render(run, comparison).encode("utf-8")
     try:
@@ -40,5 +44,16 @@ def write_report(output_dir: str, other_dir: str | None = None, path: str | None
 
 
 def main(args) -> int:
-    print(f"report: {write_report(args.output_dir, args.compare, args.to)}")
+    """With progress lines on stderr (``--quiet``, ``--progress_every``: the job's own flags) while it reads."""
+    if args.quiet:
+        print(f"report: {write_report(args.output_dir, args.compare, args.to)}")
+        return 0
+    # Shards, not input files: a report reads each run's outputs, --compare some of them twice.
+    with reporting(args.progress_every, None, sys.stderr, ("records", "shards")) as target:
+        progress = ProgressFile(target)
+        try:
+            path = write_report(args.output_dir, args.compare, args.to, progress)
+        finally:
+            progress.write()   # the last line has every record read
+    print(f"report: {path}")
     return 0

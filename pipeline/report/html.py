@@ -9,8 +9,7 @@ from __future__ import annotations
 from html import escape
 
 from pipeline.report.compare import Comparison
-from pipeline.report.runs import SAMPLES, TOP, Run, mass_removals, rejected_samples, rule_rows, sample, sites
-from pipeline.words import word_count
+from pipeline.report.runs import SAMPLES, Run
 
 _STYLE = """
 body { font: 15px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; margin: 2rem auto;
@@ -38,6 +37,9 @@ details { margin: .3rem 0; } summary { cursor: pointer; font-weight: 600; }
 _CHART_WIDTH, _LABEL_WIDTH, _BAR_HEIGHT = 520, 190, 20
 # Characters of context shown either side of a removal (the ledger keeps more).
 _CONTEXT = 60
+# Characters shown of a removed text, an id or a file name: a page about a run stays a page, whatever the input.
+_SHOWN = 2000
+_SHOWN_NAME = 200
 
 
 def render(run: Run, comparison: Comparison | None = None) -> str:
@@ -91,11 +93,22 @@ def _bars(title: str, rows: list[tuple[str, int]], colour: str) -> str:
             f"width={_CHART_WIDTH} height={height} viewBox='0 0 {_CHART_WIDTH} {height}'>{''.join(bars)}</svg></figure>")
 
 
+def _capped(text: str, limit: int) -> str:
+    """``text`` up to ``limit`` characters, escaped, saying how much more there was.
+
+    >>> _capped("a<b", 10), _capped("abcdef", 3)
+    ('a&lt;b', 'abc… (3 more characters)')
+    """
+    if len(text) <= limit:
+        return escape(text)
+    return f"{escape(text[:limit])}… ({len(text) - limit:,} more characters)"
+
+
 def _removal(removal: dict, marker: str = "del") -> str:
     """A removal in its context, and where it was."""
-    shown = f"<{marker}>{escape(removal['text'])}</{marker}>"
+    shown = f"<{marker}>{_capped(removal['text'], _SHOWN)}</{marker}>"
     if removal["replacement"]:
-        shown += f"<ins>{escape(removal['replacement'])}</ins>"
+        shown += f"<ins>{_capped(removal['replacement'], _SHOWN)}</ins>"
     where = f"{_place(removal)} · {escape(removal['cause'])} [{removal['start']}:{removal['end']}]"
     before, after = removal["before"], removal["after"]
     before = ("…" if len(before) > _CONTEXT else "") + before[-_CONTEXT:]
@@ -107,11 +120,11 @@ def _removal(removal: dict, marker: str = "del") -> str:
 def _place(record: dict) -> str:
     """Which document: id, input file and line (JSONL line, Parquet row, WARC record)."""
     line = "" if record["line"] is None else f" line {record['line']}"
-    return f"{escape(record['id'] or '(no id)')} · {escape(record['input_file'])}{line}"
+    return f"{_capped(record['id'] or '(no id)', _SHOWN_NAME)} · {_capped(record['input_file'], _SHOWN_NAME)}{line}"
 
 
 def _rules(run: Run) -> str:
-    rows = rule_rows(run.removed)
+    rows = run.rules
     if not rows:
         return "<section id=rules><h2>Removals per rule</h2><p>No rule removed anything.</p></section>"
     charts = (_bars("hits per rule", [(row.cause, row.hits) for row in rows], "#4c78a8")
@@ -129,21 +142,22 @@ def _rules(run: Run) -> str:
 
 
 def _mass_removal(run: Run) -> str:
-    flagged = mass_removals(run)
+    flagged = run.mass_removal
     head = "<section id=mass-removal><h2>Documents flagged for mass removal</h2>"
     if not flagged:
         return head + "<p>No document lost more than the flagging share of its words to the rules.</p></section>"
     items = "".join(
-        f"<details><summary>{escape(record['id'] or '')}: {escape(record['title'])} — "
+        f"<details><summary>{_capped(record['id'] or '', _SHOWN_NAME)}: {_capped(record['title'], _SHOWN_NAME)} — "
         f"{record['stats']['words_removed_by_rules']:.0%} of words removed</summary>"
-        f"{''.join(_removal(removal) for removal in removals)}</details>" for record, removals in flagged[:TOP])
-    more = f"<p>and {len(flagged) - TOP:,} more.</p>" if len(flagged) > TOP else ""
-    return f"{head}<p>{_count('mass_removal.listed', len(flagged))} document(s)</p>{items}{more}</section>"
+        f"{''.join(_removal(removal) for removal in removals)}</details>" for record, removals in flagged)
+    count = run.mass_removal_count
+    more = f"<p>and {count - len(flagged):,} more.</p>" if count > len(flagged) else ""
+    return f"{head}<p>{_count('mass_removal.listed', count)} document(s)</p>{items}{more}</section>"
 
 
 def _sites(run: Run) -> str:
-    rows = "".join(f"<tr><td>{escape(site)}</td><td class=n>{documents:,}</td><td class=n>{removals:,}</td>"
-                   f"<td class=n>{removed:,}</td></tr>" for site, documents, removals, removed in sites(run))
+    rows = "".join(f"<tr><td>{_capped(row.site, _SHOWN_NAME)}</td><td class=n>{row.documents:,}</td>"
+                   f"<td class=n>{row.removals:,}</td><td class=n>{row.words:,}</td></tr>" for row in run.sites)
     if not rows:
         return "<section id=sites><h2>Sites with the most removed</h2><p>Nothing was removed.</p></section>"
     return ("<section id=sites><h2>Sites with the most removed</h2><table><tr><th>site (or input file)</th>"
@@ -152,51 +166,52 @@ def _sites(run: Run) -> str:
 
 
 def _rejected(run: Run) -> str:
-    samples = rejected_samples(run)
+    samples = run.rejected
     if not samples:
         return "<section id=rejected><h2>Rejected documents</h2><p>None.</p></section>"
     parts = []
     for reason, records in samples.items():
         items = "".join(
             f"<div class=sample>{escape(record['raw_start'])}</div>"
-            f"<div class=where>{_place(record)} · {escape(record['detail'])}</div>" for record in records)
+            f"<div class=where>{_place(record)} · {_capped(record['detail'], _SHOWN)}</div>" for record in records)
         parts.append(f"<details open><summary>{escape(reason)}</summary>{items}</details>")
     return f"<section id=rejected><h2>Rejected documents, by reason</h2>{''.join(parts)}</section>"
 
 
 def _comparison(comparison: Comparison) -> str:
     head = (f"<section id=compare><h2>What changed since <code>{escape(comparison.before.folder)}</code></h2>"
-            f"<div class=cards><div class=card>{_count('compare.changed', len(comparison.changed))}"
+            f"<div class=cards><div class=card>{_count('compare.changed', comparison.changed_count)}"
             f"<span>documents whose text differs</span></div>"
-            f"<div class=card>{_count('compare.gained', sum(len(r.gained) for r in comparison.rules))}"
+            f"<div class=card>{_count('compare.gained', sum(r.gained for r in comparison.rules))}"
             f"<span>removals gained</span></div>"
-            f"<div class=card>{_count('compare.lost', sum(len(r.lost) for r in comparison.rules))}"
+            f"<div class=card>{_count('compare.lost', sum(r.lost for r in comparison.rules))}"
             f"<span>removals lost</span></div></div>")
     if comparison.documents_only_before or comparison.documents_only_after:
         head += (f"<p>Not the same input: {comparison.documents_only_before:,} document(s) only in the other run, "
                  f"{comparison.documents_only_after:,} only in this one.</p>")
     rows = "".join(f"<tr><td>{escape(change.cause)}</td>"
-                   f"<td class='n gained' data-count='gained.{escape(change.cause)}'>+{len(change.gained):,}</td>"
-                   f"<td class='n lost' data-count='lost.{escape(change.cause)}'>−{len(change.lost):,}</td></tr>"
+                   f"<td class='n gained' data-count='gained.{escape(change.cause)}'>+{change.gained:,}</td>"
+                   f"<td class='n lost' data-count='lost.{escape(change.cause)}'>−{change.lost:,}</td></tr>"
                    for change in comparison.rules)
     table = (f"<table><tr><th>rule</th><th class=n>gained</th><th class=n>lost</th></tr>{rows}</table>" if rows
              else "<p>The same removals in both runs.</p>")
     examples = "".join(
         f"<details open><summary>{escape(change.cause)}</summary>"
-        + "".join(f"<p class=gained>removed now, not before:</p>{_removal(r)}" for r in sample(change.gained))
-        + "".join(f"<p class=lost>removed before, kept now:</p>{_removal(r, 'ins')}" for r in sample(change.lost))
+        + "".join(f"<p class=gained>removed now, not before:</p>{_removal(r)}" for r in change.gained_samples)
+        + "".join(f"<p class=lost>removed before, kept now:</p>{_removal(r, 'ins')}" for r in change.lost_samples)
         + "</details>" for change in comparison.rules)
-    documents = "".join(_changed_document(change) for change in comparison.changed[:TOP])
-    more = f"<p>and {len(comparison.changed) - TOP:,} more.</p>" if len(comparison.changed) > TOP else ""
+    documents = "".join(_changed_document(change) for change in comparison.changed)
+    hidden = comparison.changed_count - len(comparison.changed)
+    more = f"<p>and {hidden:,} more.</p>" if hidden else ""
     return (f"{head}<h3>Removals gained and lost, per rule</h3>{table}{examples}"
             f"<h3>Documents whose text differs</h3>{documents or '<p>None.</p>'}{more}</section>")
 
 
 def _changed_document(change) -> str:
     doc_id = change.key[2] or f"{change.key[0]}:{change.key[1]}"
-    status = ("rejected before, clean now" if change.before is None else
-              "clean before, rejected now" if change.after is None else
-              f"{word_count(change.before['text']):,} words before, {word_count(change.after['text']):,} now")
+    status = ("rejected before, clean now" if change.before_words is None else
+              "clean before, rejected now" if change.after_words is None else
+              f"{change.before_words:,} words before, {change.after_words:,} now")
     removals = ("".join(f"<p class=gained>removed now:</p>{_removal(r)}" for r in change.gained)
                 + "".join(f"<p class=lost>kept now:</p>{_removal(r, 'ins')}" for r in change.lost))
-    return f"<details><summary>{escape(doc_id)}: {status}</summary>{removals}</details>"
+    return f"<details><summary>{_capped(doc_id, _SHOWN_NAME)}: {status}</summary>{removals}</details>"

@@ -1,21 +1,26 @@
 """A finished run's outputs, read back, and the numbers the report shows, computed from them.
 
-Plain functions over the records as written (``to_dict()`` shapes); the only Beam in here is its FileSystems,
-through :func:`pipeline.job.read_output`, so a run in a bucket reports as well as a local one.
+One pass over each output, shard by shard and record by record, keeping counts and a few samples: the report
+of a crawl holds its samples, not its ledger. The only Beam in here is its FileSystems, through
+:func:`pipeline.job.iter_output`, so a run in a bucket reports as well as a local one.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
-import random
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Hashable, Iterator
 from dataclasses import dataclass, field
+from typing import Generic, TypeVar
 
 from apache_beam.io.filesystems import FileSystems
 
-from pipeline.job import SUMMARY_FILE, read_output
+from pipeline.job import SUMMARY_FILE, iter_output
 from pipeline.ledger import REJECTED
+from pipeline.progress import CLEAN as CLEAN_COUNT
+from pipeline.progress import REJECTED as REJECTED_COUNT
+from pipeline.progress import ProgressFile
 from pipeline.site_suffix import host_of
 from pipeline.transforms import CLEAN, REMOVED
 from pipeline.transforms import REJECTED as REJECTED_OUTPUT
@@ -25,8 +30,8 @@ from pipeline.writers import WRITERS
 # Removals shown per rule, rejected records per reason, documents per list: enough to judge, few enough to read.
 SAMPLES = 3
 TOP = 10
-# The same samples on every run of the report over the same outputs, so two reports can be compared by eye.
-SEED = 15
+
+T = TypeVar("T")
 
 
 class ReportError(Exception):
@@ -40,41 +45,102 @@ def doc_key(record: dict) -> DocKey:
     return record["input_file"], record["line"], record["id"]
 
 
+def sort_key(key: DocKey) -> tuple[str, int, str]:
+    """Documents in input order: file, line, id."""
+    return key[0], key[1] or 0, key[2] or ""
+
+
+def digest(value: Hashable) -> bytes:
+    """A short stable hash of ``value``: the same on every run of the report, whatever order shards are read in."""
+    return hashlib.blake2b(repr(value).encode("utf-8", "surrogatepass"), digest_size=8).digest()
+
+
+class Smallest(Generic[T]):
+    """The ``count`` items with the smallest keys of all offered, and how many were offered; it holds about
+    twice ``count`` items however many pass.
+
+    >>> first = Smallest(2)
+    >>> for word in ["pear", "fig", "apple", "kiwi"]:
+    ...     first.offer(word, word.upper())
+    >>> first.items(), first.seen
+    (['APPLE', 'FIG'], 4)
+    """
+
+    def __init__(self, count: int):
+        self.count = count
+        self.seen = 0
+        self._entries: list[tuple[object, int, T]] = []
+
+    def offer(self, key, item: T) -> None:
+        self.seen += 1
+        self._entries.append((key, self.seen, item))
+        if len(self._entries) >= 2 * self.count + 16:
+            self._trim()
+
+    def _trim(self) -> None:
+        self._entries.sort(key=lambda entry: entry[:2])   # never compares the items themselves
+        del self._entries[self.count:]
+
+    def items(self) -> list[T]:
+        self._trim()
+        return [item for _, _, item in self._entries]
+
+
+def located(entry: dict, removal: dict) -> dict:
+    """A removal with the document it was made in (id, input file, line), as the report shows it."""
+    return {**removal, "id": entry["id"], "input_file": entry["input_file"], "line": entry["line"]}
+
+
+def in_text_order(removals: list[dict]) -> list[dict]:
+    return sorted(removals, key=lambda r: (sort_key(doc_key(r)), r["start"], r["end"]))
+
+
+def removal_sample_key(removal: dict) -> bytes:
+    """Which removals are sampled: a hash of where they are, so two runs over one input sample alike."""
+    return digest((doc_key(removal), removal["cause"], removal["start"], removal["end"]))
+
+
 @dataclass
+class RuleRow:
+    """Per rule (or headline repeats, site boilerplate): its hits, documents, words removed, a few removals."""
+
+    cause: str
+    step: str
+    hits: int = 0
+    documents: int = 0
+    words: int = 0
+    sampled: Smallest[dict] = field(default_factory=lambda: Smallest(SAMPLES), repr=False)
+
+    @property
+    def samples(self) -> list[dict]:
+        return in_text_order(self.sampled.items())
+
+
+@dataclass(frozen=True)
+class SiteRow:
+    site: str
+    documents: int
+    removals: int
+    words: int
+
+
+@dataclass(frozen=True)
 class Run:
-    """Everything one run wrote that the report reads."""
+    """What the report shows of one run: its summary, and counts and samples read from its outputs."""
 
     folder: str
+    output_format: str
     summary: dict
-    clean: list[dict]
-    rejected: list[dict]
-    removed: list[dict]
-    removals_by_doc: dict[DocKey, list[dict]] = field(default_factory=dict)
+    rules: list[RuleRow]                             # most words removed first
+    mass_removal: list[tuple[dict, list[dict]]]      # the first TOP flagged documents, with their removals
+    mass_removal_count: int
+    sites: list[SiteRow]                             # the TOP sites with the most words removed
+    rejected: dict[str, list[dict]]                  # per reason, in the summary's order, a few records
+    progress: ProgressFile | None = field(default=None, compare=False)
 
-    def __post_init__(self):
-        by_doc = defaultdict(list)
-        for removal in self.removed:
-            by_doc[doc_key(removal)].append(removal)
-        for removals in by_doc.values():
-            removals.sort(key=lambda removal: (removal["start"], removal["end"]))
-        self.removals_by_doc = dict(by_doc)
-
-
-def load_run(folder: str) -> Run:
-    """Read a run's summary.json and its clean, rejected and removed-* shards (JSONL or Parquet)."""
-    summary_path = FileSystems.join(folder, SUMMARY_FILE)
-    if not FileSystems.exists(summary_path):
-        raise ReportError(f"{folder} holds no {SUMMARY_FILE}: not the output folder of a finished run")
-    with FileSystems.open(summary_path) as stream:
-        summary = json.loads(stream.read().decode("utf-8"))
-    formats = [name for name, writer in WRITERS.items()
-               if FileSystems.match([FileSystems.join(folder, writer.pattern(CLEAN))])[0].metadata_list]
-    output_format = formats[0] if formats else "jsonl"
-    removed_pattern = FileSystems.join(folder, WRITERS[output_format].pattern(REMOVED))
-    if not FileSystems.match([removed_pattern])[0].metadata_list:
-        raise ReportError(f"{folder} has no {REMOVED}-* shards: run the job with --ledger to report what it removed")
-    return Run(folder, summary, read_output(folder, CLEAN, output_format),
-               read_output(folder, REJECTED_OUTPUT, output_format), read_output(folder, REMOVED, output_format))
+    def records(self, prefix: str) -> Iterator[dict]:
+        """The run's ``clean``, ``rejected`` or ``removed`` records, read one at a time."""
+        return iter_output(self.folder, prefix, self.output_format, self.progress)
 
 
 def site_of(record: dict) -> str:
@@ -82,60 +148,75 @@ def site_of(record: dict) -> str:
     return host_of(record.get("url")) or record["input_file"]
 
 
-def sample(items: list, count: int = SAMPLES) -> list:
-    """``count`` items spread over the list, the same ones every time."""
-    if len(items) <= count:
-        return list(items)
-    return [items[i] for i in sorted(random.Random(SEED).sample(range(len(items)), count))]
+def output_format_of(folder: str) -> str:
+    """The --output_format a run was made with, from the shards it wrote."""
+    formats = [name for name, writer in WRITERS.items()
+               if FileSystems.match([FileSystems.join(folder, writer.pattern(CLEAN))])[0].metadata_list]
+    return formats[0] if formats else "jsonl"
 
 
-@dataclass(frozen=True)
-class RuleRow:
-    cause: str
-    step: str
-    hits: int
-    documents: int
-    words: int
-    samples: list[dict]
+def load_run(folder: str, progress: ProgressFile | None = None) -> Run:
+    """Read a run's summary.json, then its clean, removed-* and rejected shards (JSONL or Parquet) once each,
+    counting what was read in ``progress``."""
+    summary_path = FileSystems.join(folder, SUMMARY_FILE)
+    if not FileSystems.exists(summary_path):
+        raise ReportError(f"{folder} holds no {SUMMARY_FILE}: not the output folder of a finished run")
+    with FileSystems.open(summary_path) as stream:
+        summary = json.loads(stream.read().decode("utf-8"))
+    output_format = output_format_of(folder)
+    removed_pattern = FileSystems.join(folder, WRITERS[output_format].pattern(REMOVED))
+    if not FileSystems.match([removed_pattern])[0].metadata_list:
+        raise ReportError(f"{folder} has no {REMOVED}-* shards: run the job with --ledger to report what it removed")
 
+    documents: Counter[str] = Counter()
+    flagged: Smallest[dict] = Smallest(TOP)
+    for record in iter_output(folder, CLEAN, output_format, progress):
+        if progress:
+            progress.add(CLEAN_COUNT)
+        documents[site_of(record)] += 1
+        if record["stats"]["mass_removal"]:
+            # The text is not shown, only the removals: the listed documents hold their titles and stats.
+            flagged.offer((-record["stats"]["words_removed_by_rules"], record["id"] or ""),
+                          {name: value for name, value in record.items() if name != "text"})
+    listed = flagged.items()
+    removals_of: dict[DocKey, list[dict]] = {doc_key(record): [] for record in listed}
 
-def rule_rows(removed: Iterable[dict]) -> list[RuleRow]:
-    """Per rule (and headline repeats), the removals it made, their documents and words, and samples; rejections
-    are per reason elsewhere. Most words removed first."""
-    by_cause: dict[str, list[dict]] = defaultdict(list)
-    for removal in removed:
-        if removal["step"] != REJECTED:
-            by_cause[removal["cause"]].append(removal)
-    rows = [RuleRow(cause, removals[0]["step"], len(removals), len({doc_key(r) for r in removals}),
-                    sum(word_count(r["text"]) for r in removals), sample(removals))
-            for cause, removals in by_cause.items()]
-    return sorted(rows, key=lambda row: (-row.words, -row.hits, row.cause))
-
-
-def mass_removals(run: Run) -> list[tuple[dict, list[dict]]]:
-    """The clean documents flagged for mass removal, most removed first, with their removals."""
-    flagged = [record for record in run.clean if record["stats"]["mass_removal"]]
-    flagged.sort(key=lambda record: (-record["stats"]["words_removed_by_rules"], record["id"] or ""))
-    return [(record, run.removals_by_doc.get(doc_key(record), [])) for record in flagged]
-
-
-def sites(run: Run) -> list[tuple[str, int, int, int]]:
-    """``(site, documents, removals, words removed)`` for the sites with the most words removed."""
-    documents: Counter[str] = Counter(site_of(record) for record in run.clean)
+    rules: dict[str, RuleRow] = {}
     removals: Counter[str] = Counter()
     removed_words: Counter[str] = Counter()
-    for removal in run.removed:
-        if removal["step"] != REJECTED:
-            site = site_of(removal)
+    for entry in iter_output(folder, REMOVED, output_format, progress):
+        key, site = doc_key(entry), site_of(entry)
+        causes = set()
+        for removal in entry["removals"]:
+            if removal["step"] == REJECTED:   # a whole document: rejections are per reason elsewhere
+                continue
+            row = rules.get(removal["cause"])
+            if row is None:
+                row = rules[removal["cause"]] = RuleRow(removal["cause"], removal["step"])
+            words = word_count(removal["text"])
+            row.hits += 1
+            row.words += words
+            shown = located(entry, removal)
+            row.sampled.offer(removal_sample_key(shown), shown)
+            causes.add(removal["cause"])
             removals[site] += 1
-            removed_words[site] += word_count(removal["text"])
+            removed_words[site] += words
+            if key in removals_of:
+                removals_of[key].append(shown)
+        for cause in causes:
+            rules[cause].documents += 1
+
+    by_reason: dict[str, Smallest[dict]] = defaultdict(lambda: Smallest(SAMPLES))
+    for record in iter_output(folder, REJECTED_OUTPUT, output_format, progress):
+        if progress:
+            progress.add(REJECTED_COUNT)
+        by_reason[record["reason"]].offer(digest(doc_key(record)), record)
+    rejected = {reason: sorted(by_reason[reason].items(), key=lambda record: sort_key(doc_key(record)))
+                for reason in summary["rejected_by_reason"] if reason in by_reason}
+
     ranked = sorted(removed_words, key=lambda site: (-removed_words[site], site))[:TOP]
-    return [(site, documents[site], removals[site], removed_words[site]) for site in ranked]
-
-
-def rejected_samples(run: Run) -> dict[str, list[dict]]:
-    """Per reason, in the summary's order, a few rejected records."""
-    by_reason: dict[str, list[dict]] = defaultdict(list)
-    for record in sorted(run.rejected, key=lambda r: (r["input_file"], r["line"] or 0, r["id"] or "")):
-        by_reason[record["reason"]].append(record)
-    return {reason: sample(by_reason[reason]) for reason in run.summary["rejected_by_reason"] if reason in by_reason}
+    return Run(
+        folder, output_format, summary,
+        sorted(rules.values(), key=lambda row: (-row.words, -row.hits, row.cause)),
+        [(record, in_text_order(removals_of[doc_key(record)])) for record in listed], flagged.seen,
+        [SiteRow(site, documents[site], removals[site], removed_words[site]) for site in ranked], rejected, progress)

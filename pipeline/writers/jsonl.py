@@ -39,8 +39,9 @@ class JsonlWriter(Writer):
     def read(path: str) -> Iterator[dict]:
         # FileSystems.open decompresses by the path's suffix (.gz, .zst).
         with FileSystems.open(path) as stream:
-            # Split on "\n" only: JSON escapes every other line break, but str.splitlines would
-            # also split on U+2028 or U+0085 that ensure_ascii=False leaves inside a string.
-            for line in stream.read().decode("utf-8").split("\n"):
+            # A line at a time, so reading a run back (report, explain --run) holds one record, not the shard.
+            # Bytes split on "\n" only: JSON escapes every other line break, but str.splitlines would also split
+            # on U+2028 or U+0085 that ensure_ascii=False leaves inside a string.
+            for line in iter(stream.readline, b""):
                 if line.strip():
                     yield json.loads(line)

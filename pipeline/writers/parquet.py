@@ -46,10 +46,15 @@ DUPLICATES_SCHEMA = pa.schema([
     *CLEAN_SCHEMA, ("duplicate_of", pa.string()), ("duplicate_of_input_file", pa.string()),
     ("duplicate_of_line", pa.int64()), ("similarity", pa.float64()), ("match", pa.string()),
 ])
-REMOVED_SCHEMA = pa.schema([
-    ("id", pa.string()), ("input_file", pa.string()), ("line", pa.int64()), ("url", pa.string()),
+# Rows converted to Python at a time when a run is read back.
+READ_BATCH_ROWS = 256
+REMOVAL_TYPE = pa.struct([
     ("step", pa.string()), ("cause", pa.string()), ("start", pa.int64()), ("end", pa.int64()), ("text", pa.string()),
     ("replacement", pa.string()), ("before", pa.string()), ("after", pa.string()),
+])
+REMOVED_SCHEMA = pa.schema([
+    ("id", pa.string()), ("input_file", pa.string()), ("line", pa.int64()), ("url", pa.string()),
+    ("removals", pa.list_(REMOVAL_TYPE)),
 ])
 SCHEMAS: dict[type, pa.Schema] = {CleanArticle: CLEAN_SCHEMA, Rejection: REJECTED_SCHEMA, FileTally: FILES_SCHEMA,
                                   Duplicate: DUPLICATES_SCHEMA, LedgerEntry: REMOVED_SCHEMA}
@@ -80,8 +85,9 @@ class ParquetWriter(Writer):
     @staticmethod
     def read(path: str) -> Iterator[dict]:
         with FileSystems.open(path) as stream:
-            table = pq.read_table(stream)
-        for row in table.to_pylist():
-            if "metadata" in row:   # pyarrow gives a map as (key, value) pairs
-                row["metadata"] = dict(row["metadata"])
-            yield row
+            # Batch by batch, so reading a run back holds a batch of records, not the shard.
+            for batch in pq.ParquetFile(stream).iter_batches(batch_size=READ_BATCH_ROWS):
+                for row in batch.to_pylist():
+                    if "metadata" in row:   # pyarrow gives a map as (key, value) pairs
+                        row["metadata"] = dict(row["metadata"])
+                    yield row
