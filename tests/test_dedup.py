@@ -102,3 +102,16 @@ def test_a_long_text_signed_in_batches_has_the_signature_of_all_its_shingles_at_
     whole = MinHash(num_perm=NUM_PERM, seed=SEED, scheme=SCHEME)
     whole.update_batch(sorted(shingles(text)))
     assert Signer(0.7).signature(text) == whole.hashvalues.tobytes()
+
+
+def test_a_long_text_is_signed_a_batch_of_shingles_at_a_time_never_all_at_once(monkeypatch):
+    """Issue 25, case 11: a 10 MB article's shingles at once took 1.9 GB (bench/dedup_signature.py)."""
+    from datasketch import MinHash
+
+    from pipeline.dedup import _BATCH
+
+    sizes: list[int] = []
+    update = MinHash.update_batch
+    monkeypatch.setattr(MinHash, "update_batch", lambda self, batch: (sizes.append(len(batch)), update(self, batch)))
+    Signer(0.7).signature(" ".join(f"w{i}" for i in range(3 * _BATCH)))
+    assert max(sizes) == _BATCH and sum(sizes) == 3 * _BATCH - 4   # every 5-word shingle, a batch at a time

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from pipeline.dedup import MAX_THRESHOLD, NUM_PERM
+from pipeline.mine.draft import comment_text
 from pipeline.mine.tally import mined_document
 from pipeline.records import CleanArticle
 from pipeline.rules.files import load_rules
@@ -149,3 +150,11 @@ def test_pages_without_words_are_each_a_page_of_their_own_for_site_repeats_and_m
     copy = CleanArticle(**{**vars(pages[0]), "id": "d", "text": "Rates rise."})
     again = CleanArticle(**{**vars(copy), "id": "e", "text": "RATES   rise"})
     assert mined_document(copy).key == mined_document(again).key
+
+
+@pytest.mark.parametrize("breaker", ["\n", "\r", "\x85", "\u2028", "\u2029", "\x0b", "\x0c", "\x1b]52;c;x\x07"])
+def test_no_line_breaker_or_control_character_of_a_group_name_survives_in_a_comment(breaker: str):
+    """Case 3, every character a TOML reader, an editor or a terminal could take as the end of a line."""
+    escaped = comment_text(f"Example{breaker}News")
+    assert escaped.startswith("Example\\") and escaped.endswith("News")
+    assert escaped.isprintable() and escaped.isascii()

@@ -5,23 +5,27 @@ from __future__ import annotations
 
 import json
 import re
+import tracemalloc
 from pathlib import Path
 
+from pipeline.report.runs import load_run
 from tests.conftest import IN_PROCESS, read_output, run_cli
 
 HUGE = 1_000_000
 REMOVALS = 500
 
 
-def _hostile_run(tmp_path: Path) -> Path:
-    """One document with a 1 MB id and a 1 MB URL, and 500 lines the bundled rules remove."""
+def _text(removals: int) -> str:
+    """A story with ``removals`` lines the bundled rules remove, one after each paragraph."""
     paragraphs = [f"Paragraph {i} of the council's budget story, with the vote counted at the end of the night."
-                  for i in range(REMOVALS)]
+                  for i in range(removals)]
     cruft = ["Advertisement", "Loading comments..."]
-    text = "Council votes on budget\n\n" + "\n\n".join(f"{p}\n\n{cruft[i % 2]}" for i, p in enumerate(paragraphs))
-    record = {"id": "i" * HUGE, "url": "https://example.com/" + "p" * HUGE, "text": text}
-    source = tmp_path / "huge.jsonl"
-    source.write_text(json.dumps(record) + "\n", encoding="utf-8")
+    return "Council votes on budget\n\n" + "\n\n".join(f"{p}\n\n{cruft[i % 2]}" for i, p in enumerate(paragraphs))
+
+
+def _run(tmp_path: Path, records: list[dict]) -> Path:
+    source = tmp_path / "input.jsonl"
+    source.write_text("".join(json.dumps(record) + "\n" for record in records), encoding="utf-8")
     out = tmp_path / "out"
     done = run_cli("run", "--input", str(source), "--output", str(out), "--ledger", *IN_PROCESS)
     assert done.returncode == 0, done.stderr
@@ -29,7 +33,8 @@ def _hostile_run(tmp_path: Path) -> Path:
 
 
 def test_the_ledger_names_a_document_once_and_the_report_shows_its_id_cut_short(tmp_path: Path):
-    out = _hostile_run(tmp_path)
+    # One document with a 1 MB id and a 1 MB URL, and 500 lines the bundled rules remove.
+    out = _run(tmp_path, [{"id": "i" * HUGE, "url": "https://example.com/" + "p" * HUGE, "text": _text(REMOVALS)}])
     (entry,) = read_output(out, "removed")
     assert len(entry["id"]) == HUGE and len(entry["removals"]) == REMOVALS
     assert [r["cause"] for r in entry["removals"][:2]] == ["advertisement-line", "comment-widget"]
@@ -44,3 +49,17 @@ def test_the_ledger_names_a_document_once_and_the_report_shows_its_id_cut_short(
     assert "i" * 200 + "… (999,800 more characters)" in page
     counts = dict(re.findall(r"data-count='([^']+)'>([^<]+)<", page))
     assert (counts["hits.advertisement-line"], counts["hits.comment-widget"]) == ("250", "250")
+
+
+def test_the_report_holds_a_few_records_of_the_run_it_reads_not_its_ledger(tmp_path: Path):
+    out = _run(tmp_path, [{"id": f"doc-{number}", "text": _text(50)} for number in range(300)])
+    ledger_bytes = sum(shard.stat().st_size for shard in out.glob("removed-*"))
+    tracemalloc.start()
+    try:
+        run = load_run(str(out))
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert (run.rules[0].hits, run.rules[0].documents) == (7500, 300)
+    # 15,000 removals as Python dicts took several times the ledger's bytes when the report held them all.
+    assert peak < ledger_bytes / 4, (peak, ledger_bytes)
