@@ -60,7 +60,7 @@ from pipeline.rules.cost import measure
 from pipeline.rules.files import bundled_rules_dir, load_rules
 from pipeline.runners import runner_name, use_our_runners, wants_dask
 from pipeline.site_repeat import DEFAULT_MIN_SHARE, SiteRepeatOptions
-from pipeline.steps import MASS_REMOVAL_ACTIONS, STEPS
+from pipeline.steps import MASS_REMOVAL_ACTIONS, STEPS, TRUNCATED_ACTIONS
 from pipeline.steps.apply_rules import ApplyRules
 from pipeline.terminal import shown
 from pipeline.writers import COMPRESSIONS, WRITERS, JsonlWriter
@@ -190,6 +190,10 @@ def add_job_options(parser: argparse.ArgumentParser, output_help: str, output_re
                         help="what happens to such documents: flag (shipped cleaned, counted), reject (rejected "
                              "mass_removal, with what would have been removed) or keep (shipped as before the "
                              "rules, counted); default flag")
+    parser.add_argument("--truncated", choices=TRUNCATED_ACTIONS, default="keep",
+                        help="a teaser or paywalled text (a closing 'Subscribe to continue reading' notice, or the "
+                             "page's paywall markup): keep (shipped flagged stats.truncated, counted) or reject "
+                             "(rejected truncated, with the evidence); default keep")
     parser.add_argument("--dedup", choices=MODES, default=DEFAULT_MODE,
                         help="exact: same text after folding case, punctuation and spacing; near: also MinHash "
                              f"Jaccard of word shingles at least --dedup_threshold (default {DEFAULT_MODE})")
@@ -401,6 +405,7 @@ def _job_config(args) -> JobConfig:
             time_budget=args.time_budget,
             max_removed_share=args.max_removed_share,
             mass_removal=args.mass_removal,
+            truncated=args.truncated,
             first_line_is_headline=not args.no_headline_line,
             ledger=args.ledger,
             reject_not_articles=not args.keep_not_articles,

@@ -120,8 +120,10 @@ def explain(article: Article, cleaner: Cleaner, out: TextIO, color: bool) -> Non
         seen[0] += len(removals)
         causes = Counter(removal.cause for removal in removals)
         did = ", ".join(f"{shown(cause)} x{count}" for cause, count in causes.items()) or "nothing removed"
+        flagged = draft.stats.get("truncated") if step.name == "truncated" else None
         out.write(f"  {len(drafts)}. {step.name:<17} {did}; {len(draft.body):,} characters of body"
-                  f"{f', title {draft.title!r}' if step.name == 'headline' else ''}\n")
+                  f"{f', title {draft.title!r}' if step.name == 'headline' else ''}"
+                  f"{'; flagged: ' + shown(flagged['evidence']) if flagged else ''}\n")
 
     try:
         clean = cleaner.clean(article, report_step)

@@ -51,6 +51,7 @@ from pipeline.transforms import (
     REJECTED,
     REMOVED,
     STATS,
+    TRUNCATED,
     CleanArticles,
     CountDuplicateIds,
     FilesReconciled,
@@ -283,6 +284,8 @@ def summarize(counters: dict[str, int], rules: Sequence[Rule], files: dict) -> d
         "bytes": {"in": counters.get(BYTES_IN, 0), "out": counters.get(BYTES_OUT, 0)},
         "headline_repeats_removed": counters.get(HEADLINE_REPEATS, 0),
         "flagged_mass_removal": counters.get(MASS_REMOVAL, 0),
+        # Shipped flagged; with --truncated reject they are in rejected_by_reason instead.
+        "flagged_truncated": counters.get(TRUNCATED, 0),
         "duplicate_ids": counters.get(DUPLICATE_IDS, 0),
         "site_boilerplate": {"lines_removed": counters.get(LINES_REMOVED, 0),
                              "documents": counters.get(DOCS_CHANGED, 0),
@@ -333,6 +336,7 @@ def format_summary(summary: dict) -> str:
         f"bytes: {size['in']} in, {size['out']} out",
         f"headline repeats removed: {summary['headline_repeats_removed']}",
         f"flagged for mass removal by rules: {summary['flagged_mass_removal']}",
+        f"flagged truncated (a teaser or paywalled text): {summary['flagged_truncated']}",
         f"ids used by more than one clean record: {summary['duplicate_ids']}",
         "languages: " + (", ".join(f"{code} {count}" for code, count in summary["languages"].items()) or "none"),
     ]

@@ -30,6 +30,8 @@ class Article:
     headline_in_text: bool = True
     # Lone surrogates the reader replaced with U+FFFD in the fields; the clean record's stats say how many.
     surrogates_replaced: int = 0
+    # What the page's markup says about its text being a teaser (pipeline.truncated.markup_evidence), or None.
+    truncated: str | None = None
 
     def __post_init__(self):
         # Ids key the outputs and the ledger, and the duplicates' keeper compares them: a reader that finds none
@@ -67,6 +69,7 @@ class CleanArticle:
                 # What the reader and normalisation had to repair in hostile input; 0 almost always.
                 "surrogates_replaced": stats.get("surrogates_replaced", 0),
                 "combining_marks_dropped": stats.get("combining_marks_dropped", 0),
+                "truncated": stats.get("truncated"),   # {signal, evidence} of a teaser or paywall, else None
             },
         }
 

@@ -58,6 +58,7 @@ BYTES_IN = "bytes.in"
 BYTES_OUT = "bytes.out"
 HEADLINE_REPEATS = "headline.repeats_removed"
 MASS_REMOVAL = "docs.flagged.mass_removal"
+TRUNCATED = "docs.flagged.truncated"
 DUPLICATE_IDS = "docs.duplicate_id"
 # Clean documents per detected language (before deduplication, as docs.clean), and those rejected 'language'.
 LANGUAGE_CLEAN = "language.clean."
@@ -441,6 +442,8 @@ class CleanArticleFn(beam.DoFn):
         counters.inc(HEADLINE_REPEATS, clean.stats["headline_repeats"])
         if clean.stats.get("mass_removal"):
             counters.inc(MASS_REMOVAL)
+        if clean.stats.get("truncated"):
+            counters.inc(TRUNCATED)
         counters.inc(language_counter(clean.metadata["language"]))
         for name, hits in clean.stats["rules"].items():
             counters.inc(rule_hits_counter(name), hits)

@@ -26,8 +26,9 @@ def test_explain_on_the_second_seed_marks_each_hover_card_with_its_rule():
     # The name the card belonged to stays, marked text and all.
     assert "Secretary of State Antony Blinken[-Antony BlinkenPelosi" in out
     assert "[-Blinken: US stands with Ukraine in face of Russian aggression-]{headline_repeat}" in out
-    assert "  3. rules             hover-card x3; 2,810 characters of body" in out
-    assert "  4. headline_repeats  headline_repeat x1; 2,747 characters of body" in out
+    assert "  3. truncated         nothing removed; 3,437 characters of body\n" in out
+    assert "  4. rules             hover-card x3; 2,810 characters of body" in out
+    assert "  5. headline_repeats  headline_repeat x1; 2,747 characters of body" in out
     assert "  rules/hover-card  [159:367] line 5  'Antony BlinkenPelosi signals" in out
     assert "\x1b[" not in out   # not a terminal: plain text
 

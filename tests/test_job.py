@@ -17,7 +17,7 @@ def test_summarize_groups_counters_by_outcome_reason_and_rule():
         "docs.read": 5, "docs.clean": 3, "docs.rejected": 2, "docs.rejected.invalid_json": 1,
         "docs.rejected.empty_text": 1, "bytes.in": 900, "bytes.out": 700, "headline.repeats_removed": 2,
         "rule.read-time-line.hits": 4, "rule.read-time-line.docs": 3, "docs.flagged.mass_removal": 1,
-        "docs.duplicate": 1, "docs.duplicate.near": 1,
+        "docs.flagged.truncated": 2, "docs.duplicate": 1, "docs.duplicate.near": 1,
         "language.clean.en": 2, "language.clean.de": 1, "language.duplicate.en": 1, "language.rejected.fr": 2,
     }
     summary = summarize(counters, RULES, {"read": 2, "not_reconciled": []})
@@ -29,6 +29,7 @@ def test_summarize_groups_counters_by_outcome_reason_and_rule():
         "bytes": {"in": 900, "out": 700},
         "headline_repeats_removed": 2,
         "flagged_mass_removal": 1,
+        "flagged_truncated": 2,
         "duplicate_ids": 0,
         "site_boilerplate": {"lines_removed": 0, "documents": 0, "documents_spared": 0},
         # The clean output's documents per language: the duplicate went, so they add up to documents.clean.
@@ -45,6 +46,7 @@ def test_summarize_groups_counters_by_outcome_reason_and_rule():
         "bytes: 900 in, 700 out",
         "headline repeats removed: 2",
         "flagged for mass removal by rules: 1",
+        "flagged truncated (a teaser or paywalled text): 2",
         "ids used by more than one clean record: 0",
         "languages: de 1, en 1",
         "rejected for their language: fr 2",

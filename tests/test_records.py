@@ -11,7 +11,7 @@ def test_a_clean_record_has_every_field_always_and_rule_hits_as_a_list():
         "metadata": {"source": "ABC"},
         "stats": {"chars_in": 10, "chars_out": 8, "headline_repeats": 1, "rules": [{"rule": "ad-line", "hits": 2}],
                   "words_removed_by_rules": 0.1, "mass_removal": False, "surrogates_replaced": 0,
-                  "combining_marks_dropped": 0},
+                  "combining_marks_dropped": 0, "truncated": None},
     }
     text_file = CleanArticle(id="b", title="T", text="B", source="b.txt", line=None, url=None, stats=STATS)
     assert {key: text_file.to_dict()[key] for key in ("url", "line", "metadata")} == {"url": None, "line": None, "metadata": {}}

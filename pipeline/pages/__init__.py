@@ -15,6 +15,7 @@ from pipeline.pages.article import extract_article_text
 from pipeline.pages.full_text import full_text
 from pipeline.pages.metadata import page_meta
 from pipeline.records import Rejected
+from pipeline.truncated import markup_evidence
 
 HTML_MODES = ("article", "full")
 # The largest of the benchmark's 90 real pages has about 3,200 tags; a page with 30 times that is
@@ -28,6 +29,8 @@ class Page:
     title: str | None
     url: str | None
     metadata: dict[str, str] = field(default_factory=dict)
+    # What the markup says about the text being a teaser (pipeline.truncated.markup_evidence), or None.
+    truncated: str | None = None
 
 
 def html_to_page(markup: str, mode: str = "article", url: str | None = None) -> Page:
@@ -45,8 +48,9 @@ def html_to_page(markup: str, mode: str = "article", url: str | None = None) -> 
     if tree is None:
         raise Rejected("read", "empty_text", "the page has no HTML content to read")
     meta = page_meta(tree, url)
+    truncated = markup_evidence(tree)   # before the extraction, which changes the tree
     text = extract_article_text(tree, meta.url) if mode == "article" else full_text(tree)
     if not text and mode == "article" and full_text(tree):
         raise Rejected("extract", "no_article", "the extractor found no article on this page (an index, "
                                                 "error or teaser page?); --html_mode full keeps all its text")
-    return Page(text=text, title=meta.title, url=meta.url, metadata=meta.fields)
+    return Page(text=text, title=meta.title, url=meta.url, metadata=meta.fields, truncated=truncated)

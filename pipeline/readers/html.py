@@ -49,4 +49,4 @@ class HtmlReader(WholeFileReader):
         from pipeline.pages import html_to_page
         page = html_to_page(decode_page(data), self.options.html_mode)
         return Article(id=file_id(path, self.options.id_root), text=page.text, source=path, url=page.url, title=page.title,
-                       metadata=page.metadata, headline_in_text=False)
+                       metadata=page.metadata, headline_in_text=False, truncated=page.truncated)

@@ -4,20 +4,22 @@ A new step is a module here with a :class:`Step` subclass, and one line in ``STE
 """
 
 from pipeline.steps.apply_rules import ApplyRules
-from pipeline.steps.base import DEFAULT_MAX_REMOVED_SHARE, MASS_REMOVAL_ACTIONS, CleanOptions, Draft, Step
+from pipeline.steps.base import DEFAULT_MAX_REMOVED_SHARE, MASS_REMOVAL_ACTIONS, TRUNCATED_ACTIONS, CleanOptions, Draft, Step
 from pipeline.steps.headline_repeats import DropHeadlineRepeats
 from pipeline.steps.language import IdentifyLanguage
 from pipeline.steps.normalize_text import NormalizeText
 from pipeline.steps.not_article import RejectNotArticles
 from pipeline.steps.split_headline import SplitHeadline
+from pipeline.steps.truncated import FlagTruncated
 
 STEPS: tuple[type[Step], ...] = (
     NormalizeText,
     SplitHeadline,
+    FlagTruncated,
     ApplyRules,
     DropHeadlineRepeats,
     RejectNotArticles,
     IdentifyLanguage,
 )
 
-__all__ = ["DEFAULT_MAX_REMOVED_SHARE", "MASS_REMOVAL_ACTIONS", "STEPS", "CleanOptions", "Draft", "Step"]
+__all__ = ["DEFAULT_MAX_REMOVED_SHARE", "MASS_REMOVAL_ACTIONS", "STEPS", "TRUNCATED_ACTIONS", "CleanOptions", "Draft", "Step"]

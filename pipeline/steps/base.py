@@ -15,6 +15,8 @@ DEFAULT_MAX_REMOVED_SHARE = 0.5
 # What happens to a document whose rules removed more than max_removed_share of its words:
 # flag it and ship it cleaned, reject it (with what would have gone), or ship it as it was before the rules.
 MASS_REMOVAL_ACTIONS = ("flag", "reject", "keep")
+# What happens to a teaser or paywalled text (pipeline.truncated): shipped flagged stats.truncated, or rejected.
+TRUNCATED_ACTIONS = ("keep", "reject")
 
 
 @dataclass(frozen=True)
@@ -34,12 +36,15 @@ class CleanOptions:
     # With languages (ISO 639 codes, checked by pipeline.language.parse_languages), only articles detected in
     # one of them are kept; the others are rejected ``language``.
     languages: tuple[str, ...] = ()
+    truncated: str = "keep"   # one of TRUNCATED_ACTIONS
 
     def __post_init__(self):
         if not 0 < self.max_removed_share <= 1:
             raise ValueError(f"max_removed_share must be in (0, 1], not {self.max_removed_share}")
         if self.mass_removal not in MASS_REMOVAL_ACTIONS:
             raise ValueError(f"mass_removal must be one of {', '.join(MASS_REMOVAL_ACTIONS)}, not {self.mass_removal!r}")
+        if self.truncated not in TRUNCATED_ACTIONS:
+            raise ValueError(f"truncated must be one of {', '.join(TRUNCATED_ACTIONS)}, not {self.truncated!r}")
 
 
 @dataclass

@@ -31,6 +31,7 @@ CLEAN_SCHEMA = pa.schema([
         ("rules", pa.list_(pa.struct([("rule", pa.string()), ("hits", pa.int64())]))),
         ("words_removed_by_rules", pa.float64()), ("mass_removal", pa.bool_()),
         ("surrogates_replaced", pa.int64()), ("combining_marks_dropped", pa.int64()),
+        ("truncated", pa.struct([("signal", pa.string()), ("evidence", pa.string())])),
     ])),
 ])
 REJECTED_SCHEMA = pa.schema([
