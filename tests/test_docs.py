@@ -13,6 +13,8 @@ one the command (or, for ``run``, ``eval`` and ``mine``, Beam) defines.
 from __future__ import annotations
 
 import argparse
+import contextlib
+import importlib
 import itertools
 import os
 import re
@@ -127,6 +129,10 @@ def _parsers() -> dict[str, argparse.ArgumentParser]:
 
 
 def _beam_flags() -> set[str]:
+    # Beam's Dask options (--dask_client_address) register when its runner is imported, as the job does for a
+    # Dask run; without the dask extra the Dask examples' flags are reported missing.
+    with contextlib.suppress(ImportError):
+        importlib.import_module("pipeline.runners.dask")
     parsers: list[argparse.ArgumentParser] = []
     PipelineOptions([]).get_all_options(add_extra_args_fn=parsers.append)
     return set(parsers[0]._option_string_actions)
