@@ -1,7 +1,8 @@
 """Articles in seven scripts, end to end through the job: none is lost, each body survives as written.
 
 The fixtures (fixtures/scripts/) are self-written news articles in Japanese, Chinese, Korean, Thai, Arabic,
-Russian and Hindi, scraped with cruft the bundled rules know; they are built as text files, JSONL and HTML pages.
+Russian and Hindi, scraped with cruft the bundled rules know; they are built as text files, JSONL, Parquet, HTML
+pages and a WARC file of those pages.
 """
 
 import json
@@ -22,7 +23,9 @@ from tests.conftest import BUNDLED_RULES, FIXTURES, IN_PROCESS, read_output, run
 SOURCE = FIXTURES / "scripts"
 ARTICLES = {row["id"]: row for row in map(json.loads, (SOURCE / "articles.jsonl").read_text("utf-8").splitlines())}
 RULES = load_rules([BUNDLED_RULES])
-INPUTS = {"text": "text/*", "jsonl": "articles.jsonl", "html": "pages/*"}
+INPUTS = {"text": "text/*", "jsonl": "articles.jsonl", "html": "pages/*", "parquet": "articles.parquet",
+          "warc": "pages.warc.gz"}
+BY_URL = {article["url"]: key for key, article in ARTICLES.items()}
 
 
 @pytest.fixture(scope="module")
@@ -44,7 +47,9 @@ def test_no_article_in_any_script_is_rejected_and_each_body_survives_intact(buil
     clean, rejected, summary = run(built, kind, tmp_path)
     assert rejected == []
     assert summary["rejected_by_reason"] == {}
-    by_id = {record["id"].removesuffix(".txt").removesuffix(".html"): record for record in clean}
+    # Text files and pages are named by the article's id; a WARC record's id is its own, its URL the article's.
+    by_id = {BY_URL.get(record["url"]) or record["id"].removesuffix(".txt").removesuffix(".html"): record
+             for record in clean}
     assert sorted(by_id) == sorted(ARTICLES)
     for key, article in ARTICLES.items():
         assert by_id[key]["title"] == article["title"], key
