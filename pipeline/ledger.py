@@ -213,13 +213,6 @@ def whole_document(reason: str, text: str) -> Removal:
     return Removal(REJECTED, reason, 0, len(text), text)
 
 
-def removal_dict(removal: Removal) -> dict:
-    """A removal as the ledger writes it, every key always present, in one order."""
-    return {"step": removal.step, "cause": removal.cause, "start": removal.start, "end": removal.end,
-            "text": removal.text, "replacement": removal.replacement, "before": removal.before,
-            "after": removal.after}
-
-
 @dataclass(frozen=True)
 class LedgerEntry:
     """One line of ``removed-*``: a document, named once, and the removals a step made in it, in text order.
@@ -236,4 +229,5 @@ class LedgerEntry:
     def to_dict(self) -> dict:
         """Every key always present, in one order (docs/schema/removed.schema.json)."""
         return {"id": self.id, "input_file": self.source, "line": self.line, "url": self.url,
-                "removals": [removal_dict(removal) for removal in self.removals]}
+                # Removal's fields in their order; vars() rather than asdict(), which deep-copies (28x slower).
+                "removals": [dict(vars(removal)) for removal in self.removals]}

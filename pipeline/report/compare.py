@@ -20,7 +20,7 @@ from pipeline.report.runs import (
     doc_key,
     in_text_order,
     located,
-    removal_sample_key,
+    sample_key,
     sort_key,
 )
 from pipeline.transforms import CLEAN, REMOVED
@@ -71,11 +71,12 @@ class Comparison:
     rules: list[RuleChange]          # most changed first
 
 
-Outcome = tuple[bytes, int] | None   # a clean document's title and text digest and its words; None: rejected
+# A clean document's digest of title and text, and its words; (None, None) for a rejected one.
+Outcome = tuple[bytes | None, int | None]
 
 
 def _outcomes(run: Run) -> dict[DocKey, Outcome]:
-    outcome: dict[DocKey, Outcome] = {doc_key(record): None for record in run.records(REJECTED_OUTPUT)}
+    outcome: dict[DocKey, Outcome] = {doc_key(record): (None, None) for record in run.records(REJECTED_OUTPUT)}
     for record in run.records(CLEAN):
         outcome[doc_key(record)] = digest((record["title"], record["text"])), word_count(record["text"])
     return outcome
@@ -84,8 +85,7 @@ def _outcomes(run: Run) -> dict[DocKey, Outcome]:
 def compare(before: Run, after: Run) -> Comparison:
     """What changed from ``before`` (the other run) to ``after`` (the one reported)."""
     old, new = _outcomes(before), _outcomes(after)
-    changed = sorted((key for key in old.keys() & new.keys()
-                      if (old[key] or (None,))[0] != (new[key] or (None,))[0]), key=sort_key)
+    changed = sorted((key for key in old.keys() & new.keys() if old[key][0] != new[key][0]), key=sort_key)
     listed = changed[:TOP]
     gained_of: dict[DocKey, list[dict]] = {key: [] for key in listed}
     lost_of: dict[DocKey, list[dict]] = {key: [] for key in listed}
@@ -105,7 +105,7 @@ def compare(before: Run, after: Run) -> Comparison:
             change = _change(rules, removal["cause"])
             change.gained += 1
             shown = located(entry, removal)
-            change.gained_sampled.offer(removal_sample_key(shown), shown)
+            change.gained_sampled.offer(sample_key(key, removal["cause"], removal["start"], removal["end"]), shown)
             if key in gained_of:
                 gained_of[key].append(shown)
 
@@ -115,7 +115,7 @@ def compare(before: Run, after: Run) -> Comparison:
         for step, cause, start, end in removal_keys:
             change = _change(rules, cause)
             change.lost += 1
-            lost_sampled[cause].offer(digest((key, cause, start, end)), (key, (step, cause, start, end)))
+            lost_sampled[cause].offer(sample_key(key, cause, start, end), (key, (step, cause, start, end)))
     sampled = {pair for chosen in lost_sampled.values() for pair in chosen.items()}
     if sampled or any(left.get(key) for key in listed):
         for entry in before.records(REMOVED):
@@ -132,7 +132,7 @@ def compare(before: Run, after: Run) -> Comparison:
     for change in rules.values():
         change.lost_samples = in_text_order(change.lost_samples)
 
-    documents = [ChangedDocument(key, (old[key] or (None, None))[1], (new[key] or (None, None))[1],
+    documents = [ChangedDocument(key, old[key][1], new[key][1],
                                  in_text_order(gained_of[key]), in_text_order(lost_of[key])) for key in listed]
     ranked = sorted(rules.values(), key=lambda change: (-change.gained - change.lost, change.cause))
     return Comparison(before, after, len(old.keys() - new.keys()), len(new.keys() - old.keys()), documents,

@@ -95,9 +95,9 @@ def in_text_order(removals: list[dict]) -> list[dict]:
     return sorted(removals, key=lambda r: (sort_key(doc_key(r)), r["start"], r["end"]))
 
 
-def removal_sample_key(removal: dict) -> bytes:
+def sample_key(doc: DocKey, cause: str, start: int, end: int) -> bytes:
     """Which removals are sampled: a hash of where they are, so two runs over one input sample alike."""
-    return digest((doc_key(removal), removal["cause"], removal["start"], removal["end"]))
+    return digest((doc, cause, start, end))
 
 
 @dataclass
@@ -197,7 +197,7 @@ def load_run(folder: str, progress: ProgressFile | None = None) -> Run:
             row.hits += 1
             row.words += words
             shown = located(entry, removal)
-            row.sampled.offer(removal_sample_key(shown), shown)
+            row.sampled.offer(sample_key(key, removal["cause"], removal["start"], removal["end"]), shown)
             causes.add(removal["cause"])
             removals[site] += 1
             removed_words[site] += words
