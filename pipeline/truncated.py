@@ -136,7 +136,7 @@ def paywalled_selectors(tree) -> list[tuple[str, str]]:
     for script in tree.xpath('//script[contains(translate(@type, "LDJSON", "ldjson"), "ld+json")]'):
         try:
             data = json.loads(script.text or "")
-        except ValueError:   # a page's broken JSON-LD is no statement, not a failure
+        except (ValueError, RecursionError):   # a page's broken (or too deeply nested) JSON-LD is no statement
             continue
         for item in _json_objects(data):
             if _not_free(item.get("isAccessibleForFree")) and isinstance(item.get("cssSelector"), str):

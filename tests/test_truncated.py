@@ -131,6 +131,16 @@ def test_a_selector_not_judged_here_and_broken_json_ld_are_no_evidence():
     assert markup_evidence(page) is None
 
 
+def test_json_ld_nested_past_the_parsers_depth_is_no_evidence_and_the_page_is_read(tmp_path):
+    # json.loads raises RecursionError, not ValueError, at this depth: the page was rejected 'unreadable'.
+    page = tmp_path / "deep.html"
+    page.write_text('<html><head><title>Storm</title><script type="application/ld+json">' + "[" * 200_000
+                    + "</script></head><body><article><p>" + "Words of the storm story. " * 40
+                    + "</p></article></body></html>", encoding="utf-8")
+    summary = run(tmp_path / "out", "--input", str(page))
+    assert summary["documents"]["clean"] == 1 and summary["rejected_by_reason"] == {}
+
+
 def run(out: Path, *args: str) -> dict:
     ran = run_cli("run", "--output", str(out), *args, *IN_PROCESS)
     assert ran.returncode == 0, ran.stderr
