@@ -24,6 +24,8 @@ import json
 import re
 from collections.abc import Iterator
 
+from pipeline.words import word_count
+
 # How many of the text's last non-blank lines a closing notice may stand in. Three, because a notice is often
 # followed by a line or two of page furniture (a copyright line, a share bar) that the rules remove later.
 END_LINES = 3
@@ -95,7 +97,6 @@ def notice_evidence(text: str) -> str | None:
 
 # Fewer words than this in the part a page names as paywalled: a prompt at most, not the rest of the article.
 _SERVED_PART_WORDS = 25
-_WORD = re.compile(r"\w+")
 # ".paywall", "#story-body", "div.locked": the selector shapes publishers' paywall markup uses. Others are not judged.
 _SIMPLE_SELECTOR = re.compile(r"^([a-z][a-z0-9]*)?([.#])([A-Za-z_][\w-]*)$")
 # A class token naming a cut or locked text container: "article--truncated", "content-locked", "paywall-truncated".
@@ -183,7 +184,7 @@ def markup_evidence(tree) -> str | None:
         if not elements:
             return (f"the page's {where} marks {selector!r} as not free (isAccessibleForFree false) "
                     "and no element matches it")
-        words = len(_WORD.findall(" ".join(element.text_content() for element in elements)))
+        words = word_count(" ".join(element.text_content() for element in elements))   # every script
         if words < _SERVED_PART_WORDS:
             return (f"the page's {where} marks {selector!r} as not free (isAccessibleForFree false) "
                     f"and it holds {words} words")
