@@ -7,8 +7,9 @@ Usage:
 
 Each input (text files, JSONL, any format the job reads) is read with the job's own readers and cleaned with
 pipeline.clean.Cleaner and the rules (bundled, then --rules in order). A document *changed* when a rule fired,
-a headline repeat was dropped, or it was rejected. For clean text (``../shared/corpus/bbc_fulltext/bbc/*/*.txt``)
-the answer must be 0; every changed document is printed with the words that went, so a person sees why.
+a headline repeat was dropped, the line model removed a line (``--line_model on``), or it was rejected. For
+clean text (``../shared/corpus/bbc_fulltext/bbc/*/*.txt``) the answer must be 0; every changed document is
+printed with the words that went, so a person sees why.
 Exits 1 when any document changed, so it can gate a rule change.
 """
 from __future__ import annotations
@@ -51,9 +52,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no_bundled_rules", action="store_true")
     parser.add_argument("--no_headline", action="store_true", help="texts start with the body (no headline line)")
     parser.add_argument("--show", type=int, default=30, help="changed documents to print")
+    parser.add_argument("--line_model", choices=("on", "off"), default="off", help="as the job's --line_model")
     args = parser.parse_args(argv)
     paths = ([] if args.no_bundled_rules else [bundled_rules_dir()]) + args.rules
-    cleaner = Cleaner(load_rules(paths), CleanOptions(first_line_is_headline=not args.no_headline))
+    cleaner = Cleaner(load_rules(paths), CleanOptions(first_line_is_headline=not args.no_headline,
+                                                        line_model=args.line_model == "on"))
     fixer = UnicodeFixer(NormalizeOptions())
     documents, changed, by_reason = 0, 0, Counter()
     for record in articles(args.inputs):
@@ -68,7 +71,8 @@ def main(argv: list[str] | None = None) -> int:
             if changed <= args.show:
                 print(f"{record.id}: rejected {error.reason}: {error}")
             continue
-        reasons = list(clean.stats["rules"]) + (["headline_repeats"] if clean.stats["headline_repeats"] else [])
+        reasons = (list(clean.stats["rules"]) + (["headline_repeats"] if clean.stats["headline_repeats"] else [])
+                   + (["line_model"] if clean.stats.get("line_model_lines") else []))
         if not reasons:
             continue
         changed += 1

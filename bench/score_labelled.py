@@ -39,7 +39,7 @@ import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from pipeline.clean import Cleaner
+from pipeline.clean import Cleaner, CleanOptions
 from pipeline.normalize import NormalizeOptions, UnicodeFixer, normalize
 from pipeline.records import Article, Rejected
 from pipeline.rules.files import bundled_rules_dir, load_rules
@@ -209,6 +209,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("sample", help="labelled sample (JSONL)")
     ap.add_argument("--rules", action="append", default=[], help="rule file or folder added after the bundled rules")
     ap.add_argument("--no_bundled_rules", action="store_true", help="use only the --rules given")
+    ap.add_argument("--line_model", choices=("on", "off"), default="off", help="as the job's --line_model")
     ap.add_argument("--top", type=int, default=25, help="how many wrong line groups and lines to list")
     ap.add_argument("--json", help="also write the scores and wrong lines to this file")
     args = ap.parse_args(argv)
@@ -217,7 +218,7 @@ def main(argv: list[str] | None = None) -> int:
     for value in args.rules:
         paths.extend(p for p in value.split(",") if p)
     try:
-        cleaner = Cleaner(load_rules(paths))
+        cleaner = Cleaner(load_rules(paths), CleanOptions(line_model=args.line_model == "on"))
     except RuleError as error:
         print(f"rules do not load: {error}", file=sys.stderr)
         return 2

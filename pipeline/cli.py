@@ -194,6 +194,10 @@ def add_job_options(parser: argparse.ArgumentParser, output_help: str, output_re
                         help="a teaser or paywalled text (a closing 'Subscribe to continue reading' notice, or the "
                              "page's paywall markup): keep (shipped flagged stats.truncated, counted) or reject "
                              "(rejected truncated, with the evidence); default keep")
+    parser.add_argument("--line_model", choices=("on", "off"), default="off",
+                        help="on: lines the rules left that the line model scores as furniture are removed too "
+                             "(English articles only; ledger cause line-model, with its score). Off by default: "
+                             "on the scraped corpora about one removal in six was content (docs/rules.md)")
     parser.add_argument("--dedup", choices=MODES, default=DEFAULT_MODE,
                         help="exact: same text after folding case, punctuation and spacing; near: also MinHash "
                              f"Jaccard of word shingles at least --dedup_threshold (default {DEFAULT_MODE})")
@@ -410,6 +414,7 @@ def _job_config(args) -> JobConfig:
             ledger=args.ledger,
             reject_not_articles=not args.keep_not_articles,
             languages=args.languages or (),
+            line_model=args.line_model == "on",
         ),
         output_format=args.output_format,
         compression=args.compression,

@@ -56,6 +56,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--rules", action="append", default=[], metavar="PATH",
                         help="rule files or folders added after the bundled rules, as for 'run'")
     parser.add_argument("--no_bundled_rules", action="store_true", help="only the --rules given")
+    parser.add_argument("--line_model", choices=("on", "off"), default="off", help="as for 'run'")
     parser.add_argument("--run", metavar="OUT_DIR",
                         help="clean as the run that wrote OUT_DIR did: its rules, options and input, from its "
                              "summary.json; name the document with --id")
@@ -160,7 +161,9 @@ def _write_marked(out: TextIO, normalised: str, removals: Sequence[Removal], pai
     for removal in removals:
         line = bisect.bisect_right(line_starts, removal.start)
         snippet = removal.text if len(removal.text) <= 70 else removal.text[:67] + "..."
-        out.write(f"  {removal.step}/{shown(removal.cause)}  [{removal.start}:{removal.end}] line {line}  {snippet!r}\n")
+        score = f" score {removal.score:.3f}" if removal.score is not None else ""
+        out.write(f"  {removal.step}/{shown(removal.cause)}{score}  [{removal.start}:{removal.end}] line {line}  "
+                  f"{snippet!r}\n")
 
 
 def _plain(_code: str, text: str) -> str:
@@ -178,9 +181,9 @@ def _painter(color: bool):
 def main(args, run: JobConfig | None = None) -> int:
     """``run``: the configuration of the run named by ``--run`` (its rules, options and input)."""
     if run is not None:
-        if args.rules or args.no_bundled_rules or args.input_format != "auto":
-            raise ExplainError("--run takes the rules and input format of the run; --rules, --no_bundled_rules and "
-                               "--input_format are for a document explained on its own")
+        if args.rules or args.no_bundled_rules or args.input_format != "auto" or args.line_model != "off":
+            raise ExplainError("--run takes the rules and input format of the run; --rules, --no_bundled_rules, "
+                               "--line_model and --input_format are for a document explained on its own")
         if not (args.input or args.id):
             raise ExplainError("--run needs the document: --id ID (and --input FILE if ids repeat across files)")
         article = find_in_run(run, args.input, args.id)
@@ -194,7 +197,8 @@ def main(args, run: JobConfig | None = None) -> int:
     else:
         text = sys.stdin.read()
         article = Article(id=args.id or STDIN_ID, text=text, source="<stdin>", url=args.url, title=args.title)
-    return _explained(article, Cleaner(rules, CleanOptions(ledger=True)), args.color)
+    return _explained(article, Cleaner(rules, CleanOptions(ledger=True, line_model=args.line_model == "on")),
+                      args.color)
 
 
 def _explained(article: Article, cleaner: Cleaner, color_choice: str) -> int:

@@ -35,7 +35,8 @@ Cut = tuple[str, int, int, str]
 class Removal:
     """One removal: the step that made it (``rules``, ``headline_repeats``, ``rejected``), its cause within the
     step (the rule's name, ``headline_repeat``, the rejection's reason), where it was in the normalised text,
-    what it removed, what replaced it (a rule's replacement; usually nothing) and the text around it."""
+    what it removed, what replaced it (a rule's replacement; usually nothing), the text around it, and for a
+    step that scores what it removes (the line model) the score."""
 
     step: str
     cause: str
@@ -45,6 +46,7 @@ class Removal:
     replacement: str = ""
     before: str = ""
     after: str = ""
+    score: float | None = None
 
 
 class LedgerLostTrack(Exception):
@@ -146,9 +148,10 @@ class Ledger:
         count, self._text, self._runs = mark
         del self.removals[count:]
 
-    def removed(self, step: str, cuts: Iterable[Cut]) -> None:
+    def removed(self, step: str, cuts: Iterable[Cut], scores: Iterable[float] | None = None) -> None:
         """Record ``cuts``, ``(cause, start, end, replacement)`` in the current text, sorted and not overlapping,
-        and apply them to the ledger's copy of the text."""
+        and apply them to the ledger's copy of the text; ``scores``, one per cut, for a step that scores them."""
+        each_score = iter(scores) if scores is not None else None
         text, normalised = self._text, self.normalised
         pieces: list[str] = []
         built = _Builder(self._runs)
@@ -162,7 +165,8 @@ class Ledger:
             first, last = self._runs.locate(start, end, len(normalised))
             self.removals.append(Removal(
                 step, cause, first, last, text[start:end], replacement,
-                normalised[max(0, first - CONTEXT_CHARS):first], normalised[last:last + CONTEXT_CHARS]))
+                normalised[max(0, first - CONTEXT_CHARS):first], normalised[last:last + CONTEXT_CHARS],
+                next(each_score) if each_score is not None else None))
             pieces += (text[kept_to:start], replacement)
             built.copy(kept_to, start)
             built.insert(len(replacement))

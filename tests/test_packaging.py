@@ -49,9 +49,12 @@ def test_an_installed_package_finds_its_bundled_rules(dist, tmp_path):
     zipfile.ZipFile(wheel).extractall(site)
     probe = (f"import sys; sys.path.insert(0, {str(site)!r}); import pipeline, pipeline.cli; "
              "from pipeline.rules.files import bundled_rules_dir, load_rules; "
-             "print(pipeline.__file__); print(bundled_rules_dir()); print(len(load_rules([bundled_rules_dir()])))")
+             "from pipeline.line_model import bundled_model; "
+             "print(pipeline.__file__); print(bundled_rules_dir()); print(len(load_rules([bundled_rules_dir()]))); "
+             "print(bundled_model().threshold)")
     done = subprocess.run([sys.executable, "-c", probe], cwd=tmp_path, capture_output=True, text=True, check=True)
-    package_file, rules_dir, count = done.stdout.split("\n")[:3]
+    package_file, rules_dir, count, threshold = done.stdout.split("\n")[:4]
     assert package_file.startswith(str(site))
     assert rules_dir == str(site / "pipeline" / "bundled_rules")
     assert int(count) > 0
+    assert 0 < float(threshold) < 1   # the line model's weights ship in the wheel too

@@ -114,6 +114,8 @@ def _removal(removal: dict, marker: str = "del") -> str:
     if removal["replacement"]:
         shown += f"<ins>{_capped(removal['replacement'], _SHOWN)}</ins>"
     where = f"{_place(removal)} · {escape(removal['cause'])} [{removal['start']}:{removal['end']}]"
+    if removal.get("score") is not None:   # the line model's; older ledgers have no score
+        where += f" · score {removal['score']:.3f}"
     before, after = removal["before"], removal["after"]
     before = ("…" if len(before) > _CONTEXT else "") + before[-_CONTEXT:]
     after = after[:_CONTEXT] + ("…" if len(after) > _CONTEXT else "")

@@ -7,6 +7,7 @@ from pipeline.steps.apply_rules import ApplyRules
 from pipeline.steps.base import DEFAULT_MAX_REMOVED_SHARE, MASS_REMOVAL_ACTIONS, TRUNCATED_ACTIONS, CleanOptions, Draft, Step
 from pipeline.steps.headline_repeats import DropHeadlineRepeats
 from pipeline.steps.language import IdentifyLanguage
+from pipeline.steps.line_model import RemoveCruftLines
 from pipeline.steps.normalize_text import NormalizeText
 from pipeline.steps.not_article import RejectNotArticles
 from pipeline.steps.split_headline import SplitHeadline
@@ -20,6 +21,7 @@ STEPS: tuple[type[Step], ...] = (
     DropHeadlineRepeats,
     RejectNotArticles,
     IdentifyLanguage,
+    RemoveCruftLines,
 )
 
 __all__ = ["DEFAULT_MAX_REMOVED_SHARE", "MASS_REMOVAL_ACTIONS", "STEPS", "TRUNCATED_ACTIONS", "CleanOptions", "Draft", "Step"]

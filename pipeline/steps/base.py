@@ -37,6 +37,8 @@ class CleanOptions:
     # one of them are kept; the others are rejected ``language``.
     languages: tuple[str, ...] = ()
     truncated: str = "keep"   # one of TRUNCATED_ACTIONS
+    # The line model's second opinion on the lines the rules left (pipeline.line_model): --line_model on.
+    line_model: bool = False
 
     def __post_init__(self):
         if not 0 < self.max_removed_share <= 1:
