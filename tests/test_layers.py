@@ -1,0 +1,48 @@
+"""The house's one rule that prose alone cannot keep: the cleaning core never imports Beam.
+
+Text work is plain functions (normalising, rules, steps, readers, pages, the ledger, dedup's text side...) that a
+notebook, a test or another engine can call without Beam; the Beam layer (transforms, the job, writers, runners)
+and the commands (cli, explain, report, mine, the Flex Template launcher) are built on it. Every module of the
+package is core unless it is listed below, so a new module is checked the day it is added.
+"""
+
+import pkgutil
+import subprocess
+import sys
+
+import pipeline
+
+BEAM_LAYER = {
+    # Beam: the pipeline, its transforms, the output writers and the runners.
+    "pipeline.job", "pipeline.transforms", "pipeline.dedup_transforms", "pipeline.site_repeat_transforms",
+    "pipeline.mine.transforms", "pipeline.runners", "pipeline.runners.dask", "pipeline.writers",
+    "pipeline.writers.base", "pipeline.writers.jsonl", "pipeline.writers.parquet",
+    # Rule files are read through Beam's filesystems, so a bucket path works as a local one does.
+    "pipeline.rules.files",
+    # The commands.
+    "pipeline.__main__", "pipeline.cli", "pipeline.explain", "pipeline.flex_template", "pipeline.mine.command",
+    "pipeline.report", "pipeline.report.compare", "pipeline.report.html", "pipeline.report.runs",
+}
+MODULES = sorted(module.name for module in pkgutil.walk_packages(pipeline.__path__, "pipeline."))
+CORE = [name for name in MODULES if name not in BEAM_LAYER]
+
+# Imports the modules one by one in a fresh interpreter and names the first after which Beam is loaded.
+PROBE = """
+import importlib, sys
+for name in sys.argv[1:]:
+    importlib.import_module(name)
+    if "apache_beam" in sys.modules:
+        print(name)
+        break
+"""
+
+
+def test_every_listed_beam_module_exists():
+    assert BEAM_LAYER <= set(MODULES)
+
+
+def test_the_core_imports_without_beam():
+    done = subprocess.run([sys.executable, "-c", PROBE, *CORE], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "", f"{done.stdout.strip()} loads apache_beam: the core must not"
+    assert "pipeline.clean" in CORE and "pipeline.line_model" in CORE
