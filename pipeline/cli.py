@@ -14,7 +14,6 @@ import importlib
 import itertools
 import json
 import logging
-import math
 import os
 import sys
 import tempfile
@@ -27,11 +26,23 @@ from apache_beam.io.filesystems import FileSystems
 from apache_beam.options.pipeline_options import PipelineOptions
 
 from pipeline import explain, report
+from pipeline.arguments import (
+    add_flag,
+    add_progress_options,
+    dedup_threshold,
+    language_list,
+    path_list,
+    positive_float,
+    positive_int,
+    progress_lines,
+    share,
+    site_pages,
+)
 from pipeline.audit import DEFAULT_MIN_DOCS, Document, audit, compare_dict, corpus_names, format_comparison, site_of
 from pipeline.body_score import format_body_report, score_bodies
 from pipeline.budget import DEFAULT_TIME_BUDGET_SECONDS
 from pipeline.clean import DEFAULT_MAX_REMOVED_SHARE, Cleaner, CleanOptions
-from pipeline.dedup import DEFAULT_MODE, DEFAULT_THRESHOLD, MAX_THRESHOLD, MODES, NUM_PERM, DedupOptions
+from pipeline.dedup import DEFAULT_MODE, DEFAULT_THRESHOLD, MAX_THRESHOLD, MODES, DedupOptions
 from pipeline.evaluate import format_report, score
 from pipeline.job import (
     CLEAN,
@@ -46,11 +57,9 @@ from pipeline.job import (
     run_job,
     write_atomically,
 )
-from pipeline.language import parse_languages
 from pipeline.mine.command import MineConfigError, add_mine_options, run_mine
 from pipeline.normalize import NormalizeOptions, UnicodeFixer, normalize
 from pipeline.pages import HTML_MODES
-from pipeline.progress import DEFAULT_INTERVAL_SECONDS, ProgressTarget, reporting
 from pipeline.readers import DEFAULT_MAX_DOC_BYTES, FORMATS, JsonlFields, ReadOptions, detect_format, read_records
 from pipeline.readers.compression import open_decompressed
 from pipeline.records import Article, Rejected
@@ -58,7 +67,7 @@ from pipeline.rules import CompiledRule, RuleError, RuleSet, example_failures
 from pipeline.rules.cost import format_report as format_cost
 from pipeline.rules.cost import measure
 from pipeline.rules.files import bundled_rules_dir, load_rules
-from pipeline.runners import runner_name, use_our_runners, wants_dask
+from pipeline.runners import outlives_launcher, use_our_runners, wants_dask
 from pipeline.site_repeat import DEFAULT_MIN_SHARE, SiteRepeatOptions
 from pipeline.steps import MASS_REMOVAL_ACTIONS, STEPS, TRUNCATED_ACTIONS
 from pipeline.steps.apply_rules import ApplyRules
@@ -73,71 +82,6 @@ class ConfigError(Exception):
     """A problem with the job's configuration, found before any data is read."""
 
 
-def positive_float(value: str) -> float:
-    number = float(value)
-    # nan compares false with everything, so "<= 0" alone would let it (and inf) through.
-    if not (math.isfinite(number) and number > 0):
-        raise argparse.ArgumentTypeError(f"must be a finite number greater than 0, got {value}")
-    return number
-
-
-def positive_int(value: str) -> int:
-    number = int(value)
-    if number <= 0:
-        raise argparse.ArgumentTypeError(f"must be greater than 0, got {value}")
-    return number
-
-
-def share(value: str) -> float:
-    number = float(value)
-    if not 0 < number <= 1:
-        raise argparse.ArgumentTypeError(f"must be greater than 0 and at most 1, got {value}")
-    return number
-
-
-def dedup_threshold(value: str) -> float:
-    """``--dedup_threshold``: a share the near-duplicate LSH can honour with its {NUM_PERM} permutations."""
-    number = float(value)
-    if not 0 < number <= MAX_THRESHOLD:
-        raise argparse.ArgumentTypeError(f"must be greater than 0 and at most {MAX_THRESHOLD} (MinHash LSH with "
-                                         f"{NUM_PERM} permutations has no bands above it), got {value}")
-    return number
-
-
-def site_pages(value: str) -> int:
-    """``--site_boilerplate``: 0 (off) or a number of pages of at least 2; on one page every line is "repeated"."""
-    number = int(value)
-    if number != 0 and number < 2:
-        raise argparse.ArgumentTypeError(f"must be 0 (off) or at least 2 pages, got {value}")
-    return number
-
-
-def boolean(value: str) -> bool:
-    if value.lower() in ("true", "yes", "1"):
-        return True
-    if value.lower() in ("false", "no", "0"):
-        return False
-    raise argparse.ArgumentTypeError(f"must be true or false, got {value}")
-
-
-def _add_flag(parser: argparse.ArgumentParser, name: str, help: str) -> None:
-    # "--flag" alone means true; "--flag=false" also parses, because a Dataflow Flex
-    # Template passes every parameter as --name=value.
-    parser.add_argument(name, type=boolean, nargs="?", const=True, default=False, metavar="true|false", help=help)
-
-
-def language_list(value: str) -> tuple[str, ...]:
-    """--languages: checked against the model's codes here, so a wrong one stops the run before any data is read."""
-    try:
-        return parse_languages(value)
-    except ValueError as error:
-        raise argparse.ArgumentTypeError(str(error)) from None
-
-
-def path_list(value: str) -> list[str]:
-    return [path for path in value.split(",") if path]
-
-
 def add_job_options(parser: argparse.ArgumentParser, output_help: str, output_required: bool,
                     input_required: bool = True) -> None:
     """Every flag of the job, the one place a new one is added (see docs/development.md, Layout)."""
@@ -146,7 +90,7 @@ def add_job_options(parser: argparse.ArgumentParser, output_help: str, output_re
     parser.add_argument("--rules", action="extend", type=path_list, default=[], metavar="PATH[,PATH...]",
                         help="rule files or folders (local or in a bucket), added after the bundled rules; "
                              "repeatable or comma-separated")
-    _add_flag(parser, "--no_bundled_rules", "use only the --rules given, not the bundled rules")
+    add_flag(parser, "--no_bundled_rules", "use only the --rules given, not the bundled rules")
     parser.add_argument("--input_format", choices=FORMATS, default="auto",
                         help="auto picks by extension: .jsonl/.ndjson/.json, .html/.htm, .parquet, .warc, anything else is text")
     parser.add_argument("--html_mode", choices=HTML_MODES, default="article",
@@ -156,12 +100,12 @@ def add_job_options(parser: argparse.ArgumentParser, output_help: str, output_re
                         help="JSONL key holding the id (missing: FILE@BYTE_OFFSET for JSONL, FILE:ROW for Parquet)")
     parser.add_argument("--url_field", default="url", help="JSONL key holding the URL")
     parser.add_argument("--title_field", default="title", help="JSONL key holding the headline")
-    _add_flag(parser, "--no_headline_line", "texts start with the body, not a headline: keep the first line "
+    add_flag(parser, "--no_headline_line", "texts start with the body, not a headline: keep the first line "
                                             "(title only from the record's title field)")
-    _add_flag(parser, "--keep_not_articles", "keep pages that are not articles (error pages, menus) instead of "
+    add_flag(parser, "--keep_not_articles", "keep pages that are not articles (error pages, menus) instead of "
                                              "rejecting them as not_article")
-    _add_flag(parser, "--straight_quotes", "turn curly quotes into straight ones")
-    _add_flag(parser, "--decode_html_entities",
+    add_flag(parser, "--straight_quotes", "turn curly quotes into straight ones")
+    add_flag(parser, "--decode_html_entities",
               "turn entities such as &amp; in text and JSONL input into characters (HTML input always)")
     parser.add_argument("--unicode_form", choices=("NFC", "NFKC"), default="NFC",
                         help="Unicode normalisation; NFKC also folds compatibility characters (default NFC)")
@@ -175,7 +119,7 @@ def add_job_options(parser: argparse.ArgumentParser, output_help: str, output_re
     parser.add_argument("--max_doc_bytes", type=positive_int, default=DEFAULT_MAX_DOC_BYTES, metavar="BYTES",
                         help="larger files or JSONL lines are rejected as too_large without being loaded "
                              f"(default {DEFAULT_MAX_DOC_BYTES:,})")
-    _add_flag(parser, "--overwrite", "replace a previous run's files in --output (default: refuse to mix two runs)")
+    add_flag(parser, "--overwrite", "replace a previous run's files in --output (default: refuse to mix two runs)")
     parser.add_argument("--output_format", choices=tuple(WRITERS), default="jsonl",
                         help="format of the clean, rejected and per-file outputs (summary.json stays JSON)")
     parser.add_argument("--compression", choices=COMPRESSIONS, default="none",
@@ -184,7 +128,7 @@ def add_job_options(parser: argparse.ArgumentParser, output_help: str, output_re
                         help="shards per output (default: the runner decides)")
     parser.add_argument("--max_removed_share", type=share, default=DEFAULT_MAX_REMOVED_SHARE, metavar="SHARE",
                         help="flag documents whose rules removed more than this share of their words (default 0.5)")
-    _add_flag(parser, "--ledger", "also write removed-* shards: every removal with its rule or step, its text and "
+    add_flag(parser, "--ledger", "also write removed-* shards: every removal with its rule or step, its text and "
                                   "its offsets in the normalised text (see 'explain' and 'report')")
     parser.add_argument("--mass_removal", choices=MASS_REMOVAL_ACTIONS, default="flag",
                         help="what happens to such documents: flag (shipped cleaned, counted), reject (rejected "
@@ -216,7 +160,7 @@ def add_job_options(parser: argparse.ArgumentParser, output_help: str, output_re
                              "text without letters); the others are rejected 'language' with the detected one. "
                              "Every clean record's metadata carries language and language_score either way "
                              "(default: every language)")
-    _add_flag(parser, "--reshuffle_records",
+    add_flag(parser, "--reshuffle_records",
               "redistribute the records after reading, so that the cleaning of a file one worker reads whole "
               "(compressed JSONL, Parquet, WARC) spreads over all workers (costs a shuffle of the records)")
 
@@ -281,46 +225,6 @@ def pipeline_options(args, beam_flags: list[str]) -> PipelineOptions:
     return use_our_runners(PipelineOptions(beam_flags, **{name: getattr(args, name) for name in job_option_names()}))
 
 
-# Runners whose job runs in this process or beside it, on this machine: progress lines can be kept for them.
-LOCAL_RUNNERS = {None, "DirectRunner", "SwitchingDirectRunner", "BundleBasedDirectRunner", "FnApiRunner", "PrismRunner"}
-# Runners whose job lives on after the launcher exits: `run` submits to them and returns (unless --wait). Every
-# other runner's job ends with this process (the local runners, Dask's local cluster, a Flink or Spark runner's
-# job server started here), so `run` waits for it: returning would lose the job with exit 0.
-DETACHED_RUNNERS = {"DataflowRunner", "TestDataflowRunner"}
-
-
-def runs_locally(options: PipelineOptions) -> bool:
-    runner = runner_name(options)
-    if runner == "PortableRunner":
-        return options.get_all_options().get("job_endpoint") == "embed"
-    return runner in LOCAL_RUNNERS
-
-
-def outlives_launcher(options: PipelineOptions) -> bool:
-    """Whether the job goes on when this process exits: on Dataflow, or on a job server this process did not
-    start whose workers are not this process (a portable ``--job_endpoint`` without ``LOOPBACK``)."""
-    runner = runner_name(options)
-    if runner == "PortableRunner":
-        flags = options.get_all_options()
-        return flags.get("job_endpoint") not in (None, "embed") and flags.get("environment_type") != "LOOPBACK"
-    return runner in DETACHED_RUNNERS
-
-
-def add_progress_options(parser: argparse.ArgumentParser) -> None:
-    """Flags of the launcher, not of the job: a remote runner's console shows the same counts."""
-    _add_flag(parser, "--quiet", "no progress lines on stderr while the command works (a job: on a local runner)")
-    parser.add_argument("--progress_every", type=positive_float, default=DEFAULT_INTERVAL_SECONDS, metavar="SECONDS",
-                        help=f"seconds between progress lines (default {DEFAULT_INTERVAL_SECONDS:g})")
-
-
-def progress_lines(args, options: PipelineOptions) -> contextlib.AbstractContextManager[ProgressTarget | None]:
-    """Progress lines on stderr while the block runs a job on a local runner; none with --quiet, and none for a
-    remote runner (its workers cannot write to this machine; Dataflow shows the job's counters)."""
-    if args.quiet or not runs_locally(options):
-        return contextlib.nullcontext()
-    return reporting(args.progress_every, len(FileSystems.match([args.input])[0].metadata_list), sys.stderr)
-
-
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m pipeline", allow_abbrev=False, description=__doc__.split("\n")[0])
     commands = parser.add_subparsers(dest="command", required=True)
@@ -329,7 +233,7 @@ def build_parser() -> argparse.ArgumentParser:
     run = commands.add_parser("run", allow_abbrev=False, help="clean articles into JSONL or Parquet", epilog=beam_note)
     add_job_options(run, RUN_OUTPUT_HELP, output_required=True)
     # A flag of the launch, not of the job: not in JobOptions nor in the Flex Template, whose launcher never waits.
-    _add_flag(run, "--wait", "wait for a job that outlives this process (Dataflow, a remote job server) to finish and "
+    add_flag(run, "--wait", "wait for a job that outlives this process (Dataflow, a remote job server) to finish and "
                              "print its summary; a job on any other runner is always waited for")
     add_progress_options(run)
 

@@ -16,17 +16,17 @@ import sys
 from collections.abc import Callable
 from typing import cast
 
-from pipeline import cli
+from pipeline import arguments, cli
 
 # Validation regexes by the type the command line parses a value with.
 _REGEX_BY_TYPE = {
-    cli.boolean: "^(true|false)$",
-    cli.positive_float: r"^([0-9]+\.?[0-9]*|\.[0-9]+)$",
-    cli.positive_int: "^[1-9][0-9]*$",
-    cli.share: r"^(0?\.[0-9]*[1-9][0-9]*|1(\.0*)?)$",
-    cli.path_list: "^[^,]+(,[^,]+)*$",
-    cli.dedup_threshold: r"^0?\.[0-9]*[1-9][0-9]*$",   # below 1; the launcher checks the upper limit
-    cli.language_list: "^ *[A-Za-z]{2,3} *(, *[A-Za-z]{2,3} *)*$",   # the launcher checks them against the model's
+    arguments.boolean: "^(true|false)$",
+    arguments.positive_float: r"^([0-9]+\.?[0-9]*|\.[0-9]+)$",
+    arguments.positive_int: "^[1-9][0-9]*$",
+    arguments.share: r"^(0?\.[0-9]*[1-9][0-9]*|1(\.0*)?)$",
+    arguments.path_list: "^[^,]+(,[^,]+)*$",
+    arguments.dedup_threshold: r"^0?\.[0-9]*[1-9][0-9]*$",   # below 1; the launcher checks the upper limit
+    arguments.language_list: "^ *[A-Za-z]{2,3} *(, *[A-Za-z]{2,3} *)*$",   # the launcher checks them against the model's
 }
 
 

@@ -11,9 +11,10 @@ from apache_beam.options.pipeline_options import PipelineOptions
 from apache_beam.runners.portability.fn_api_runner import FnApiRunner
 from apache_beam.runners.runner import PipelineResult, PipelineRunner, PipelineState
 
-from pipeline.cli import JobOptions, build_parser, outlives_launcher, pipeline_options
+from pipeline.cli import JobOptions, build_parser, pipeline_options
 from pipeline.job import rule_set
 from pipeline.rules.files import load_rules
+from pipeline.runners import outlives_launcher
 from tests.conftest import (
     BUNDLED_RULES,
     EXPECTED,

@@ -6,7 +6,7 @@ import regex
 from apache_beam.runners.portability.fn_api_runner import FnApiRunner
 from apache_beam.runners.runner import PipelineResult, PipelineRunner, PipelineState
 
-from pipeline import cli
+from pipeline import arguments, cli
 from pipeline.flex_template import main, metadata, run_options
 from tests.conftest import REPO
 
@@ -35,7 +35,7 @@ def test_each_regex_accepts_the_default_and_the_choices_and_the_cli_parses_them(
         samples = list(action.choices or [])
         if action.default not in (None, [], False):
             samples.append(str(action.default))
-        if action.type is cli.boolean:
+        if action.type is arguments.boolean:
             samples += ["true", "false"]
         for value in samples:
             assert pattern.fullmatch(value), (parameter["name"], value)

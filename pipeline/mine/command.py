@@ -9,6 +9,7 @@ from dataclasses import replace
 from apache_beam.io.filesystems import FileSystems
 from apache_beam.options.pipeline_options import PipelineOptions
 
+from pipeline.arguments import add_flag, add_progress_options, path_list, positive_float, positive_int, progress_lines, share
 from pipeline.budget import DEFAULT_TIME_BUDGET_SECONDS
 from pipeline.clean import CleanOptions
 from pipeline.job import check_writable, counter_totals, previous_files
@@ -31,12 +32,6 @@ class MineConfigError(Exception):
 
 
 def add_mine_options(parser: argparse.ArgumentParser) -> None:
-    # The option types are the job's own; imported here because pipeline.cli registers this command.
-    from pipeline.cli import add_progress_options, boolean, path_list, positive_float, positive_int, share
-
-    def flag(name: str, help: str) -> None:
-        parser.add_argument(name, type=boolean, nargs="?", const=True, default=False, metavar="true|false", help=help)
-
     parser.add_argument("--input", required=True, help="glob of input files on any Beam filesystem, as for run")
     parser.add_argument("--output", required=True, help="DRAFT_DIR: one SITE.toml and SITE.report.md per site, "
                                                         f"and {SUMMARY_FILE}")
@@ -51,15 +46,15 @@ def add_mine_options(parser: argparse.ArgumentParser) -> None:
                              f"or a common quote (default {MineOptions.max_sites})")
     parser.add_argument("--rules", action="extend", type=path_list, default=[], metavar="PATH[,PATH...]",
                         help="rules run before mining, after the bundled ones, as for run")
-    flag("--no_bundled_rules", "use only the --rules given, not the bundled rules")
-    flag("--overwrite", "replace a previous mining run's drafts in --output")
+    add_flag(parser, "--no_bundled_rules", "use only the --rules given, not the bundled rules")
+    add_flag(parser, "--overwrite", "replace a previous mining run's drafts in --output")
     parser.add_argument("--input_format", choices=FORMATS, default="auto", help="as for run")
     parser.add_argument("--html_mode", choices=HTML_MODES, default="article", help="as for run")
     parser.add_argument("--text_field", default="text", help="as for run")
     parser.add_argument("--id_field", default="id", help="as for run")
     parser.add_argument("--url_field", default="url", help="as for run")
     parser.add_argument("--title_field", default="title", help="as for run")
-    flag("--no_headline_line", "as for run")
+    add_flag(parser, "--no_headline_line", "as for run")
     parser.add_argument("--time_budget", type=positive_float, default=DEFAULT_TIME_BUDGET_SECONDS,
                         metavar="SECONDS", help="as for run")
     parser.add_argument("--max_doc_bytes", type=positive_int, default=DEFAULT_MAX_DOC_BYTES, metavar="BYTES",
@@ -104,8 +99,6 @@ def prepare_draft_dir(output_dir: str, overwrite: bool) -> None:
 def run_mine(args, beam_args: list[str]) -> int:
     config = mine_config(args)
     prepare_draft_dir(args.output, args.overwrite)
-    from pipeline.cli import progress_lines
-
     options = use_our_runners(PipelineOptions(beam_args))
     if runner_name(options) in RUNNERS_WITHOUT_METRICS:
         raise MineConfigError(f"mine reports from Beam's counters, which the {runner_name(options)} does not collect; "

@@ -56,3 +56,28 @@ def use_our_runners(options: PipelineOptions) -> PipelineOptions:
     if runner_name(options) == "DaskRunner":
         options.view_as(StandardOptions).runner = DASK_RUNNER
     return options
+
+
+# Runners whose job runs in this process or beside it, on this machine: progress lines can be kept for them.
+LOCAL_RUNNERS = {None, "DirectRunner", "SwitchingDirectRunner", "BundleBasedDirectRunner", "FnApiRunner", "PrismRunner"}
+# Runners whose job lives on after the launcher exits: `run` submits to them and returns (unless --wait). Every
+# other runner's job ends with this process (the local runners, Dask's local cluster, a Flink or Spark runner's
+# job server started here), so `run` waits for it: returning would lose the job with exit 0.
+DETACHED_RUNNERS = {"DataflowRunner", "TestDataflowRunner"}
+
+
+def runs_locally(options: PipelineOptions) -> bool:
+    runner = runner_name(options)
+    if runner == "PortableRunner":
+        return options.get_all_options().get("job_endpoint") == "embed"
+    return runner in LOCAL_RUNNERS
+
+
+def outlives_launcher(options: PipelineOptions) -> bool:
+    """Whether the job goes on when this process exits: on Dataflow, or on a job server this process did not
+    start whose workers are not this process (a portable ``--job_endpoint`` without ``LOOPBACK``)."""
+    runner = runner_name(options)
+    if runner == "PortableRunner":
+        flags = options.get_all_options()
+        return flags.get("job_endpoint") not in (None, "embed") and flags.get("environment_type") != "LOOPBACK"
+    return runner in DETACHED_RUNNERS
