@@ -30,9 +30,6 @@ from pipeline.arguments import (
     add_flag,
     add_progress_options,
     dedup_threshold,
-    language_list,
-    path_list,
-    positive_float,
     positive_int,
     progress_lines,
     share,
@@ -40,8 +37,7 @@ from pipeline.arguments import (
 )
 from pipeline.audit import DEFAULT_MIN_DOCS, Document, audit, compare_dict, corpus_names, format_comparison, site_of
 from pipeline.body_score import format_body_report, score_bodies
-from pipeline.budget import DEFAULT_TIME_BUDGET_SECONDS
-from pipeline.clean import DEFAULT_MAX_REMOVED_SHARE, Cleaner, CleanOptions
+from pipeline.clean import Cleaner
 from pipeline.dedup import DEFAULT_MODE, DEFAULT_THRESHOLD, MAX_THRESHOLD, MODES, DedupOptions
 from pipeline.evaluate import format_report, score
 from pipeline.job import (
@@ -59,8 +55,17 @@ from pipeline.job import (
 )
 from pipeline.mine.command import MineConfigError, add_mine_options, run_mine
 from pipeline.normalize import NormalizeOptions, UnicodeFixer, normalize
-from pipeline.pages import HTML_MODES
-from pipeline.readers import DEFAULT_MAX_DOC_BYTES, FORMATS, JsonlFields, ReadOptions, detect_format, read_records
+from pipeline.options import (
+    ConfigError,
+    add_cleaning_options,
+    add_input_options,
+    add_rules_options,
+    checked_rules,
+    clean_options,
+    print_failures,
+    read_options,
+)
+from pipeline.readers import detect_format, read_records
 from pipeline.readers.compression import open_decompressed
 from pipeline.records import Article, Rejected
 from pipeline.rules import CompiledRule, RuleError, RuleSet, example_failures
@@ -69,7 +74,7 @@ from pipeline.rules.cost import measure
 from pipeline.rules.files import bundled_rules_dir, load_rules
 from pipeline.runners import outlives_launcher, use_our_runners, wants_dask
 from pipeline.site_repeat import DEFAULT_MIN_SHARE, SiteRepeatOptions
-from pipeline.steps import MASS_REMOVAL_ACTIONS, STEPS, TRUNCATED_ACTIONS
+from pipeline.steps import STEPS
 from pipeline.steps.apply_rules import ApplyRules
 from pipeline.terminal import shown
 from pipeline.writers import COMPRESSIONS, WRITERS, JsonlWriter
@@ -78,47 +83,14 @@ RUN_OUTPUT_HELP = ("output folder for clean-*, rejected-*, duplicates-*, files-*
                    "(.jsonl or .parquet) and summary.json")
 
 
-class ConfigError(Exception):
-    """A problem with the job's configuration, found before any data is read."""
-
-
 def add_job_options(parser: argparse.ArgumentParser, output_help: str, output_required: bool,
                     input_required: bool = True) -> None:
-    """Every flag of the job, the one place a new one is added (see docs/development.md, Layout)."""
-    parser.add_argument("--input", required=input_required, help="glob of input files on any Beam filesystem; .gz works")
+    """Every flag of the job, the one place a new one is added (see docs/development.md, Layout): the groups
+    other commands share (pipeline.options), then the job's own."""
+    add_input_options(parser, input_required)
     parser.add_argument("--output", required=output_required, help=output_help)
-    parser.add_argument("--rules", action="extend", type=path_list, default=[], metavar="PATH[,PATH...]",
-                        help="rule files or folders (local or in a bucket), added after the bundled rules; "
-                             "repeatable or comma-separated")
-    add_flag(parser, "--no_bundled_rules", "use only the --rules given, not the bundled rules")
-    parser.add_argument("--input_format", choices=FORMATS, default="auto",
-                        help="auto picks by extension: .jsonl/.ndjson/.json, .html/.htm, .parquet, .warc, anything else is text")
-    parser.add_argument("--html_mode", choices=HTML_MODES, default="article",
-                        help="article: the page's main content (trafilatura); full: all of its text")
-    parser.add_argument("--text_field", default="text", help="JSONL key holding the article text")
-    parser.add_argument("--id_field", default="id",
-                        help="JSONL key holding the id (missing: FILE@BYTE_OFFSET for JSONL, FILE:ROW for Parquet)")
-    parser.add_argument("--url_field", default="url", help="JSONL key holding the URL")
-    parser.add_argument("--title_field", default="title", help="JSONL key holding the headline")
-    add_flag(parser, "--no_headline_line", "texts start with the body, not a headline: keep the first line "
-                                            "(title only from the record's title field)")
-    add_flag(parser, "--keep_not_articles", "keep pages that are not articles (error pages, menus) instead of "
-                                             "rejecting them as not_article")
-    add_flag(parser, "--straight_quotes", "turn curly quotes into straight ones")
-    add_flag(parser, "--decode_html_entities",
-              "turn entities such as &amp; in text and JSONL input into characters (HTML input always)")
-    parser.add_argument("--unicode_form", choices=("NFC", "NFKC"), default="NFC",
-                        help="Unicode normalisation; NFKC also folds compatibility characters (default NFC)")
-    # --rule_timeout is the option's old name, from when the limit was per rule; a limit per document is
-    # stricter, so a job that passes it keeps working.
-    parser.add_argument("--time_budget", "--rule_timeout", dest="time_budget", type=positive_float,
-                        default=DEFAULT_TIME_BUDGET_SECONDS, metavar="SECONDS",
-                        help="time one document may take, normalisation and all rules together; over it the "
-                             f"document is rejected as time_budget (default {DEFAULT_TIME_BUDGET_SECONDS:g}; "
-                             "--rule_timeout is its old name)")
-    parser.add_argument("--max_doc_bytes", type=positive_int, default=DEFAULT_MAX_DOC_BYTES, metavar="BYTES",
-                        help="larger files or JSONL lines are rejected as too_large without being loaded "
-                             f"(default {DEFAULT_MAX_DOC_BYTES:,})")
+    add_rules_options(parser)
+    add_cleaning_options(parser)
     add_flag(parser, "--overwrite", "replace a previous run's files in --output (default: refuse to mix two runs)")
     parser.add_argument("--output_format", choices=tuple(WRITERS), default="jsonl",
                         help="format of the clean, rejected and per-file outputs (summary.json stays JSON)")
@@ -126,22 +98,8 @@ def add_job_options(parser: argparse.ArgumentParser, output_help: str, output_re
                         help="jsonl: .jsonl.gz or .jsonl.zst files; parquet: the column codec (default none)")
     parser.add_argument("--num_shards", type=positive_int, default=None, metavar="N",
                         help="shards per output (default: the runner decides)")
-    parser.add_argument("--max_removed_share", type=share, default=DEFAULT_MAX_REMOVED_SHARE, metavar="SHARE",
-                        help="flag documents whose rules removed more than this share of their words (default 0.5)")
     add_flag(parser, "--ledger", "also write removed-* shards: every removal with its rule or step, its text and "
                                   "its offsets in the normalised text (see 'explain' and 'report')")
-    parser.add_argument("--mass_removal", choices=MASS_REMOVAL_ACTIONS, default="flag",
-                        help="what happens to such documents: flag (shipped cleaned, counted), reject (rejected "
-                             "mass_removal, with what would have been removed) or keep (shipped as before the "
-                             "rules, counted); default flag")
-    parser.add_argument("--truncated", choices=TRUNCATED_ACTIONS, default="keep",
-                        help="a teaser or paywalled text (a closing 'Subscribe to continue reading' notice, or the "
-                             "page's paywall markup): keep (shipped flagged stats.truncated, counted) or reject "
-                             "(rejected truncated, with the evidence); default keep")
-    parser.add_argument("--line_model", choices=("on", "off"), default="off",
-                        help="on: lines the rules left that the line model scores as furniture are removed too "
-                             "(English articles only; ledger cause line-model, with its score). Off by default: "
-                             "on the scraped corpora about one removal in six was content (docs/rules.md)")
     parser.add_argument("--dedup", choices=MODES, default=DEFAULT_MODE,
                         help="exact: same text after folding case, punctuation and spacing; near: also MinHash "
                              f"Jaccard of word shingles at least --dedup_threshold (default {DEFAULT_MODE})")
@@ -155,11 +113,6 @@ def add_job_options(parser: argparse.ArgumentParser, output_help: str, output_re
     parser.add_argument("--site_boilerplate_share", type=share, default=DEFAULT_MIN_SHARE, metavar="SHARE",
                         help="the share of a site's pages such a line must be on "
                              f"(default {DEFAULT_MIN_SHARE})")
-    parser.add_argument("--languages", type=language_list, default=None, metavar="CODE[,CODE...]",
-                        help="keep only articles detected in these languages (ISO 639-1 codes: en,de; und for a "
-                             "text without letters); the others are rejected 'language' with the detected one. "
-                             "Every clean record's metadata carries language and language_score either way "
-                             "(default: every language)")
     add_flag(parser, "--reshuffle_records",
               "redistribute the records after reading, so that the cleaning of a file one worker reads whole "
               "(compressed JSONL, Parquet, WARC) spreads over all workers (costs a shuffle of the records)")
@@ -283,18 +236,9 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _report(failures: list[str]) -> None:
-    for failure in failures:
-        print(shown(failure, lines=True), file=sys.stderr)
-
-
 def _job_config(args) -> JobConfig:
     """Load and check everything the job needs; raise before any data is read."""
-    rules = load_rules(([] if args.no_bundled_rules else [bundled_rules_dir()]) + args.rules)
-    failures = example_failures(rules, args.time_budget)
-    if failures:
-        _report(failures)
-        raise ConfigError(f"{len(failures)} rule example(s) failed; nothing was read")
+    rules = checked_rules(args)
     if not FileSystems.match([args.input])[0].metadata_list:
         raise ConfigError(f"--input {args.input} matches no files")
     return JobConfig(
@@ -302,24 +246,8 @@ def _job_config(args) -> JobConfig:
         output_dir=args.output,
         rules=rules,
         input_format=args.input_format,
-        read=ReadOptions(
-            fields=JsonlFields(text=args.text_field, id=args.id_field, url=args.url_field, title=args.title_field),
-            max_doc_bytes=args.max_doc_bytes,
-            html_mode=args.html_mode,
-        ),
-        clean=CleanOptions(
-            normalize=NormalizeOptions(straight_quotes=args.straight_quotes, unicode_form=args.unicode_form,
-                                       decode_html_entities=args.decode_html_entities),
-            time_budget=args.time_budget,
-            max_removed_share=args.max_removed_share,
-            mass_removal=args.mass_removal,
-            truncated=args.truncated,
-            first_line_is_headline=not args.no_headline_line,
-            ledger=args.ledger,
-            reject_not_articles=not args.keep_not_articles,
-            languages=args.languages or (),
-            line_model=args.line_model == "on",
-        ),
+        read=read_options(args),
+        clean=clean_options(args, ledger=args.ledger),
         output_format=args.output_format,
         compression=args.compression,
         num_shards=args.num_shards or 0,   # 0: the runner decides
@@ -463,7 +391,7 @@ def _rule_paths(args) -> list[str]:
 def _rules_test(args) -> int:
     rules = load_rules(_rule_paths(args))
     failures = example_failures(rules)
-    _report(failures)
+    print_failures(failures)
     checked = sum(len(rule.examples) + len(rule.keep) for rule in rules)
     print(f"{len(rules)} rules, {checked} examples: {len(failures)} failed")
     return 1 if failures else 0

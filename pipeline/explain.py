@@ -23,6 +23,7 @@ from apache_beam.io.filesystems import FileSystems
 
 from pipeline.clean import Cleaner, CleanOptions
 from pipeline.ledger import Removal
+from pipeline.options import add_cleaning_options, add_rules_options, clean_options
 from pipeline.readers import FORMATS, ReadOptions, detect_format, read_records
 from pipeline.readers.compression import open_decompressed
 from pipeline.readers.ids import glob_root
@@ -53,10 +54,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--input_format", choices=FORMATS, default="auto", help="as for 'run'")
     parser.add_argument("--url", help="the URL of the text on standard input (scoped rules use it)")
     parser.add_argument("--title", help="the headline of the text on standard input, if not its first line")
-    parser.add_argument("--rules", action="append", default=[], metavar="PATH",
-                        help="rule files or folders added after the bundled rules, as for 'run'")
-    parser.add_argument("--no_bundled_rules", action="store_true", help="only the --rules given")
-    parser.add_argument("--line_model", choices=("on", "off"), default="off", help="as for 'run'")
+    add_rules_options(parser)
+    add_cleaning_options(parser)
     parser.add_argument("--run", metavar="OUT_DIR",
                         help="clean as the run that wrote OUT_DIR did: its rules, options and input, from its "
                              "summary.json; name the document with --id")
@@ -181,9 +180,11 @@ def _painter(color: bool):
 def main(args, run: JobConfig | None = None) -> int:
     """``run``: the configuration of the run named by ``--run`` (its rules, options and input)."""
     if run is not None:
-        if args.rules or args.no_bundled_rules or args.input_format != "auto" or args.line_model != "off":
-            raise ExplainError("--run takes the rules and input format of the run; --rules, --no_bundled_rules, "
-                               "--line_model and --input_format are for a document explained on its own")
+        if (args.rules or args.no_bundled_rules or args.input_format != "auto"
+                or clean_options(args) != CleanOptions()):
+            raise ExplainError("--run takes the rules, options and input format of the run; --rules, "
+                               "--no_bundled_rules, the cleaning options and --input_format are for a document "
+                               "explained on its own")
         if not (args.input or args.id):
             raise ExplainError("--run needs the document: --id ID (and --input FILE if ids repeat across files)")
         article = find_in_run(run, args.input, args.id)
@@ -197,8 +198,7 @@ def main(args, run: JobConfig | None = None) -> int:
     else:
         text = sys.stdin.read()
         article = Article(id=args.id or STDIN_ID, text=text, source="<stdin>", url=args.url, title=args.title)
-    return _explained(article, Cleaner(rules, CleanOptions(ledger=True, line_model=args.line_model == "on")),
-                      args.color)
+    return _explained(article, Cleaner(rules, clean_options(args, ledger=True)), args.color)
 
 
 def _explained(article: Article, cleaner: Cleaner, color_choice: str) -> int:

@@ -91,7 +91,7 @@ def test_explain_run_refuses_other_rules_and_a_folder_without_a_run(tmp_path):
     assert run_cli("run", "--input", "fixtures/raw/*", "--output", str(out)).returncode == 0
     mixed = run_cli("explain", "--run", str(out), "--id", "wire-001", "--rules", "rules")
     assert mixed.returncode == 2
-    assert "--run takes the rules and input format of the run" in mixed.stderr
+    assert "--run takes the rules, options and input format of the run" in mixed.stderr
     missing = run_cli("explain", "--run", str(out), "--id", "nope")
     assert (missing.returncode, missing.stderr) == (2, "error: no document 'nope' in the run's input fixtures/raw/*\n")
 

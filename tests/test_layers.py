@@ -24,7 +24,8 @@ BEAM_LAYER = {
     "pipeline.rules.files",
     # The commands.
     "pipeline.__main__", "pipeline.arguments", "pipeline.cli", "pipeline.explain", "pipeline.flex_template",
-    "pipeline.mine.command", "pipeline.report", "pipeline.report.compare", "pipeline.report.html", "pipeline.report.runs",
+    "pipeline.mine.command", "pipeline.options", "pipeline.report", "pipeline.report.compare", "pipeline.report.html",
+    "pipeline.report.runs",
 }
 MODULES = sorted(module.name for module in pkgutil.walk_packages(pipeline.__path__, "pipeline."))
 CORE = [name for name in MODULES if name not in BEAM_LAYER]

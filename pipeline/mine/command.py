@@ -9,17 +9,19 @@ from dataclasses import replace
 from apache_beam.io.filesystems import FileSystems
 from apache_beam.options.pipeline_options import PipelineOptions
 
-from pipeline.arguments import add_flag, add_progress_options, path_list, positive_float, positive_int, progress_lines, share
-from pipeline.budget import DEFAULT_TIME_BUDGET_SECONDS
-from pipeline.clean import CleanOptions
+from pipeline.arguments import add_flag, add_progress_options, positive_int, progress_lines, share
 from pipeline.job import check_writable, counter_totals, previous_files
 from pipeline.mine.draft import REPORT_SUFFIX
 from pipeline.mine.tally import BY_SITE, MineOptions
 from pipeline.mine.transforms import DOCS_MINED, DOCS_WITHOUT_SITE, SUMMARY_FILE, MineConfig, build_mine_pipeline
-from pipeline.pages import HTML_MODES
-from pipeline.readers import DEFAULT_MAX_DOC_BYTES, FORMATS, JsonlFields, ReadOptions
-from pipeline.rules import example_failures
-from pipeline.rules.files import bundled_rules_dir, load_rules
+from pipeline.options import (
+    add_cleaning_options,
+    add_input_options,
+    add_rules_options,
+    checked_rules,
+    clean_options,
+    read_options,
+)
 from pipeline.runners import RUNNERS_WITHOUT_METRICS, runner_name, use_our_runners
 from pipeline.terminal import shown
 from pipeline.transforms import DOCS_READ, DOCS_REJECTED
@@ -32,7 +34,7 @@ class MineConfigError(Exception):
 
 
 def add_mine_options(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--input", required=True, help="glob of input files on any Beam filesystem, as for run")
+    add_input_options(parser)
     parser.add_argument("--output", required=True, help="DRAFT_DIR: one SITE.toml and SITE.report.md per site, "
                                                         f"and {SUMMARY_FILE}")
     parser.add_argument("--by", default=BY_SITE, metavar="site|FIELD",
@@ -44,21 +46,9 @@ def add_mine_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--max_sites", type=positive_int, default=MineOptions.max_sites, metavar="K",
                         help="cross-site test: a line on the pages of K sites or more is left out as wire copy "
                              f"or a common quote (default {MineOptions.max_sites})")
-    parser.add_argument("--rules", action="extend", type=path_list, default=[], metavar="PATH[,PATH...]",
-                        help="rules run before mining, after the bundled ones, as for run")
-    add_flag(parser, "--no_bundled_rules", "use only the --rules given, not the bundled rules")
+    add_rules_options(parser)
     add_flag(parser, "--overwrite", "replace a previous mining run's drafts in --output")
-    parser.add_argument("--input_format", choices=FORMATS, default="auto", help="as for run")
-    parser.add_argument("--html_mode", choices=HTML_MODES, default="article", help="as for run")
-    parser.add_argument("--text_field", default="text", help="as for run")
-    parser.add_argument("--id_field", default="id", help="as for run")
-    parser.add_argument("--url_field", default="url", help="as for run")
-    parser.add_argument("--title_field", default="title", help="as for run")
-    add_flag(parser, "--no_headline_line", "as for run")
-    parser.add_argument("--time_budget", type=positive_float, default=DEFAULT_TIME_BUDGET_SECONDS,
-                        metavar="SECONDS", help="as for run")
-    parser.add_argument("--max_doc_bytes", type=positive_int, default=DEFAULT_MAX_DOC_BYTES, metavar="BYTES",
-                        help="as for run")
+    add_cleaning_options(parser)
     add_progress_options(parser)
 
 
@@ -70,18 +60,12 @@ def mine_config(args) -> MineConfig:
         raise MineConfigError(f"bad option: {error}") from None
     if args.no_bundled_rules and not args.rules:
         raise MineConfigError("--no_bundled_rules leaves no rules: name rule files or folders with --rules")
-    rules = load_rules(([] if args.no_bundled_rules else [bundled_rules_dir()]) + args.rules)
-    failures = example_failures(rules, args.time_budget)
-    if failures:
-        raise MineConfigError("rule examples failed, nothing was read:\n" + "\n".join(failures))
+    rules = checked_rules(args)
     if not FileSystems.match([args.input])[0].metadata_list:
         raise MineConfigError(f"--input {args.input} matches no files")
     return MineConfig(
         input_pattern=args.input, output_dir=args.output, rules=rules, input_format=args.input_format,
-        read=ReadOptions(fields=JsonlFields(text=args.text_field, id=args.id_field, url=args.url_field,
-                                            title=args.title_field),
-                         max_doc_bytes=args.max_doc_bytes, html_mode=args.html_mode),
-        clean=CleanOptions(time_budget=args.time_budget, first_line_is_headline=not args.no_headline_line),
+        read=read_options(args), clean=clean_options(args),
         mine=options)
 
 
