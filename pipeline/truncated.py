@@ -24,6 +24,8 @@ import json
 import re
 from collections.abc import Iterator
 
+from lxml import etree
+
 from pipeline.words import word_count
 
 # How many of the text's last non-blank lines a closing notice may stand in. Three, because a notice is often
@@ -84,8 +86,7 @@ def notice_evidence(text: str) -> str | None:
     >>> notice_evidence("The Times introduced a paywall in 2010, and readers who subscribe to continue reading pay $4.") is None
     True
     """
-    lines = [line.strip() for line in text.split("\n") if line.strip()][-END_LINES:]
-    for line in lines:
+    for line in last_lines(text, END_LINES):
         if len(line) > _MAX_NOTICE_CHARS:
             continue
         if _PAYWALL_NOTICE.match(line):
@@ -93,6 +94,23 @@ def notice_evidence(text: str) -> str | None:
         if _TEASER_NOTICE.match(line):
             return f"a continue-elsewhere notice in the last lines: {line!r}"
     return None
+
+
+def last_lines(text: str, count: int) -> list[str]:
+    """The last ``count`` non-blank lines of ``text``, stripped, in order; read from the end, not split whole.
+
+    >>> last_lines("One\\n\\nTwo\\n \\nThree\\n", 2)
+    ['Two', 'Three']
+    """
+    found: list[str] = []
+    end = len(text)
+    while end > 0 and len(found) < count:
+        start = text.rfind("\n", 0, end) + 1
+        line = text[start:end].strip()
+        if line:
+            found.append(line)
+        end = start - 1
+    return found[::-1]
 
 
 # Fewer words than this in the part a page names as paywalled: a prompt at most, not the rest of the article.
@@ -105,6 +123,18 @@ _SIMPLE_SELECTOR = re.compile(r"^([a-z][a-z0-9]*)?([.#])([A-Za-z_][\w-]*)$")
 _CUT_CLASS = re.compile(
     r"(?i)^(?=[\w-]*(?:article|content|story|body|post|paywall|premium))(?:[a-z]+[-_]{1,2})*(?:truncated|locked)"
     r"(?:[-_]{1,2}[a-z]+)*$")
+
+
+# Compiled once: a page's markup is read with the same queries every time.
+_LD_JSON = etree.XPath('//script[contains(translate(@type, "LDJSON", "ldjson"), "ld+json")]')
+_HAS_PART = etree.XPath('//*[@itemprop="hasPart"]')
+_PART_FREE = etree.XPath('.//*[@itemprop="isAccessibleForFree"]/@content')
+_PART_SELECTOR = etree.XPath('.//*[@itemprop="cssSelector"]/@content')
+_WITH_CLASS = etree.XPath('//body//*[($tag = "" or local-name() = $tag) '
+                          'and contains(concat(" ", normalize-space(@class), " "), $name)]')
+_WITH_ID = etree.XPath('//body//*[($tag = "" or local-name() = $tag) and @id = $name]')
+# The substring test in the query: a page's thousands of classed elements are not walked in Python.
+_CUT_CANDIDATES = etree.XPath('//body//*[contains(@class, "truncated") or contains(@class, "locked")]')
 
 
 def _not_free(value: object) -> bool:
@@ -134,7 +164,7 @@ def paywalled_selectors(tree) -> list[tuple[str, str]]:
     []
     """
     found: list[tuple[str, str]] = []
-    for script in tree.xpath('//script[contains(translate(@type, "LDJSON", "ldjson"), "ld+json")]'):
+    for script in _LD_JSON(tree):
         try:
             data = json.loads(script.text or "")
         except (ValueError, RecursionError):   # a page's broken (or too deeply nested) JSON-LD is no statement
@@ -142,9 +172,9 @@ def paywalled_selectors(tree) -> list[tuple[str, str]]:
         for item in _json_objects(data):
             if _not_free(item.get("isAccessibleForFree")) and isinstance(item.get("cssSelector"), str):
                 found.append((item["cssSelector"].strip(), "JSON-LD"))
-    for part in tree.xpath('//*[@itemprop="hasPart"]'):
-        free = part.xpath('.//*[@itemprop="isAccessibleForFree"]/@content')
-        selector = part.xpath('.//*[@itemprop="cssSelector"]/@content')
+    for part in _HAS_PART(tree):
+        free = _PART_FREE(part)
+        selector = _PART_SELECTOR(part)
         if free and selector and _not_free(free[0]):
             found.append((selector[0].strip(), "microdata"))
     return found
@@ -158,9 +188,8 @@ def _elements(tree, selector: str) -> list | None:
         if not shape:
             return None
         tag, kind, name = shape.groups()
-        test = (f'contains(concat(" ", normalize-space(@class), " "), " {name} ")' if kind == "."
-                else f'@id="{name}"')
-        elements += tree.xpath(f"//body//{tag or '*'}[{test}]")
+        elements += (_WITH_CLASS(tree, tag=tag or "", name=f" {name} ") if kind == "."
+                     else _WITH_ID(tree, tag=tag or "", name=name))
     return elements
 
 
@@ -188,8 +217,7 @@ def markup_evidence(tree) -> str | None:
         if words < _SERVED_PART_WORDS:
             return (f"the page's {where} marks {selector!r} as not free (isAccessibleForFree false) "
                     f"and it holds {words} words")
-    # The substring test in the query: a page's thousands of classed elements are not walked in Python.
-    for element in tree.xpath('//body//*[contains(@class, "truncated") or contains(@class, "locked")]'):
+    for element in _CUT_CANDIDATES(tree):
         token = next((token for token in element.get("class").split() if _CUT_CLASS.match(token)), None)
         if token and element.text_content().strip():
             return f"a text container with the class {token!r} (<{element.tag}>)"

@@ -60,3 +60,34 @@ def test_mine_on_the_dask_runner_is_refused_before_reading(tmp_path):
     done = run_cli("mine", "--input", str(RAW / "*"), "--output", str(tmp_path / "drafts"), "--runner=DaskRunner")
     assert done.returncode == 2
     assert "mine reports from Beam's counters, which the DaskRunner does not collect" in done.stderr
+
+
+class RecordSetups:
+    """A DoFn's setups, seen from this process: the in-process cluster below runs tasks on threads here."""
+
+    threads: list[int] = []
+
+
+def test_a_dofn_is_set_up_once_per_worker_thread_not_once_per_partition():
+    import threading
+
+    import apache_beam as beam
+    from apache_beam.options.pipeline_options import PipelineOptions
+
+    from pipeline.runners import use_our_runners
+
+    class CountSetups(beam.DoFn):
+        def setup(self):
+            RecordSetups.threads.append(threading.get_ident())
+
+        def process(self, element):
+            yield element
+
+    RecordSetups.threads.clear()
+    with distributed.LocalCluster(n_workers=1, threads_per_worker=1, processes=False, dashboard_address=None) as cluster:
+        options = use_our_runners(PipelineOptions(["--runner=DaskRunner",
+                                                   f"--dask_client_address={cluster.scheduler_address}"]))
+        with beam.Pipeline(options=options) as pipeline:
+            # Reshuffle splits the elements into 4 partitions per worker thread: 4 bundles of CountSetups.
+            _ = pipeline | beam.Create(range(40)) | beam.Reshuffle() | beam.ParDo(CountSetups())
+    assert len(RecordSetups.threads) == 1

@@ -23,7 +23,9 @@ it: ``runners.plans_reads``), and drops windows and timestamps (this job is one 
 
 from __future__ import annotations
 
+import threading
 import typing
+import uuid
 
 import dask.bag as db
 import distributed
@@ -65,11 +67,29 @@ class _Receivers(dict):
         return receiver
 
 
+# The DoFns set up in this worker thread, by their ParDo's key: Beam sets a DoFn up once and runs many bundles
+# through it (CleanArticleFn compiles every rule and loads the language model in setup()), while each Dask task
+# unpickles a fresh copy. Per thread, because a DoFn instance runs one bundle at a time.
+_SET_UP = threading.local()
+
+
+def _set_up(key: str, fn: DoFn, invoker: DoFnInvoker) -> DoFn:
+    """The DoFn this thread set up for ``key``; ``fn`` set up now (through ``invoker``) if there is none yet."""
+    done: dict[str, DoFn] = _SET_UP.__dict__.setdefault("fns", {})
+    if key not in done:
+        invoker.invoke_setup()
+        done[key] = fn
+    return done[key]
+
+
 class _Bundle:
-    """A ParDo over one partition, as one bundle: setup, every element, finish_bundle (its outputs kept), teardown.
-    Returns every output as ``(tag, value)``, tag None for the main output."""
+    """A ParDo over one partition, as one bundle: start_bundle, every element, finish_bundle (its outputs kept).
+    The DoFn is set up once per worker thread and never torn down (Beam does not promise teardown; none of this
+    job's DoFns has one). Returns every output as ``(tag, value)``, tag None for the main output."""
 
     def __init__(self, fn: DoFn, label: str, window_fn, args, kwargs, side_views: list):
+        # One key per ParDo of one pipeline run, so two runs in one worker never share a set-up DoFn.
+        self.key = f"{label}/{uuid.uuid4().hex}"
         self.fn = fn
         self.label = label
         self.window_fn = window_fn
@@ -85,16 +105,18 @@ class _Bundle:
         side_inputs = [SideInputMap(view_class, view_options,
                                     [get_windowed_value(value, self.window_fn) for value in values])
                        for (view_class, view_options), values in zip(self.side_views, side_values, strict=True)]
-        invoker = DoFnInvoker.create_invoker(
-            DoFnSignature(self.fn), handler, context=DoFnContext(self.label, state=None), side_inputs=side_inputs,
-            input_args=self.args, input_kwargs=self.kwargs, user_state_context=None,
-            bundle_finalizer_param=DoFn.BundleFinalizerParam())
-        invoker.invoke_setup()
+        def invoker_of(fn: DoFn) -> DoFnInvoker:
+            return DoFnInvoker.create_invoker(
+                DoFnSignature(fn), handler, context=DoFnContext(self.label, state=None), side_inputs=side_inputs,
+                input_args=self.args, input_kwargs=self.kwargs, user_state_context=None,
+                bundle_finalizer_param=DoFn.BundleFinalizerParam())
+        fresh = invoker_of(self.fn)
+        fn = _set_up(self.key, self.fn, fresh)
+        invoker = fresh if fn is self.fn else invoker_of(fn)
         invoker.invoke_start_bundle()
         for item in items:
             invoker.invoke_process(get_windowed_value(item, self.window_fn))
         invoker.invoke_finish_bundle()
-        invoker.invoke_teardown()
         return receivers.out
 
 
