@@ -23,9 +23,9 @@ import apache_beam as beam
 from apache_beam.metrics import Metrics
 
 from pipeline.dedup import DedupOptions, Duplicate, Signer, duplicate_group, fold, matches_in_bucket, sort_key
-from pipeline.transforms import CLEAN, NAMESPACE, language_duplicate_counter
+from pipeline.outputs import CLEAN, DUPLICATES
+from pipeline.transforms import NAMESPACE, language_duplicate_counter
 
-DUPLICATES = "duplicates"
 DOCS_DUPLICATE = "docs.duplicate"
 
 

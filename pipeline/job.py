@@ -9,23 +9,31 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from importlib.metadata import version
 
 import apache_beam as beam
-from apache_beam.io.filesystems import FileSystems
 from apache_beam.metrics.metric import MetricsFilter
 from apache_beam.options.pipeline_options import PipelineOptions
 from apache_beam.runners.runner import PipelineResult
 
-from pipeline import progress as counts_of
 from pipeline.clean import CleanOptions
 from pipeline.dedup import DedupOptions, Duplicate
-from pipeline.dedup_transforms import DOCS_DUPLICATE, DUPLICATES, Deduplicate, duplicate_counter, duplicate_counts
+from pipeline.dedup_transforms import DOCS_DUPLICATE, Deduplicate, duplicate_counter, duplicate_counts
 from pipeline.ledger import LedgerEntry
-from pipeline.progress import ProgressFile, ProgressTarget
+from pipeline.outputs import (
+    CLEAN,
+    DUPLICATES,
+    FILES,
+    OUTPUT_FORMAT,
+    REJECTED,
+    REMOVED,
+    SITE_LEDGER,
+    read_summary,
+    write_summary,
+)
+from pipeline.progress import ProgressTarget
 from pipeline.readers import ReadOptions
 from pipeline.records import CleanArticle, FileTally, Rejection
 from pipeline.rules.schema import Rule
@@ -35,7 +43,6 @@ from pipeline.site_repeat_transforms import RemoveSiteBoilerplate
 from pipeline.transforms import (
     BYTES_IN,
     BYTES_OUT,
-    CLEAN,
     DOCS_CLEAN,
     DOCS_READ,
     DOCS_REJECTED,
@@ -48,8 +55,6 @@ from pipeline.transforms import (
     MASS_REMOVAL,
     NAMESPACE,
     RECORDS,
-    REJECTED,
-    REMOVED,
     STATS,
     TRUNCATED,
     CleanArticles,
@@ -64,25 +69,6 @@ from pipeline.transforms import (
     rule_hits_counter,
 )
 from pipeline.writers import WRITERS, Writer
-
-FILES = "files"
-# The prefix of the ledger's shards for --site_boilerplate; ``removed-*`` globs match them with the rest.
-SITE_LEDGER = f"{REMOVED}-site"
-SUMMARY_FILE = "summary.json"
-EVAL_FILE = "eval.json"
-# What `python -m pipeline report` writes beside a run's outputs; it describes that run, so a rerun replaces it.
-REPORT_FILE = "report.html"
-# summary.json and eval.json are written under this suffix and renamed when complete.
-PARTIAL = ".partial"
-OUTPUT_FORMAT = "jsonl"
-# Everything a run writes into its output folder, in any format; a rerun replaces all of it or nothing.
-OUTPUT_PATTERNS = (*(writer.pattern(prefix) for writer in WRITERS.values()
-                     for prefix in (CLEAN, REJECTED, DUPLICATES, FILES, REMOVED)),
-                   SUMMARY_FILE, EVAL_FILE, REPORT_FILE, "*" + PARTIAL)
-
-
-class OutputError(Exception):
-    """The output folder cannot take this run's files."""
 
 
 @dataclass(frozen=True)
@@ -194,53 +180,6 @@ def build_pipeline(config: JobConfig, options: PipelineOptions) -> beam.Pipeline
     return pipeline
 
 
-def _inside(path: str, folder: str) -> bool:
-    if FileSystems.get_scheme(folder) is None:   # local: ../ and symlinks resolved first
-        return os.path.realpath(path).startswith(os.path.join(os.path.realpath(folder), ""))
-    return path.startswith(folder.rstrip("/") + "/")
-
-
-def previous_files(output_dir: str, patterns: Sequence[str]) -> list[str]:
-    """The files in ``output_dir`` matching any of ``patterns``: what an earlier run left there."""
-    return [m.path for r in FileSystems.match([FileSystems.join(output_dir, p) for p in patterns])
-            for m in r.metadata_list]
-
-
-def prepare_output_dir(output_dir: str, overwrite: bool, input_pattern: str) -> None:
-    """Make sure the folder can take a new run: refuse a previous run's files, or delete them all.
-
-    Refuses a folder that holds input files: ``--overwrite`` would delete them before they are read.
-    Also writes and deletes a probe file, so an unwritable folder fails before any data is read.
-    """
-    inputs = [m.path for m in FileSystems.match([input_pattern])[0].metadata_list if _inside(m.path, output_dir)]
-    if inputs:
-        raise OutputError(f"--input {input_pattern} matches {len(inputs)} file(s) inside --output {output_dir} "
-                          f"(e.g. {inputs[0]}); the run would replace its own input: choose another --output")
-    previous = previous_files(output_dir, OUTPUT_PATTERNS)
-    if previous and not overwrite:
-        raise OutputError(f"--output {output_dir} already holds a previous run's files ({len(previous)}, e.g. "
-                          f"{previous[0]}); pass --overwrite to replace them, or choose another folder")
-    if previous:
-        FileSystems.delete(previous)
-    check_writable(output_dir)
-
-
-def check_writable(output_dir: str) -> None:
-    """Make the folder if need be, and write and delete a probe file in it: a folder that cannot be written
-    raises OutputError before any data is read, not a job that fails at its first output."""
-    probe = FileSystems.join(output_dir, ".newsclean-write-check")
-    try:
-        FileSystems.mkdirs(output_dir)
-    except OSError:
-        pass  # it exists already; the probe below tells whether it can be written
-    try:
-        with FileSystems.create(probe) as out:
-            out.write(b"")
-        FileSystems.delete([probe])
-    except Exception as error:
-        raise OutputError(f"--output {output_dir} cannot be written: {error}") from None
-
-
 def counter_totals(result: PipelineResult) -> dict[str, int]:
     """Our counters summed over steps, committed values where the runner has them (``mine`` reports from them;
     the job's own summary does not need them)."""
@@ -302,29 +241,6 @@ def summarize(counters: dict[str, int], rules: Sequence[Rule], files: dict) -> d
     }
 
 
-def write_atomically(path: str, data: bytes) -> str:
-    """Write ``path`` under a temporary name and rename it when complete: a full disk or a write error
-    leaves no file (and no folder that looks finished), never a cut one."""
-    partial = path + PARTIAL
-    try:
-        with FileSystems.create(partial, mime_type="application/json") as out:
-            out.write(data)
-        FileSystems.rename([partial], [path])
-    except BaseException:
-        try:
-            FileSystems.delete([partial])
-        except Exception:
-            pass   # it may not exist; the error that matters is the one raised below
-        raise
-    return path
-
-
-def write_summary(summary: dict, output_dir: str) -> str:
-    """summary.json, last of a run's files, so that its presence means the run finished."""
-    return write_atomically(FileSystems.join(output_dir, SUMMARY_FILE),
-                            json.dumps(summary, indent=2, ensure_ascii=False).encode("utf-8") + b"\n")
-
-
 def format_summary(summary: dict) -> str:
     docs, size, files = summary["documents"], summary["bytes"], summary["files"]
     lines = [f"documents: {docs['read']} read, {docs['clean']} clean, {docs['rejected']} rejected, "
@@ -351,38 +267,6 @@ def format_summary(summary: dict) -> str:
     lines.append(f"rules: {len(fired)} of {len(summary['rules'])} fired")
     lines += [f"  {name}: {hits['hits']} hits in {hits['documents']} documents" for name, hits in fired.items()]
     return "\n".join(lines)
-
-
-def output_shards(output_dir: str, prefix: str, output_format: str = OUTPUT_FORMAT) -> list[tuple[str, int]]:
-    """``(path, bytes)`` of each shard a run wrote under ``prefix``, in name order."""
-    pattern = FileSystems.join(output_dir, WRITERS[output_format].pattern(prefix))
-    return sorted((m.path, m.size_in_bytes) for m in FileSystems.match([pattern])[0].metadata_list)
-
-
-def iter_output(output_dir: str, prefix: str, output_format: str = OUTPUT_FORMAT,
-                progress: ProgressFile | None = None) -> Iterator[dict]:
-    """Every record a run wrote under ``prefix`` (``clean``, ``rejected``, ``files``, ``removed``), shard by shard,
-    one at a time; counted in ``progress`` as records read, and shards and their bytes done."""
-    writer = WRITERS[output_format]
-    for path, size in output_shards(output_dir, prefix, output_format):
-        for record in writer.read(path):
-            if progress:
-                progress.add(counts_of.READ)
-            yield record
-        if progress:
-            progress.add(counts_of.BYTES, size)
-            progress.add(counts_of.FILES)
-
-
-def read_output(output_dir: str, prefix: str, output_format: str = OUTPUT_FORMAT) -> list[dict]:
-    """:func:`iter_output` as a list, for outputs a caller holds whole."""
-    return list(iter_output(output_dir, prefix, output_format))
-
-
-def read_summary(output_dir: str) -> dict:
-    """The summary.json a finished run wrote."""
-    with FileSystems.open(FileSystems.join(output_dir, SUMMARY_FILE)) as stream:
-        return json.loads(stream.read().decode("utf-8"))
 
 
 def run_job(config: JobConfig, options: PipelineOptions, wait: bool = True) -> tuple[PipelineResult, dict | None]:

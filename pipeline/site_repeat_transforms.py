@@ -17,6 +17,7 @@ import apache_beam as beam
 
 from pipeline.dedup import duplicate_group, sort_key
 from pipeline.ledger import LedgerEntry
+from pipeline.outputs import CLEAN, REMOVED
 from pipeline.records import CleanArticle
 from pipeline.site_repeat import (
     DOCS_CHANGED,
@@ -30,7 +31,7 @@ from pipeline.site_repeat import (
     strip_site_repeats,
 )
 from pipeline.site_suffix import host_of
-from pipeline.transforms import BYTES_OUT, CLEAN, REMOVED, STATS, BundleCounters, _once
+from pipeline.transforms import BYTES_OUT, STATS, BundleCounters, _once
 
 
 def site_line_keys(article: CleanArticle):

@@ -32,6 +32,7 @@ from apache_beam.utils.windowed_value import WindowedValue
 from pipeline import progress as counts_of
 from pipeline.clean import Cleaner, CleanOptions
 from pipeline.ledger import LedgerEntry, Removal, whole_document
+from pipeline.outputs import CLEAN, REJECTED, REMOVED
 from pipeline.progress import ProgressFile, ProgressTarget
 from pipeline.readers import READERS, ReadOptions, detect_format
 from pipeline.readers.base import Cursor
@@ -44,11 +45,7 @@ from pipeline.steps.language import REJECTED_LANGUAGE
 
 NAMESPACE = "newsclean"
 RECORDS = "records"
-CLEAN = "clean"
-REJECTED = "rejected"
 FILE_COUNTS = "file_counts"
-# The removal ledger's records (--ledger), and the prefix of their shards.
-REMOVED = "removed"
 STATS = "stats"
 
 DOCS_READ = "docs.read"

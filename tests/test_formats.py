@@ -9,7 +9,7 @@ import jsonschema
 import pyarrow.parquet as pq
 import pytest
 
-from pipeline.job import read_output
+from pipeline.outputs import read_output
 from pipeline.report.runs import located
 from tests.conftest import FIXTURES, IN_PROCESS, REPO, run_cli
 

@@ -11,16 +11,15 @@ from apache_beam.options.pipeline_options import PipelineOptions
 from apache_beam.testing.test_pipeline import TestPipeline as BeamTestPipeline
 from apache_beam.testing.util import assert_that, equal_to
 
+from pipeline.outputs import CLEAN, REJECTED
 from pipeline.readers import ReadOptions
 from pipeline.readers.decoding import readable_path
 from pipeline.records import Article, Rejection
 from pipeline.rules.files import load_rules
 from pipeline.transforms import (
-    CLEAN,
     FILE_COUNTS,
     NAMESPACE,
     RECORDS,
-    REJECTED,
     STATS,
     CleanArticles,
     ReadArticles,

@@ -10,7 +10,7 @@ from apache_beam.io.filesystems import FileSystems
 from apache_beam.options.pipeline_options import PipelineOptions
 
 from pipeline.arguments import add_flag, add_progress_options, positive_int, progress_lines, share
-from pipeline.job import check_writable, counter_totals, previous_files
+from pipeline.job import counter_totals
 from pipeline.mine.draft import REPORT_SUFFIX
 from pipeline.mine.tally import BY_SITE, MineOptions
 from pipeline.mine.transforms import DOCS_MINED, DOCS_WITHOUT_SITE, SUMMARY_FILE, MineConfig, build_mine_pipeline
@@ -22,6 +22,7 @@ from pipeline.options import (
     clean_options,
     read_options,
 )
+from pipeline.outputs import check_writable, previous_files
 from pipeline.runners import RUNNERS_WITHOUT_METRICS, runner_name, use_our_runners
 from pipeline.terminal import shown
 from pipeline.transforms import DOCS_READ, DOCS_REJECTED

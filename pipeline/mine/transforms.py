@@ -34,11 +34,12 @@ from pipeline.mine.tally import (
     scan,
     words,
 )
+from pipeline.outputs import CLEAN
 from pipeline.progress import ProgressTarget
 from pipeline.readers import ReadOptions
 from pipeline.rules.schema import Rule
 from pipeline.runners import plans_reads
-from pipeline.transforms import CLEAN, NAMESPACE, RECORDS, CleanArticles, ReadArticles
+from pipeline.transforms import NAMESPACE, RECORDS, CleanArticles, ReadArticles
 
 SUMMARY_FILE = "mine-summary.json"
 FURNITURE = "furniture"

@@ -11,7 +11,7 @@ import sys
 
 from apache_beam.io.filesystems import FileSystems
 
-from pipeline.job import REPORT_FILE
+from pipeline.outputs import REPORT_FILE
 from pipeline.progress import ProgressFile, reporting
 from pipeline.report.compare import compare
 from pipeline.report.html import render

@@ -10,6 +10,8 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from pipeline.outputs import CLEAN, REMOVED
+from pipeline.outputs import REJECTED as REJECTED_OUTPUT
 from pipeline.report.runs import (
     SAMPLES,
     TOP,
@@ -23,8 +25,6 @@ from pipeline.report.runs import (
     sample_key,
     sort_key,
 )
-from pipeline.transforms import CLEAN, REMOVED
-from pipeline.transforms import REJECTED as REJECTED_OUTPUT
 from pipeline.words import word_count
 
 RemovalKey = tuple[str, str, int, int]   # step, cause, start, end: one removal within its document

@@ -2,7 +2,7 @@
 
 One pass over each output, shard by shard and record by record, keeping counts and a few samples: the report
 of a crawl holds its samples, not its ledger. The only Beam in here is its FileSystems, through
-:func:`pipeline.job.iter_output`, so a run in a bucket reports as well as a local one.
+:func:`pipeline.outputs.iter_output`, so a run in a bucket reports as well as a local one.
 """
 
 from __future__ import annotations
@@ -16,14 +16,13 @@ from typing import Generic, TypeVar
 
 from apache_beam.io.filesystems import FileSystems
 
-from pipeline.job import SUMMARY_FILE, iter_output
 from pipeline.ledger import REJECTED
+from pipeline.outputs import CLEAN, REMOVED, SUMMARY_FILE, iter_output
+from pipeline.outputs import REJECTED as REJECTED_OUTPUT
 from pipeline.progress import CLEAN as CLEAN_COUNT
 from pipeline.progress import REJECTED as REJECTED_COUNT
 from pipeline.progress import ProgressFile
 from pipeline.site_suffix import host_of
-from pipeline.transforms import CLEAN, REMOVED
-from pipeline.transforms import REJECTED as REJECTED_OUTPUT
 from pipeline.words import word_count
 from pipeline.writers import WRITERS
 
