@@ -72,6 +72,7 @@ every 50 ms from /proc (Linux only).
 from __future__ import annotations
 
 import argparse
+import contextlib
 import gzip
 import json
 import os
@@ -95,7 +96,7 @@ def build_input(corpus: Path, size_mb: float, folder: Path) -> tuple[int, int]:
     records = [json.loads(line) for source in SOURCES
                for line in (corpus / source / "articles.jsonl").read_text(encoding="utf-8").splitlines()]
     folder.mkdir(parents=True, exist_ok=True)
-    outs = [open(folder / f"part-{i}.jsonl", "w", encoding="utf-8") for i in range(PARTS)]
+    outs = [(folder / f"part-{i}.jsonl").open("w", encoding="utf-8") for i in range(PARTS)]
     documents = text_bytes = 0
     repeat = 0
     while text_bytes < size_mb * 1e6:
@@ -166,14 +167,14 @@ def compare_sites(corpus: Path, count: int, work: Path, out: Path, rounds: int =
     outputs: dict[str, list] = {}
     loops = {"ftfy_loop": _ftfy_loop(records),
              **{name: _core_loop(cleaner, articles, outputs, name) for name, cleaner in cleaners.items()}}
-    load_before = open("/proc/loadavg").read().split()[:3]
+    load_before = Path("/proc/loadavg").read_text().split()[:3]
     times = _interleaved(loops, rounds)
     best = {name: min(values) for name, values in times.items()}
     report = {
         "input": {"documents": documents, "text_mb": round(text_bytes / 1e6, 1)},
         "site_files": count, "rules_with_sites": len(rules),
         "load_seconds_with_sites": round(load_seconds, 2),
-        "load_average_before_after": [load_before, open("/proc/loadavg").read().split()[:3]],
+        "load_average_before_after": [load_before, Path("/proc/loadavg").read_text().split()[:3]],
         "seconds": {name: [round(value, 2) for value in values] for name, values in times.items()},
         "core_bundled_vs_ftfy": round(best["ftfy_loop"] / best["core_bundled"], 2),
         "core_with_sites_vs_ftfy": round(best["ftfy_loop"] / best["core_with_sites"], 2),
@@ -400,11 +401,9 @@ def child(name: str, input_dir: Path, work: Path) -> None:
 
         def loop():
             for record in records:
-                try:
+                with contextlib.suppress(Rejected):
                     cleaner.clean(Article(id=record["id"], text=record["text"], source="bench",
                                           url=record.get("url"), title=record.get("title")))
-                except Rejected:
-                    pass
 
         if name == "profile":
             print_profile(loop)

@@ -21,7 +21,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from benchmark import ROOT, measure  # noqa: E402  (the same process and memory measurement)
+from benchmark import ROOT, measure
 
 MODES = ("off", "exact", "near")
 

@@ -14,7 +14,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from pipeline.dedup import Signer  # noqa: E402
+from pipeline.dedup import Signer
 
 
 def main() -> None:

@@ -18,6 +18,7 @@ scraping accident would), once, and prints the time and the process's peak resid
 from __future__ import annotations
 
 import argparse
+import contextlib
 import dataclasses
 import json
 import resource
@@ -48,10 +49,8 @@ def articles(corpus: Path) -> list:
 def one_round(cleaner: Cleaner, docs: list) -> float:
     start = time.perf_counter()
     for article in docs:
-        try:
+        with contextlib.suppress(Rejected):
             cleaner.clean(article)
-        except Rejected:
-            pass
     return time.perf_counter() - start
 
 

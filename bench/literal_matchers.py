@@ -53,7 +53,7 @@ def main() -> None:
     texts = [json.loads(line)["text"].lower() for source in SOURCES
              for line in (args.corpus / source / "articles.jsonl").open(encoding="utf-8")]
     print(f"{len(literals)} folded literals, {len(texts)} texts, {sum(map(len, texts)) / 1e6:.1f} M characters; "
-          f"load {open('/proc/loadavg').read().split()[0]}")
+          f"load {Path('/proc/loadavg').read_text().split()[0]}")
     found = matchers(literals)
     seconds: dict[str, list[float]] = {name: [] for name in found}
     hits: dict[str, int] = {}

@@ -38,6 +38,7 @@ import sys
 import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from pipeline.clean import Cleaner, CleanOptions
 from pipeline.normalize import NormalizeOptions, UnicodeFixer, normalize
@@ -223,7 +224,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"rules do not load: {error}", file=sys.stderr)
         return 2
     fixer = UnicodeFixer(NormalizeOptions())
-    records = [json.loads(line) for line in open(args.sample, encoding="utf-8") if line.strip()]
+    records = [json.loads(line) for line in Path(args.sample).read_text(encoding="utf-8").splitlines() if line.strip()]
 
     groups: dict[str, Tally] = defaultdict(Tally)
     cruft_kept: dict[str, list] = defaultdict(list)       # shape -> [(id, n, words kept, text)]
@@ -243,7 +244,7 @@ def main(argv: list[str] | None = None) -> int:
 
     print(f"rules: {', '.join(paths) or '(none)'}   sample: {args.sample} ({len(records)} articles)\n")
     print(HEADER)
-    for name in ["all"] + sorted(g for g in groups if g != "all"):
+    for name in ["all", *sorted(g for g in groups if g != "all")]:
         print(groups[name].row(name))
 
     ranked = sorted(cruft_kept.items(), key=lambda kv: -sum(x[3] for x in kv[1]))

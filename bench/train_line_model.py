@@ -154,8 +154,8 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
 
     cleaner = Cleaner(load_rules([bundled_rules_dir()]), CleanOptions(line_model=False))
-    train = [json.loads(line) for line in open(args.train, encoding="utf-8")]
-    holdout = [json.loads(line) for line in open(args.holdout, encoding="utf-8")]
+    train = [json.loads(line) for line in Path(args.train).read_text(encoding="utf-8").splitlines()]
+    holdout = [json.loads(line) for line in Path(args.holdout).read_text(encoding="utf-8").splitlines()]
     train_views = [view for record in train for view in views(record, cleaner) if view is not None]
     x, y = rows(train_views)
     model = fit(x, y, args.l2)

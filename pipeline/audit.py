@@ -146,7 +146,7 @@ def _list_lines(lines: list[str]) -> set[int]:
     """Indexes of the lines in runs of at least LIST_MIN_RUN headline-shaped lines in a row."""
     flagged: set[int] = set()
     run: list[int] = []
-    for i, line in enumerate(lines + [""]):
+    for i, line in enumerate([*lines, ""]):
         if line and word_count(line) <= LIST_LINE_WORDS and _LIST_START.match(line) and not _SENTENCE_END.search(line):
             run.append(i)
             continue

@@ -40,7 +40,7 @@ from pipeline.body_score import format_body_report, score_bodies
 from pipeline.clean import Cleaner
 from pipeline.dedup import DEFAULT_MODE, DEFAULT_THRESHOLD, MAX_THRESHOLD, MODES, DedupOptions
 from pipeline.evaluate import format_report, score
-from pipeline.job import CLEAN, JobConfig, format_summary, rule_set, run_job
+from pipeline.job import JobConfig, format_summary, rule_set, run_job
 from pipeline.mine.command import MineConfigError, add_mine_options, run_mine
 from pipeline.normalize import NormalizeOptions, UnicodeFixer, normalize
 from pipeline.options import (
@@ -53,7 +53,7 @@ from pipeline.options import (
     print_failures,
     read_options,
 )
-from pipeline.outputs import EVAL_FILE, OutputError, prepare_output_dir, read_output, read_summary, write_atomically
+from pipeline.outputs import CLEAN, EVAL_FILE, OutputError, prepare_output_dir, read_output, read_summary, write_atomically
 from pipeline.readers import detect_format, read_records
 from pipeline.readers.compression import open_decompressed
 from pipeline.records import Article, Rejected

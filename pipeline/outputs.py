@@ -7,6 +7,7 @@ name lives in one place. Reading is a record at a time (:func:`iter_output`), fr
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 from collections.abc import Iterator, Sequence
@@ -78,10 +79,8 @@ def check_writable(output_dir: str) -> None:
     """Make the folder if need be, and write and delete a probe file in it: a folder that cannot be written
     raises OutputError before any data is read, not a job that fails at its first output."""
     probe = FileSystems.join(output_dir, ".newsclean-write-check")
-    try:
+    with contextlib.suppress(OSError):   # it exists already; the probe below tells whether it can be written
         FileSystems.mkdirs(output_dir)
-    except OSError:
-        pass  # it exists already; the probe below tells whether it can be written
     try:
         with FileSystems.create(probe) as out:
             out.write(b"")
@@ -99,10 +98,8 @@ def write_atomically(path: str, data: bytes) -> str:
             out.write(data)
         FileSystems.rename([partial], [path])
     except BaseException:
-        try:
+        with contextlib.suppress(Exception):   # it may not exist; the error that matters is the one raised below
             FileSystems.delete([partial])
-        except Exception:
-            pass   # it may not exist; the error that matters is the one raised below
         raise
     return path
 

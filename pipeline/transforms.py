@@ -268,10 +268,10 @@ class ReadArticlesFn(_ReadFilesFn, RestrictionProvider):
     def create_tracker(self, restriction: OffsetRange) -> OffsetRestrictionTracker:
         return OffsetRestrictionTracker(restriction)
 
-    def split(self, readable_file: fileio.ReadableFile, restriction: OffsetRange):
+    def split(self, readable_file: fileio.ReadableFile, restriction: OffsetRange):  # noqa: ARG002 (Beam's signature)
         return restriction.split(self.range_bytes)
 
-    def restriction_size(self, readable_file: fileio.ReadableFile, restriction: OffsetRange) -> int:
+    def restriction_size(self, readable_file: fileio.ReadableFile, restriction: OffsetRange) -> int:  # noqa: ARG002
         return restriction.size()
 
     def process(self, readable_file: fileio.ReadableFile, tracker=beam.DoFn.RestrictionParam()):  # type: ignore[override]

@@ -399,7 +399,7 @@ class _RunsWhenWaitedFor(PipelineResult):
         super().__init__(PipelineState.RUNNING)
         self._job = job
 
-    def wait_until_finish(self, duration=None):
+    def wait_until_finish(self, duration=None):  # noqa: ARG002 (Beam's signature)
         self._state = self._job().wait_until_finish()
         return self._state
 

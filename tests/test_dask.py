@@ -2,6 +2,7 @@
 
 import json
 import shutil
+import typing
 
 import pytest
 
@@ -65,7 +66,7 @@ def test_mine_on_the_dask_runner_is_refused_before_reading(tmp_path):
 class RecordSetups:
     """A DoFn's setups, seen from this process: the in-process cluster below runs tasks on threads here."""
 
-    threads: list[int] = []
+    threads: typing.ClassVar[list[int]] = []
 
 
 def test_a_dofn_is_set_up_once_per_worker_thread_not_once_per_partition():

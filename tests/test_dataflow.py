@@ -8,15 +8,15 @@ import pytest
 
 pytest.importorskip("apitools", reason="the 'dataflow' extra (apache-beam[gcp]) is not installed")
 
-from apache_beam.internal import pickler  # noqa: E402
-from apache_beam.options.pipeline_options import PipelineOptions  # noqa: E402
-from apache_beam.portability.api import beam_runner_api_pb2  # noqa: E402
+from apache_beam.internal import pickler
+from apache_beam.options.pipeline_options import PipelineOptions
+from apache_beam.portability.api import beam_runner_api_pb2
 
-from pipeline import cli  # noqa: E402
-from pipeline.job import JobConfig, build_pipeline  # noqa: E402
-from pipeline.rules.files import load_rules  # noqa: E402
-from pipeline.transforms import CleanArticleFn  # noqa: E402
-from tests.conftest import BUNDLED_RULES, FIXTURES, run_cli  # noqa: E402
+from pipeline import cli
+from pipeline.job import JobConfig, build_pipeline
+from pipeline.rules.files import load_rules
+from pipeline.transforms import CleanArticleFn
+from tests.conftest import BUNDLED_RULES, FIXTURES, run_cli
 
 DATAFLOW_DRY_RUN = ["--runner=DataflowRunner", "--project=example-project", "--region=us-central1",
                     "--temp_location=gs://example-bucket/tmp", "--dry_run=True"]

@@ -14,7 +14,7 @@ COMMITTED = json.loads((REPO / "deploy" / "metadata.json").read_text(encoding="u
 
 
 def test_committed_metadata_is_what_the_command_line_generates():
-    assert COMMITTED == metadata(), \
+    assert metadata() == COMMITTED, \
         "deploy/metadata.json is stale: python -m pipeline.flex_template metadata > deploy/metadata.json"
 
 
@@ -27,7 +27,7 @@ def test_every_run_option_is_a_template_parameter_with_its_help_text():
         assert parameters[name]["isOptional"] == (not action.required)
 
 
-def test_each_regex_accepts_the_default_and_the_choices_and_the_cli_parses_them(tmp_path):
+def test_each_regex_accepts_the_default_and_the_choices_and_the_cli_parses_them():
     parser = cli.build_parser()
     for parameter in COMMITTED["parameters"]:
         action = next(a for a in run_options() if a.dest == parameter["name"])
@@ -73,7 +73,7 @@ class SubmittedResult(PipelineResult):
     def __init__(self):
         super().__init__(PipelineState.RUNNING)
 
-    def wait_until_finish(self, duration=None):
+    def wait_until_finish(self, duration=None):  # noqa: ARG002 (Beam's signature)
         raise AssertionError("the launcher waited for the job")
 
     def metrics(self):

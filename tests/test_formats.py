@@ -46,7 +46,8 @@ def test_jsonl_gz_zst_and_parquet_outputs_hold_the_same_records_as_plain_jsonl_w
                   "--ledger")
     for kind in ("clean", "rejected", "duplicates", "files", "removed"):
         expected = in_order(json.loads(line) for shard in plain.glob(f"{kind}-*.jsonl") for line in shard.open())
-        from_gzip = in_order(json.loads(line) for shard in gz.glob(f"{kind}-*.jsonl.gz") for line in gzip.open(shard, "rt"))
+        from_gzip = in_order(json.loads(line) for shard in gz.glob(f"{kind}-*.jsonl.gz")
+                             for line in gzip.decompress(shard.read_bytes()).decode().splitlines())
         from_parquet = [row for shard in parquet.glob(f"{kind}-*.parquet") for row in pq.read_table(shard).to_pylist()]
         for row in from_parquet:
             if "metadata" in row:

@@ -100,7 +100,7 @@ def test_the_job_succeeds_and_every_record_lands_in_exactly_one_place(hostile_ru
 
 
 def test_the_summary_reconciles_overall_and_per_file(hostile_run):
-    done, output = hostile_run
+    _done, output = hostile_run
     summary = json.loads((output / "summary.json").read_text())
     documents = summary["documents"]
     assert documents["read"] == documents["clean"] + documents["rejected"] + documents["duplicates"]

@@ -73,7 +73,7 @@ def test_every_removal_of_a_seed_is_its_text_at_its_offsets_in_the_normalised_te
     cleaner = Cleaner(RULES, CleanOptions(ledger=True))
     normalised = []
     article = Article(id=seed.stem, text=seed.read_text(encoding="utf-8"), source=str(seed))
-    clean = cleaner.clean(article, lambda step, draft: draft.ledger and normalised.append(draft.ledger.normalised))
+    clean = cleaner.clean(article, lambda _step, draft: draft.ledger and normalised.append(draft.ledger.normalised))
     assert clean.removals
     for removal in clean.removals:
         assert normalised[0][removal.start:removal.end] == removal.text
@@ -93,7 +93,7 @@ def test_a_block_rule_is_one_removal_spanning_its_lines_as_they_were():
     page = next(article for article in scraped_pages() if article.id == "f5e7102a90680611")
     normalised = []
     clean = Cleaner(RULES, CleanOptions(ledger=True)).clean(
-        page, lambda step, draft: draft.ledger and normalised.append(draft.ledger.normalised))
+        page, lambda _step, draft: draft.ledger and normalised.append(draft.ledger.normalised))
     (block,) = [removal for removal in clean.removals if removal.cause == "abc-video-sidebar"]
     assert normalised[0][block.start:block.end] == block.text
     assert block.text.startswith("Additional Live Streams") and block.text.count("\n") > 20
@@ -176,7 +176,7 @@ def test_in_the_corpus_every_removal_is_its_text_at_its_offsets_and_the_ledger_c
     checked = 0
     for article in articles(CORPUS):
         drafts.clear()
-        on = outcome(cleaner, article, lambda step, draft: drafts.append(draft))
+        on = outcome(cleaner, article, lambda _step, draft: drafts.append(draft))
         off = outcome(without, article)
         # The ledger changes nothing else: a rule's replacement runs through another code path when it is on.
         assert on[:3] == off[:3] if isinstance(on, tuple) else on == off, article.id

@@ -64,7 +64,7 @@ def test_thresholds_and_the_cross_site_test():
     assert footer[0][2].docs == 6 and footer[0][2].share == 1.0 and footer[0][2].positions == (("top", 6),)
     wire = list(repeated("Wire quote.", tallies["Wire quote."], site_docs, MineOptions()))
     assert [(site, cross, c.sites) for site, cross, c in wire] == [("a.com", True, 3)]   # on 3 sites: left out
-    assert list(repeated("Wire quote.", tallies["Wire quote."], site_docs, MineOptions(max_sites=4)))[0][1] is False
+    assert next(iter(repeated("Wire quote.", tallies["Wire quote."], site_docs, MineOptions(max_sites=4))))[1] is False
     assert list(repeated("A.com footer", tallies["A.com footer"], site_docs, MineOptions(min_docs=7))) == []
     assert repeated_in(tallies["Wire quote."]) == ["a.com", "b.com"]
 

@@ -33,7 +33,8 @@ def test_the_wheel_holds_the_bundled_rules(dist):
 
 def test_the_sdist_that_setup_file_stages_holds_the_rules(dist):
     [sdist] = dist.glob("*.tar.gz")
-    names = tarfile.open(sdist).getnames()
+    with tarfile.open(sdist) as archive:
+        names = archive.getnames()
     assert sorted(n.rsplit("/", 1)[1] for n in names if "/rules/" in n and n.endswith(".toml")) == RULE_FILES
 
 

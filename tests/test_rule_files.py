@@ -29,7 +29,7 @@ def test_files_and_folders_combine_in_the_order_given(write_rule_file):
 
 
 def test_a_missing_path_or_an_empty_folder_is_refused(tmp_path):
-    with pytest.raises(RuleError, match="no such rule file, or no \\*.toml rule files"):
+    with pytest.raises(RuleError, match=r"no such rule file, or no \*\.toml rule files"):
         load_rules([str(tmp_path / "nope")])
     with pytest.raises(RuleError, match=str(tmp_path)):
         load_rules([str(tmp_path)])

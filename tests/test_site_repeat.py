@@ -93,7 +93,7 @@ def test_a_story_printed_twice_counts_once_and_a_page_without_a_url_has_no_site(
     copy = {**column, "id": "zz-copy"}                                   # the same text again, under another id
     no_url = {**column, "id": "zz-no-url", "url": None, "text": column["text"] + "\n\nOne more line."}
     (tmp_path / "in").mkdir()
-    (tmp_path / "in" / "pages.jsonl").write_text("".join(json.dumps(r) + "\n" for r in rows + [copy, no_url]),
+    (tmp_path / "in" / "pages.jsonl").write_text("".join(json.dumps(r) + "\n" for r in [*rows, copy, no_url]),
                                                  encoding="utf-8")
     config = JobConfig(input_pattern=str(tmp_path / "in" / "pages.jsonl"), output_dir=str(tmp_path / "out"),
                        rules=RULES, site_repeat=SiteRepeatOptions(min_pages=4))

@@ -33,7 +33,7 @@ def test_a_japanese_paragraph_is_prose_not_a_menu():
              "政府は十一日、全国の小中学校で来年度から給食費を無償化する方針を固めた。"]
     assert not_article_evidence("\n".join(lines)) is None
     # ... while a menu of the same short lines, without the paragraph, is one.
-    assert not_article_evidence("\n".join(lines[:4] + ["スポーツ"])) == \
+    assert not_article_evidence("\n".join([*lines[:4], "スポーツ"])) == \
         "no line of 10 words or more in 5 lines (first: ホーム)"
 
 

@@ -17,10 +17,8 @@ from pathlib import Path
 # Run as a script from the repository: the package is one folder up.
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from pipeline.dedup import fold  # noqa: E402
-from pipeline.job import CLEAN, read_output  # noqa: E402
-
-DUPLICATES = "duplicates"
+from pipeline.dedup import fold
+from pipeline.outputs import CLEAN, DUPLICATES, read_output
 
 
 def record_key(record: dict) -> tuple:

@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from score_labelled import label_words  # noqa: E402  (the scorer's own word labels, so words agree as scored)
+from score_labelled import label_words
 
 LINE_LABELS = ("content", "cruft", "ambiguous", "mixed")
 WORD_LABELS = ("content", "cruft", "ambiguous")
@@ -191,7 +191,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"first: {args.first}   second: {args.second}   {docs} documents, {len(compared)} lines\n")
     print("| group | lines | line agreement | line kappa | words | word agreement | word kappa |")
     print("|---|---|---|---|---|---|---|")
-    for name in ["all"] + sorted(g for g in groups if g != "all"):
+    for name in ["all", *sorted(g for g in groups if g != "all")]:
         g = groups[name]
         lo, lk = kappa(g.lines)
         wo, wk = kappa(g.words)

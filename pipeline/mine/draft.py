@@ -10,6 +10,7 @@ passes ``python -m pipeline rules test`` as written.
 
 from __future__ import annotations
 
+import itertools
 import json
 from collections import Counter
 from dataclasses import dataclass
@@ -69,7 +70,7 @@ def blocks(candidates: list[Candidate], evidence: SiteEvidence) -> list[list[Can
     for signature, (count, _) in sorted(evidence.runs.items(), key=lambda item: (-item[1][0], item[0])):
         for shape in signature:
             order.setdefault(shape, len(order))
-        for first, second in zip(signature, signature[1:], strict=False):
+        for first, second in itertools.pairwise(signature):
             if first != second:
                 adjacent[tuple(sorted((first, second)))] += count
     for (first, second), count in sorted(adjacent.items()):

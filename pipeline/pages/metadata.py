@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass, field
 from html import unescape
 
@@ -71,10 +72,8 @@ def stated_fields(tree, url: str | None = None) -> tuple[str | None, str | None,
     found = examine_meta(tree)
     if found.author and " " not in found.author:   # one word is a handle or a role, not a name
         found.author = None
-    try:
+    with contextlib.suppress(Exception):
         found = extract_meta_json(tree, found)
-    except Exception:   # noqa: BLE001  (as trafilatura: a bug in its JSON-LD reader is no metadata, not a failure)
-        pass
     author = found.author or extract_author(tree)
     found_url = found.url or extract_url(tree, url)
     date = find_date(tree, **{**set_date_params(extensive=False), "url": found_url})

@@ -66,12 +66,13 @@ def _strict(decompressor: Callable[[], Any]) -> Callable[[BinaryIO], io.Buffered
     return lambda raw: io.BufferedReader(_StrictStream(raw, decompressor), buffer_size=1 << 16)
 
 
+# Each opener returns the stream for its caller to close (open_decompressed's context manager does).
 OPENERS: dict[str, Callable[[BinaryIO], io.BufferedIOBase]] = {
-    ".gz": lambda raw: gzip.open(raw),
-    ".bz2": lambda raw: bz2.open(raw),
+    ".gz": lambda raw: gzip.open(raw),  # noqa: SIM115
+    ".bz2": lambda raw: bz2.open(raw),  # noqa: SIM115
     # Beam reads both .lzma and .xz with lzma's automatic format (xz or the older "alone" format).
-    ".lzma": lambda raw: lzma.open(raw),
-    ".xz": lambda raw: lzma.open(raw),
+    ".lzma": lambda raw: lzma.open(raw),  # noqa: SIM115
+    ".xz": lambda raw: lzma.open(raw),  # noqa: SIM115
     # Beam's .deflate is a zlib stream (zlib.decompressobj() with its default header).
     ".deflate": _strict(zlib.decompressobj),
     # The window limit Beam sets: a frame may not make the reader allocate more than 2 GiB.

@@ -89,7 +89,7 @@ def _time_entry_points(rule: CompiledRule, cost: Cost) -> None:
         holding = args[3] if len(args) > 3 else None
         return len(holding) if holding is not None else whole_text(args)
 
-    rule.matches_line = _timed(rule.matches_line, cost, lambda args: 1)  # type: ignore[method-assign]
+    rule.matches_line = _timed(rule.matches_line, cost, lambda _args: 1)  # type: ignore[method-assign]
     rule.apply = _timed(rule.apply, cost, lines_given)  # type: ignore[method-assign]
     rule.apply_whole = _timed(rule.apply_whole, cost, whole_text)  # type: ignore[method-assign]
 

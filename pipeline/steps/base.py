@@ -74,7 +74,7 @@ class Step:
 
     name = "step"
 
-    def __init__(self, rules: Sequence[Rule], options: CleanOptions):
+    def __init__(self, rules: Sequence[Rule], options: CleanOptions):  # noqa: ARG002 (the steps' one signature)
         self.options = options
 
     def apply(self, draft: Draft) -> None:
