@@ -398,6 +398,7 @@ def _job_config(args) -> JobConfig:
             fields=JsonlFields(text=args.text_field, id=args.id_field, url=args.url_field, title=args.title_field),
             max_doc_bytes=args.max_doc_bytes,
             html_mode=args.html_mode,
+            ledger=args.ledger,
         ),
         clean=CleanOptions(
             normalize=NormalizeOptions(straight_quotes=args.straight_quotes, unicode_form=args.unicode_form,

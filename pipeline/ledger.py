@@ -33,9 +33,11 @@ Cut = tuple[str, int, int, str]
 
 @dataclass(frozen=True)
 class Removal:
-    """One removal: the step that made it (``rules``, ``headline_repeats``, ``rejected``), its cause within the
-    step (the rule's name, ``headline_repeat``, the rejection's reason), where it was in the normalised text,
-    what it removed, what replaced it (a rule's replacement; usually nothing) and the text around it."""
+    """One removal: the step that made it (``extract``, ``rules``, ``headline_repeats``, ``rejected``), its cause
+    within the step (the rule's name, ``headline_repeat``, the rejection's reason, why extraction left it out),
+    where it was in the normalised text (for ``extract``, in the page's full text), what it removed, what replaced
+    it (a rule's replacement; usually nothing), the text around it and, for ``extract``, the tag path of the page
+    element it was in (``html/body/nav.top``; None for the other steps)."""
 
     step: str
     cause: str
@@ -45,6 +47,7 @@ class Removal:
     replacement: str = ""
     before: str = ""
     after: str = ""
+    path: str | None = None
 
 
 class LedgerLostTrack(Exception):
