@@ -27,6 +27,8 @@ INSERTED = -1
 
 # What ``Removal.step`` says for a whole document that went to the rejected output.
 REJECTED = "rejected"
+# ... and for what a page's article extraction left out (pipeline.pages.extract_ledger).
+EXTRACT = "extract"
 # A cut as a step reports it: (cause, start, end, replacement) in the text the step ran on.
 Cut = tuple[str, int, int, str]
 

@@ -29,11 +29,10 @@ import bisect
 import re
 from difflib import SequenceMatcher
 
-from pipeline.ledger import CONTEXT_CHARS, Removal
+from pipeline.ledger import CONTEXT_CHARS, EXTRACT, Removal
 from pipeline.pages.article import Extraction
 from pipeline.pages.full_text import Line, Opened
 
-STEP = "extract"
 LINK_LIST, FURNITURE_LINE, MENU, PRECISE_RUN_LOSS, TITLE = (
     "link_list", "furniture_line", "menu", "precise_run_loss", "title")
 NAVIGATION, COMMENTS, BOILERPLATE, NOT_EXTRACTED = "navigation", "comments", "boilerplate", "not_extracted"
@@ -228,5 +227,5 @@ def _cause(line: Line, words: int, in_extracted: int, in_default: list[int] | No
 
 
 def _removal(full: str, cause: str, start: int, end: int, path: str) -> Removal:
-    return Removal(STEP, cause, start, end, full[start:end], "", full[max(0, start - CONTEXT_CHARS):start],
+    return Removal(EXTRACT, cause, start, end, full[start:end], "", full[max(0, start - CONTEXT_CHARS):start],
                    full[end:end + CONTEXT_CHARS], path)
