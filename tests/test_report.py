@@ -209,11 +209,11 @@ def test_the_report_of_a_page_run_shows_the_extraction_section_with_examples(pag
     assert "<del>Bridge plans through the years\n\nWhere the money comes from\n\nFerry service to end</del>" in html
 
 
-def test_a_run_without_pages_says_extraction_removed_nothing(runs):
+def test_a_run_without_pages_has_no_extraction_section(runs):
     assert run_cli("report", str(runs[0])).returncode == 0
     html = (runs[0] / "report.html").read_text(encoding="utf-8")
-    assert "<p>Nothing: no HTML or WARC page was extracted in this run.</p>" in html
-    assert "data-count='extract." not in html
+    assert "<section id=documents>" in html and "<section id=rules>" in html
+    assert "id=extraction" not in html and "data-count='extract." not in html
 
 
 @needs_chromium

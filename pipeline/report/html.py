@@ -48,7 +48,8 @@ def render(run: Run, comparison: Comparison | None = None) -> str:
     if comparison:
         parts.append(f" compared with <code>{escape(comparison.before.folder)}</code>")
     parts.append("</p>")
-    parts += [_documents(run), _rules(run), _mass_removal(run), _sites(run), _extraction(run), _rejected(run)]
+    # What extraction removed comes first, as it happened first; a run without pages has no such section.
+    parts += [_documents(run), _extraction(run), _rules(run), _mass_removal(run), _sites(run), _rejected(run)]
     if comparison:
         parts.append(_comparison(comparison))
     body = "\n".join(parts)
@@ -177,7 +178,7 @@ def _extraction(run: Run) -> str:
             "<p>What the article extraction of HTML and WARC pages left out of each page's full text "
             "(<code>--html_mode full</code>), and why: the ledger's <code>extract</code> removals.</p>")
     if not extraction.causes:
-        return head + "<p>Nothing: no HTML or WARC page was extracted in this run.</p></section>"
+        return ""
     rows = extraction.causes
     table = "".join(
         f"<tr><td>{escape(row.cause)}</td><td class=n data-count='extract.hits.{escape(row.cause)}'>{row.hits:,}</td>"
