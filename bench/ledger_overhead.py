@@ -13,8 +13,9 @@ busy spell hits both ways alike. Run with the PYTHONPATH of a checkout from befo
 
 With ``--pages BENCHMARK`` (the article-extraction benchmark's folder) it runs the page path instead, over the
 benchmark's pages: the HTML reader (decode, parse, extract, metadata) and the cleaning, with the ledger off, with
-the cleaning's ledger only (as before pages had one) and on (the pages' ``extract`` removals too), alternating; it prints the best round's CPU seconds of each way,
-pages/s, and the removals and JSON bytes of ledger lines the pages gave. ``--off_only`` there too.
+the cleaning's ledger only (as before pages had one) and on (the pages' ``extract`` removals too), alternating;
+it prints the best round's CPU seconds of each way, pages/s, and the removals and JSON bytes of ledger lines the
+pages gave. ``--off_only`` there too.
 
 With ``--one_document_mb`` it cleans one document of that size instead (rss_pull_2026's texts joined, as a
 scraping accident would), once, and prints the time and the process's peak resident memory: run it once with

@@ -58,8 +58,10 @@ def markup_cause(element) -> str | None:
     """What an element's own markup says it is: navigation, comments, boilerplate, or None.
 
     >>> from lxml import html
-    >>> markup_cause(html.fromstring('<div class="site-nav">x</div>')), markup_cause(html.fromstring('<ol id="comment_list"><li>x</li></ol>'))
-    ('navigation', 'comments')
+    >>> markup_cause(html.fromstring('<div class="site-nav">x</div>'))
+    'navigation'
+    >>> markup_cause(html.fromstring('<ol id="comment_list"><li>x</li></ol>'))
+    'comments'
     >>> markup_cause(html.fromstring('<div class="canvas story-body">x</div>')) is None
     True
     """
@@ -102,7 +104,7 @@ def tag_path(inside: Opened | None) -> str:
     >>> tag_path(Opened(body[0], Opened(body, Opened(body.getparent(), None))))
     'html/body/nav.top'
     """
-    labels = []
+    labels: list[str] = []
     while inside is not None and len(labels) <= PATH_ELEMENTS:
         labels.append(tag_label(inside.element))
         inside = inside.parent
@@ -130,9 +132,8 @@ class _Marked:
         walked = []
         result = None
         while inside is not None:
-            known = self.found.get(id(inside), False)
-            if known is not False:
-                result = known
+            if id(inside) in self.found:
+                result = self.found[id(inside)]
                 break
             walked.append(inside)
             cause = markup_cause(inside.element)
@@ -155,10 +156,12 @@ def extraction_removals(full: str, lines: list[Line], extraction: Extraction,
     # Each word of trafilatura's text belongs to one of its lines: kept, furniture, or (a menu) none kept.
     extracted = extraction.extracted
     in_extracted = _matched_words(full_words, extracted)
-    line_of_word, kept_line = [], []
-    for number, line in enumerate(extracted.split("\n")):
-        line_of_word += [number] * len(_WORD.findall(line))
-        kept_line.append(not extraction.menu and bool(line.strip()) and line not in extraction.furniture)
+    line_of_word: list[int] = []
+    kept_line: list[bool] = []
+    for number, extracted_line in enumerate(extracted.split("\n")):
+        line_of_word += [number] * len(_WORD.findall(extracted_line))
+        kept_line.append(not extraction.menu and bool(extracted_line.strip())
+                         and extracted_line not in extraction.furniture)
     in_default = _matched_words(full_words, extraction.default_lost) if extraction.default_lost is not None else None
     link_listed = {element for listing in extraction.link_lists for element in listing.iter()}
     marked = _Marked()
@@ -181,7 +184,7 @@ def extraction_removals(full: str, lines: list[Line], extraction: Extraction,
         if group is not None and group[0] == cause and _within(where, group[1]):
             # The next line of the same element (a comment of the comments section): one removal.
             previous = removals[-1]
-            removals[-1] = _removal(full, cause, previous.start, line.end, previous.path)
+            removals[-1] = _removal(full, cause, previous.start, line.end, previous.path or "")
         else:
             removals.append(_removal(full, cause, line.start, line.end, tag_path(where)))
             group = cause, where
