@@ -179,3 +179,30 @@ def test_warc_pages_record_the_same_extract_removals_as_the_html_files(tmp_path)
     assert (rejected["id"], rejected["reason"], rejected["line"]) == ("<urn:uuid:news>", "no_article", 2)
     urls = {entry["id"]: entry["url"] for entry in read_output(tmp_path / "out", "removed")}
     assert urls["<urn:uuid:bridge>"] == "https://courier.example/news/bridge"
+
+
+def bridge_vote(comments: int) -> str:
+    """A story whose headline, in a header in its article, only trafilatura's default run keeps, and ``comments``
+    comments of 24 words each after it."""
+    body = "".join(f"<p>Paragraph {n} of the story: the council voted on the bridge over the river on Monday "
+                   f"evening, and work starts in spring, said the mayor.</p>" for n in range(5))
+    replies = "".join(f"<li><p>Comment {n}: I have lived by this river all my life and I do not think the bridge "
+                      f"will ever be built, whatever the council says tonight.</p></li>" for n in range(comments))
+    return (f'<html><head><title>Bridge</title></head><body><article class="content content-article">'
+            f'<header class="content__header"><h1 class="content__title">Bridge vote: "We got it!"</h1></header>'
+            f'<div class="content__body">{body}</div></article><section id="comments"><ol>{replies}</ol></section>'
+            f'</body></html>')
+
+
+def test_the_precise_runs_loss_is_named_when_the_default_run_was_asked_and_lost():
+    # Twelve comments make the precise text short against the page's paragraphs: the default run is asked, keeps
+    # the headline, and is not enough longer to win. The headline is the precise run's loss, not recovered.
+    asked = html_to_page(bridge_vote(12), ledger=True)
+    assert [(r.cause, r.path, r.text[:25]) for r in asked.removals] == [
+        ("precise_run_loss", "html/body/article.content.content-article/header.content__header/h1.content__title",
+         'Bridge vote: "We got it!"'),
+        ("comments", "html/body/section#comments", "Comment 0: I have lived b")]
+    # With two comments the default run is never asked: the extraction knows only that it is in a header.
+    alone = html_to_page(bridge_vote(2), ledger=True)
+    assert [(r.cause, r.path) for r in alone.removals][0] == (
+        "boilerplate", "html/body/article.content.content-article/header.content__header")
