@@ -181,7 +181,8 @@ def _write_marked(out: TextIO, normalised: str, removals: Sequence[Removal], pai
 def explain_no_article(rejection: Rejection, out: TextIO, color: bool) -> None:
     """A page rejected for having no article: the rejection, and what its extraction left out."""
     paint = _painter(color)
-    out.write(paint(_BOLD, shown(rejection.id or rejection.source)) + f"  ({shown(rejection.source)})\n")
+    where = shown(rejection.source) + (f", {shown(rejection.url)}" if rejection.url else "")
+    out.write(paint(_BOLD, shown(rejection.id or rejection.source)) + f"  ({where})\n")
     _write_extraction(out, rejection.removals, paint)
     out.write(paint(_BOLD, f"rejected: {rejection.reason}") + f" ({rejection.stage}): {shown(rejection.detail)}\n")
 

@@ -416,7 +416,7 @@ class CleanArticleFn(beam.DoFn):
         if isinstance(record, Rejection):
             yield self._rejected(record, counted=True)
             if record.removals:   # a page the extraction found no article in: what it left out
-                yield beam.pvalue.TaggedOutput(REMOVED, LedgerEntry(record.id, record.source, record.line, None,
+                yield beam.pvalue.TaggedOutput(REMOVED, LedgerEntry(record.id, record.source, record.line, record.url,
                                                                     record.removals))
             return
         article = record

@@ -136,7 +136,8 @@ def test_explain_on_a_page_without_an_article_shows_the_rejection_and_what_was_l
     done = run_cli("explain", "--input", "fixtures/extract_ledger/courier-index.html")
     assert done.returncode == 0, done.stderr
     assert done.stdout.splitlines() == [
-        "fixtures/extract_ledger/courier-index.html  (fixtures/extract_ledger/courier-index.html)",
+        "fixtures/extract_ledger/courier-index.html  (fixtures/extract_ledger/courier-index.html, "
+        "https://courier.example/news/)",
         "  0. extract           navigation x1, menu x3; offsets into the page's full text (--html_mode full):",
         "     navigation  [0:20]  html/body/nav.site-nav  'News\\n\\nSport\\n\\nWeather'",
         "     menu  [22:64]  html/body/div.index/h2  'Council approves new bridge over the river'",

@@ -139,6 +139,8 @@ def test_a_run_with_the_ledger_writes_the_extract_removals_and_the_clean_output_
     # an article is rejected as before, and its ledger line says what its extraction left out.
     assert ledger_of(tmp_path / "on") == {"courier-bridge": extract_rows(BRIDGE_REMOVALS) + [HEADLINE],
                                           index: extract_rows(INDEX_REMOVALS)}
+    assert [entry["url"] for entry in read_output(tmp_path / "on", "removed")] == [
+        "https://courier.example/news/council-approves-new-bridge", "https://courier.example/news/"]
     assert [(r["reason"], r["input_file"]) for r in read_output(tmp_path / "on", "rejected")] == [("no_article", index)]
     for kind in ("clean", "rejected", "files"):
         on, off = (sorted((tmp_path / side).glob(f"{kind}-*")) for side in ("on", "off"))
@@ -177,8 +179,9 @@ def test_warc_pages_record_the_same_extract_removals_as_the_html_files(tmp_path)
                                            "<urn:uuid:news>": extract_rows(INDEX_REMOVALS)}
     [rejected] = read_output(tmp_path / "out", "rejected")
     assert (rejected["id"], rejected["reason"], rejected["line"]) == ("<urn:uuid:news>", "no_article", 2)
-    urls = {entry["id"]: entry["url"] for entry in read_output(tmp_path / "out", "removed")}
-    assert urls["<urn:uuid:bridge>"] == "https://courier.example/news/bridge"
+    # Each ledger line names its page's URL as the archive does, the rejected page's too.
+    assert {entry["id"]: entry["url"] for entry in read_output(tmp_path / "out", "removed")} == {
+        "<urn:uuid:bridge>": "https://courier.example/news/bridge", "<urn:uuid:news>": "https://courier.example/news"}
 
 
 def bridge_vote(comments: int) -> str:

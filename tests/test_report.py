@@ -180,12 +180,11 @@ def test_what_extraction_removed_is_counted_per_cause_and_site_apart_from_the_ru
     assert {row.cause: (row.hits, row.documents, row.words) for row in run_.extraction.causes} == {
         "comments": (1, 1, 42), "menu": (3, 1, 21), "link_list": (1, 1, 14), "boilerplate": (2, 1, 9),
         "furniture_line": (1, 1, 9), "navigation": (2, 2, 6)}
-    index = "fixtures/extract_ledger/courier-index.html"   # rejected: its ledger line has no URL
+    # The index page, rejected, counts for its site too: its ledger line has its canonical URL.
     assert [(site.site, site.pages, site.removals, site.words, dict(site.words_by_cause))
             for site in run_.extraction.sites] == [
-        ("courier.example", 1, 6, 77, {"boilerplate": 9, "navigation": 3, "link_list": 14, "furniture_line": 9,
-                                       "comments": 42}),
-        (index, 1, 4, 24, {"navigation": 3, "menu": 21})]
+        ("courier.example", 2, 10, 101, {"boilerplate": 9, "navigation": 6, "link_list": 14, "furniture_line": 9,
+                                         "comments": 42, "menu": 21})]
     # The rules' table and the sites with the most removed are the cleaning's: the headline repeat only.
     assert [(row.cause, row.hits) for row in run_.rules] == [("headline_repeat", 1)]
     assert run_.sites == [SiteRow("courier.example", 1, 1, 4)]
@@ -201,12 +200,19 @@ def test_the_report_of_a_page_run_shows_the_extraction_section_with_examples(pag
         "extract.words.menu": "21", "extract.hits.link_list": "1", "extract.words.link_list": "14",
         "extract.hits.boilerplate": "2", "extract.words.boilerplate": "9", "extract.hits.furniture_line": "1",
         "extract.words.furniture_line": "9", "extract.hits.navigation": "2", "extract.words.navigation": "6",
-        "extract.pages.courier.example": "1", "extract.pages.fixtures/extract_ledger/courier-index.html": "1"}
+        "extract.pages.courier.example": "2"}
     assert "<section id=extraction><h2>What extraction removed from pages</h2>" in html
-    assert "<summary>courier.example: 3 of 6 removals</summary>" in html
-    assert ("courier-bridge · fixtures/extract_ledger/courier-bridge.html · link_list [510:590] of the page's full "
-            "text · <code>html/body/main/article/ul.more</code>") in html
-    assert "<del>Bridge plans through the years\n\nWhere the money comes from\n\nFerry service to end</del>" in html
+    assert "<summary>courier.example: 3 of 10 removals</summary>" in html
+    # Three examples of the site's ten, chosen by a hash of where they are, each in its context, with its path.
+    assert re.findall(r"<div class=where>([^<]*of the page's full text · <code>[^<]*)</code>", html) == [
+        "courier-bridge · fixtures/extract_ledger/courier-bridge.html · boilerplate [981:1035] of the page's full "
+        "text · <code>html/body/footer",
+        "(no id) · fixtures/extract_ledger/courier-index.html · menu [22:64] of the page's full text · "
+        "<code>html/body/div.index/h2",
+        "(no id) · fixtures/extract_ledger/courier-index.html · menu [66:108] of the page's full text · "
+        "<code>html/body/div.index/h2"]
+    assert ("<del>Copyright 2026 Riverside Courier. All rights reserved.</del>"
+            "<span class=ctx></span>") in html
 
 
 def test_a_run_without_pages_has_no_extraction_section(runs):

@@ -65,7 +65,7 @@ def html_to_page(markup: str, mode: str = "article", url: str | None = None, led
     if not text and full_text(tree):
         error = Rejected("extract", "no_article", "the extractor found no article on this page (an index, "
                                                   "error or teaser page?); --html_mode full keeps all its text")
-        error.removals = removals
+        error.removals, error.url = removals, meta.url
         raise error
     return Page(text=text, title=meta.title, url=meta.url, metadata=meta.fields, truncated=truncated,
                 removals=removals)

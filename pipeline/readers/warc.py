@@ -230,5 +230,7 @@ class WarcReader(Reader):
                     error = frame.problem or Rejected("read", "unreadable", f"could not read this record: {error!r}")
                 error.record_id = record_id
                 error.metadata = error.metadata or metadata
+                if error.removals:   # a page without an article: its ledger line names it as its record would
+                    error.url = headers.get_header("WARC-Target-URI")
                 yield Rejection.of(error, path, data[:1200].decode("utf-8", "replace"), line=number), len(data)
             cursor.line = number
