@@ -100,6 +100,9 @@ def test_a_lost_paragraph_without_markup_reasons_is_not_extracted_and_the_title_
     ("deep nesting with text at every level", "<div class='x'>word " * 30_000 + "<p>Deep text.</p>" + "</div>" * 30_000),
     ("40,000 list items", "<ul>" + "<li>item</li>" * 40_000 + "</ul>"),
     ("30,000 menu links", "<nav>" + "<a href='/x'>link</a> " * 30_000 + "</nav><p>" + "The story. " * 50 + "</p>"),
+    ("a megabyte of class names on every block",
+     "".join(f"<div class='{'nav-' * 50_000}'>Menu item {n}</div>" for n in range(5)) + "<p>" + "The story. " * 50
+     + "</p>"),
 ])
 def test_hostile_markup_with_the_ledger_finishes(name, markup):
     start = time.perf_counter()

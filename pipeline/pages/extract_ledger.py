@@ -103,13 +103,18 @@ def tag_path(inside: Opened | None) -> str:
     >>> body = html.fromstring('<html><body><nav class="top"><a>x</a></nav></body></html>')[0]
     >>> tag_path(Opened(body[0], Opened(body, Opened(body.getparent(), None))))
     'html/body/nav.top'
+    >>> deep = None
+    >>> for _ in range(20):
+    ...     deep = Opened(body, deep)
+    >>> tag_path(deep) == "…/" + "/".join(["body"] * PATH_ELEMENTS)
+    True
     """
     labels: list[str] = []
     while inside is not None and len(labels) <= PATH_ELEMENTS:
         labels.append(tag_label(inside.element))
         inside = inside.parent
     if len(labels) > PATH_ELEMENTS:
-        labels[PATH_ELEMENTS - 1:] = ["…"]
+        labels[PATH_ELEMENTS:] = ["…"]
     return "/".join(reversed(labels))
 
 
