@@ -3,12 +3,19 @@
     python bench/ledger_overhead.py --corpus ../shared/corpus [--rounds 5]
     PYTHONPATH=/path/to/other/checkout python bench/ledger_overhead.py --corpus ../shared/corpus --off_only
     python bench/ledger_overhead.py --corpus ../shared/corpus --one_document_mb 8.5 --ledger on   # and off
+    python bench/ledger_overhead.py --pages ../shared/corpus/article_extraction_benchmark [--rounds 5]
 
 Cleans every article of the corpus' scraped JSONL files (the sources of bench/benchmark.py) with
 ``pipeline.clean.Cleaner`` and the bundled rules, in one process, ``--rounds`` times each way, alternating, and
 prints the best round's MB/s of article text: best-of because the machine is shared, alternating so that a
 busy spell hits both ways alike. Run with the PYTHONPATH of a checkout from before the ledger to compare
 "off" with no ledger at all (the ledger-on row is left out where CleanOptions has no ``ledger``).
+
+With ``--pages BENCHMARK`` (the article-extraction benchmark's folder) it runs the page path instead, over the
+benchmark's pages: the HTML reader (decode, parse, extract, metadata) and the cleaning, with the ledger off, with
+the cleaning's ledger only (as before pages had one) and on (the pages' ``extract`` removals too), alternating;
+it prints the best round's CPU seconds of each way, pages/s, and the removals and JSON bytes of ledger lines the
+pages gave. ``--off_only`` there too.
 
 With ``--one_document_mb`` it cleans one document of that size instead (rss_pull_2026's texts joined, as a
 scraping accident would), once, and prints the time and the process's peak resident memory: run it once with
@@ -20,6 +27,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import dataclasses
+import gzip
 import json
 import resource
 import time
@@ -65,15 +73,70 @@ def one_document(corpus: Path, megabytes: float, ledger: bool) -> None:
                       "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)}))
 
 
+def pages_round(reader, cleaner: Cleaner, pages: dict[str, bytes]) -> tuple[float, list]:
+    """CPU seconds of reading and cleaning every page once, and the ledger lines the pages gave."""
+    from pipeline.ledger import LedgerEntry
+    entries = []
+    start = time.process_time()
+    for name, data in pages.items():
+        try:
+            article = reader.article(name, data)
+        except Rejected as error:
+            entries.append(LedgerEntry(None, name, None, None, getattr(error, "removals", ())))
+            continue
+        try:
+            clean = cleaner.clean(article)
+            entries.append(LedgerEntry(article.id, name, None, article.url,
+                                       getattr(article, "removals", ()) + clean.removals))
+        except Rejected:
+            pass
+    return time.process_time() - start, entries
+
+
+def page_path(benchmark: Path, rounds: int, off_only: bool) -> None:
+    from pipeline.readers.base import ReadOptions
+    from pipeline.readers.html import HtmlReader
+    pages = {path.name.removesuffix(".gz"): gzip.decompress(path.read_bytes())
+             for path in sorted((benchmark / "html").glob("*.html.gz"))}
+    rules = load_rules([bundled_rules_dir()])
+    ways = {"ledger off": (HtmlReader(ReadOptions()), Cleaner(rules, CleanOptions()))}
+    if not off_only and "ledger" in {field.name for field in dataclasses.fields(ReadOptions)}:
+        # The cleaning's ledger alone, as before pages had one: the rest of "on" is the extraction's.
+        ways["cleaning ledger only"] = (HtmlReader(ReadOptions()), Cleaner(rules, CleanOptions(ledger=True)))
+        ways["ledger on"] = (HtmlReader(ReadOptions(ledger=True)), Cleaner(rules, CleanOptions(ledger=True)))
+    for reader, cleaner in ways.values():   # warm up: imports, trafilatura's caches
+        pages_round(reader, cleaner, pages)
+    best = dict.fromkeys(ways, float("inf"))
+    ledger: dict[str, tuple[int, int]] = {}
+    for _ in range(rounds):
+        for name, (reader, cleaner) in ways.items():
+            seconds, entries = pages_round(reader, cleaner, pages)
+            best[name] = min(best[name], seconds)
+            removals = [entry for entry in entries if entry.removals]
+            ledger[name] = (sum(1 for entry in removals for r in entry.removals if r.step == "extract"),
+                            sum(len(json.dumps(entry.to_dict(), ensure_ascii=False).encode()) + 1 for entry in removals))
+    print(json.dumps({"pages": len(pages), "rounds": rounds, **{
+        name: {"best_cpu_s": round(seconds, 3), "pages_per_s": round(len(pages) / seconds, 1),
+               "extract_removals": ledger[name][0], "ledger_bytes": ledger[name][1]}
+        for name, seconds in best.items()}}, indent=1))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--corpus", type=Path, required=True, help="the corpus folder (../shared/corpus)")
+    parser.add_argument("--corpus", type=Path, help="the corpus folder (../shared/corpus)")
+    parser.add_argument("--pages", type=Path, metavar="BENCHMARK",
+                        help="the page path over the article-extraction benchmark's pages instead")
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--one_document_mb", type=float, help="clean one document this large, once")
     parser.add_argument("--ledger", choices=("on", "off"), default="off", help="with --one_document_mb")
     parser.add_argument("--off_only", action="store_true",
                         help="only the ledger off: the same work as a checkout from before the ledger does")
     args = parser.parse_args()
+    if args.pages:
+        page_path(args.pages, args.rounds, args.off_only)
+        return
+    if args.corpus is None:
+        parser.error("--corpus is needed (or --pages)")
     if args.one_document_mb:
         one_document(args.corpus, args.one_document_mb, args.ledger == "on")
         return

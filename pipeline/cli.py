@@ -235,7 +235,7 @@ def _job_config(args) -> JobConfig:
         output_dir=args.output,
         rules=rules,
         input_format=args.input_format,
-        read=read_options(args),
+        read=read_options(args, ledger=args.ledger),
         clean=clean_options(args, ledger=args.ledger),
         output_format=args.output_format,
         compression=args.compression,

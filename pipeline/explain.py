@@ -4,7 +4,8 @@ Runs the same :class:`pipeline.clean.Cleaner` as the job, with the removal ledge
 from an input file (any format the job reads), or text on standard input. Prints what each step did, then the
 normalised text with each removal marked and the rule (or step) that made it, then the removals with their
 offsets in the normalised text (the offsets of the ledger, ``run --ledger``). Colour on a terminal, plain text
-(``[-removed-]{rule}``) otherwise, or as ``--color`` says.
+(``[-removed-]{rule}``) otherwise, or as ``--color`` says. A page (HTML, WARC) first shows what its article
+extraction left out, with offsets into its full text and tag paths, also when it has no article at all.
 """
 
 from __future__ import annotations
@@ -47,6 +48,14 @@ class NoSuchDocument(ExplainError):
     """The file holds no document of that id (a run's other files may)."""
 
 
+class NoArticle(ExplainError):
+    """The document is a page whose extraction found no article: what the extraction left out is all there is."""
+
+    def __init__(self, rejection: Rejection):
+        super().__init__(f"{rejection.reason}: {rejection.detail}")
+        self.rejection = rejection
+
+
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--input", help="input file holding the document (any format 'run' reads); "
                                         "without it, the text comes from standard input")
@@ -70,9 +79,13 @@ def find_article(path: str, wanted: str | None, input_format: str = "auto", read
         raise ExplainError(f"--input {path}: no such file (explain reads one local file)")
     fmt = detect_format(path) if input_format == "auto" else input_format
     found: list[Article] = []
+    # With the ledger, so that a page says what its extraction left out.
+    read = replace(read or ReadOptions(id_root=glob_root(path)), ledger=True)
     with open(path, "rb") as raw, open_decompressed(raw, path) as stream:
-        for record, _ in read_records(stream, path, fmt, read or ReadOptions(id_root=glob_root(path))):
+        for record, _ in read_records(stream, path, fmt, read):
             if isinstance(record, Rejection):
+                if record.removals and (record.id == wanted or (wanted is None and fmt == "html")):
+                    raise NoArticle(record)
                 if wanted is not None and record.id == wanted:
                     raise ExplainError(f"{wanted} in {path} cannot be read: {record.reason}: {record.detail}")
                 continue
@@ -111,6 +124,8 @@ def explain(article: Article, cleaner: Cleaner, out: TextIO, color: bool) -> Non
     paint = _painter(color)
     where = shown(article.source) + (f", {shown(article.url)}" if article.url else "")
     out.write(paint(_BOLD, shown(article.id)) + f"  ({where})\n")
+    if article.removals:
+        _write_extraction(out, article.removals, paint)
     drafts: list[Draft] = []
     seen = [0]
 
@@ -165,6 +180,27 @@ def _write_marked(out: TextIO, normalised: str, removals: Sequence[Removal], pai
                   f"{snippet!r}\n")
 
 
+def explain_no_article(rejection: Rejection, out: TextIO, color: bool) -> None:
+    """A page rejected for having no article: the rejection, and what its extraction left out."""
+    paint = _painter(color)
+    where = shown(rejection.source) + (f", {shown(rejection.url)}" if rejection.url else "")
+    out.write(paint(_BOLD, shown(rejection.id or rejection.source)) + f"  ({where})\n")
+    _write_extraction(out, rejection.removals, paint)
+    out.write(paint(_BOLD, f"rejected: {rejection.reason}") + f" ({rejection.stage}): {shown(rejection.detail)}\n")
+
+
+def _write_extraction(out: TextIO, removals: Sequence[Removal], paint) -> None:
+    """What a page's extraction left out: per cause, then each removal (offsets into the page's full text, the
+    text ``--html_mode full`` gives) with the tag path of its element."""
+    causes = Counter(removal.cause for removal in removals)
+    out.write(f"  0. extract           {', '.join(f'{shown(cause)} x{count}' for cause, count in causes.items())}; "
+              f"offsets into the page's full text (--html_mode full):\n")
+    for removal in removals:
+        snippet = removal.text if len(removal.text) <= 70 else removal.text[:67] + "..."
+        out.write(f"     {paint(_YELLOW, shown(removal.cause))}  [{removal.start}:{removal.end}]  "
+                  f"{shown(removal.path or '')}  {paint(_RED_STRUCK, shown(repr(snippet)))}\n")
+
+
 def _plain(_code: str, text: str) -> str:
     return text
 
@@ -179,6 +215,14 @@ def _painter(color: bool):
 
 def main(args, run: JobConfig | None = None) -> int:
     """``run``: the configuration of the run named by ``--run`` (its rules, options and input)."""
+    try:
+        return _main(args, run)
+    except NoArticle as page:
+        explain_no_article(page.rejection, sys.stdout, _color(args.color))
+        return 0
+
+
+def _main(args, run: JobConfig | None) -> int:
     if run is not None:
         if (args.rules or args.no_bundled_rules or args.input_format != "auto"
                 or clean_options(args) != CleanOptions()):
@@ -202,6 +246,9 @@ def main(args, run: JobConfig | None = None) -> int:
 
 
 def _explained(article: Article, cleaner: Cleaner, color_choice: str) -> int:
-    color = color_choice == "always" or (color_choice == "auto" and sys.stdout.isatty() and "NO_COLOR" not in os.environ)
-    explain(article, cleaner, sys.stdout, color)
+    explain(article, cleaner, sys.stdout, _color(color_choice))
     return 0
+
+
+def _color(choice: str) -> bool:
+    return choice == "always" or (choice == "auto" and sys.stdout.isatty() and "NO_COLOR" not in os.environ)

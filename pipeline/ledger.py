@@ -27,16 +27,20 @@ INSERTED = -1
 
 # What ``Removal.step`` says for a whole document that went to the rejected output.
 REJECTED = "rejected"
+# ... and for what a page's article extraction left out (pipeline.pages.extract_ledger).
+EXTRACT = "extract"
 # A cut as a step reports it: (cause, start, end, replacement) in the text the step ran on.
 Cut = tuple[str, int, int, str]
 
 
 @dataclass(frozen=True)
 class Removal:
-    """One removal: the step that made it (``rules``, ``headline_repeats``, ``rejected``), its cause within the
-    step (the rule's name, ``headline_repeat``, the rejection's reason), where it was in the normalised text,
-    what it removed, what replaced it (a rule's replacement; usually nothing), the text around it, and for a
-    step that scores what it removes (the line model) the score."""
+    """One removal: the step that made it (``extract``, ``rules``, ``headline_repeats``, ``line_model``,
+    ``rejected``), its cause within the step (the rule's name, ``headline_repeat``, the rejection's reason, why
+    extraction left it out), where it was in the normalised text (for ``extract``, in the page's full text), what
+    it removed, what replaced it (a rule's replacement; usually nothing), the text around it, for a step that
+    scores what it removes (the line model) the score, and for ``extract`` the tag path of the page element it
+    was in (``html/body/nav.top``; None for the other steps)."""
 
     step: str
     cause: str
@@ -47,6 +51,7 @@ class Removal:
     before: str = ""
     after: str = ""
     score: float | None = None
+    path: str | None = None
 
 
 class LedgerLostTrack(Exception):

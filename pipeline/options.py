@@ -45,11 +45,14 @@ def add_input_options(parser: argparse.ArgumentParser, input_required: bool = Tr
                              f"(default {DEFAULT_MAX_DOC_BYTES:,})")
 
 
-def read_options(args: argparse.Namespace) -> ReadOptions:
+def read_options(args: argparse.Namespace, ledger: bool = False) -> ReadOptions:
+    """How the flags of :func:`add_input_options` read records; ``ledger``: pages also record what extraction
+    left out (``--ledger``)."""
     return ReadOptions(
         fields=JsonlFields(text=args.text_field, id=args.id_field, url=args.url_field, title=args.title_field),
         max_doc_bytes=args.max_doc_bytes,
         html_mode=args.html_mode,
+        ledger=ledger,
     )
 
 

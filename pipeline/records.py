@@ -32,6 +32,9 @@ class Article:
     surrogates_replaced: int = 0
     # What the page's markup says about its text being a teaser (pipeline.truncated.markup_evidence), or None.
     truncated: str | None = None
+    # With --ledger, what a page's extraction left out (pipeline.ledger.Removal, step "extract", offsets in the
+    # page's full text); written to removed-* ahead of the cleaning's removals.
+    removals: tuple = ()
 
     def __post_init__(self):
         # Ids key the outputs and the ledger, and the duplicates' keeper compares them: a reader that finds none
@@ -109,6 +112,10 @@ class Rejected(Exception):
         self.record_id = record_id
         # The record's metadata when it parsed far enough to have one, so a rejection keeps it too.
         self.metadata = metadata or {}
+        # With --ledger, what a page's extraction left out before it found nothing (see Article.removals), and the
+        # page's URL for its ledger line.
+        self.removals: tuple = ()
+        self.url: str | None = None
 
 
 @dataclass(frozen=True)
@@ -123,13 +130,18 @@ class Rejection:
     line: int | None = None
     raw_start: str = ""
     metadata: dict[str, Any] = field(default_factory=dict)
+    # With --ledger, what a page's extraction left out (see Article.removals) and its URL; written to removed-*,
+    # not here.
+    removals: tuple = ()
+    url: str | None = None
 
     @classmethod
     def of(cls, error: Rejected, source: str, raw: str, id: str | None = None,
            line: int | None = None, metadata: dict[str, Any] | None = None) -> Rejection:
         return cls(stage=error.stage, reason=error.reason, detail=error.detail,
                    source=source, id=id or error.record_id, line=line, raw_start=raw[:RAW_PREVIEW_CHARS],
-                   metadata=error.metadata if metadata is None else metadata)
+                   metadata=error.metadata if metadata is None else metadata, removals=error.removals,
+                   url=error.url)
 
     def to_dict(self) -> dict:
         """Every key always present, in one order (docs/schema/rejected.schema.json)."""

@@ -412,6 +412,9 @@ class CleanArticleFn(beam.DoFn):
         tally = self.tallies.setdefault(record.source, [0, 0])
         if isinstance(record, Rejection):
             yield self._rejected(record, counted=True)
+            if record.removals:   # a page the extraction found no article in: what it left out
+                yield beam.pvalue.TaggedOutput(REMOVED, LedgerEntry(record.id, record.source, record.line, record.url,
+                                                                    record.removals))
             return
         article = record
         try:
@@ -427,7 +430,7 @@ class CleanArticleFn(beam.DoFn):
             if self.options.ledger:
                 yield beam.pvalue.TaggedOutput(REMOVED, _entry(article, (whole_document(rejection.reason, article.text),)))
             return
-        if clean.removals:
+        if clean.removals or article.removals:
             yield beam.pvalue.TaggedOutput(REMOVED, _entry(article, clean.removals))
             clean = replace(clean, removals=())   # written; no need to carry them through deduplication
         tally[0] += 1
@@ -449,7 +452,8 @@ class CleanArticleFn(beam.DoFn):
 
 
 def _entry(article: Article, removals: tuple[Removal, ...]) -> LedgerEntry:
-    return LedgerEntry(article.id, article.source, article.line, article.url, removals)
+    """The ledger's line of ``article``: what its extraction left out (a page's), then the cleaning's ``removals``."""
+    return LedgerEntry(article.id, article.source, article.line, article.url, article.removals + removals)
 
 
 def _unexpected_failure(article: Article, error: Exception) -> Rejection:

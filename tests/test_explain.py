@@ -109,3 +109,45 @@ def test_explain_into_a_pipe_closed_early_stops_quietly(tmp_path):
     _, stderr = explained.communicate(timeout=120)
     assert explained.returncode == 1
     assert b"Traceback" not in stderr and b"BrokenPipeError" not in stderr, stderr.decode()
+
+
+def test_explain_on_a_page_shows_what_its_extraction_left_out_first():
+    done = run_cli("explain", "--input", "fixtures/extract_ledger/courier-bridge.html")
+    assert done.returncode == 0, done.stderr
+    extraction = done.stdout.split("  1. normalize")[0].splitlines()
+    assert extraction == [
+        "courier-bridge  (fixtures/extract_ledger/courier-bridge.html, "
+        "https://courier.example/news/council-approves-new-bridge)",
+        "  0. extract           boilerplate x2, navigation x1, link_list x1, furniture_line x1, comments x1; "
+        "offsets into the page's full text (--html_mode full):",
+        "     boilerplate  [0:17]  html/body/header.masthead  'Riverside Courier'",
+        "     navigation  [19:39]  html/body/nav.site-nav  'News\\n\\nSport\\n\\nWeather'",
+        "     link_list  [510:590]  html/body/main/article/ul.more  "
+        "'Bridge plans through the years\\n\\nWhere the money comes from\\n\\nFerry s...'",
+        "     furniture_line  [723:769]  html/body/main/article/p  'Read more: How the river crossing vote was won'",
+        "     comments  [771:979]  html/body/section#comments  "
+        "'Comments\\n\\nAbout time too. I have waited for this bridge for fifteen...'",
+        "     boilerplate  [981:1035]  html/body/footer  'Copyright 2026 Riverside Courier. All rights reserved.'",
+    ]
+    assert "  5. headline_repeats  headline_repeat x1; 569 characters of body\n" in done.stdout
+
+
+def test_explain_on_a_page_without_an_article_shows_the_rejection_and_what_was_left_out():
+    done = run_cli("explain", "--input", "fixtures/extract_ledger/courier-index.html")
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines() == [
+        "fixtures/extract_ledger/courier-index.html  (fixtures/extract_ledger/courier-index.html, "
+        "https://courier.example/news/)",
+        "  0. extract           navigation x1, menu x3; offsets into the page's full text (--html_mode full):",
+        "     navigation  [0:20]  html/body/nav.site-nav  'News\\n\\nSport\\n\\nWeather'",
+        "     menu  [22:64]  html/body/div.index/h2  'Council approves new bridge over the river'",
+        "     menu  [66:108]  html/body/div.index/h2  'Ferry service to end when the bridge opens'",
+        "     menu  [110:138]  html/body/div.index/h2  'New school for the east bank'",
+        "rejected: no_article (extract): the extractor found no article on this page (an index, error or teaser "
+        "page?); --html_mode full keeps all its text",
+    ]
+
+
+def test_explain_on_a_text_record_shows_no_extraction_step():
+    done = run_cli("explain", "--input", SECOND_SEED)
+    assert "0. extract" not in done.stdout

@@ -163,3 +163,70 @@ def test_a_rerun_with_overwrite_replaces_the_ledger_and_the_report(tmp_path):
     again = run_cli("run", "--input", "fixtures/raw/*", "--output", str(out), "--overwrite", *IN_PROCESS)
     assert again.returncode == 0, again.stderr
     assert not list(out.glob("removed-*")) and not (out / "report.html").exists()
+
+
+@pytest.fixture(scope="module")
+def pages_run(tmp_path_factory):
+    """A run over the extraction ledger's two pages (an article, an index page without one) with --ledger."""
+    output = tmp_path_factory.mktemp("report-pages") / "pages"
+    done = run_cli("run", "--input", "fixtures/extract_ledger/*.html", "--output", str(output), "--ledger",
+                   *IN_PROCESS)
+    assert done.returncode == 0, done.stderr
+    return output
+
+
+def test_what_extraction_removed_is_counted_per_cause_and_site_apart_from_the_rules(pages_run):
+    run_ = load_run(str(pages_run))
+    assert {row.cause: (row.hits, row.documents, row.words) for row in run_.extraction.causes} == {
+        "comments": (1, 1, 42), "menu": (3, 1, 21), "link_list": (1, 1, 14), "boilerplate": (2, 1, 9),
+        "furniture_line": (1, 1, 9), "navigation": (2, 2, 6)}
+    # The index page, rejected, counts for its site too: its ledger line has its canonical URL.
+    assert [(site.site, site.pages, site.removals, site.words, dict(site.words_by_cause))
+            for site in run_.extraction.sites] == [
+        ("courier.example", 2, 10, 101, {"boilerplate": 9, "navigation": 6, "link_list": 14, "furniture_line": 9,
+                                         "comments": 42, "menu": 21})]
+    # The rules' table and the sites with the most removed are the cleaning's: the headline repeat only.
+    assert [(row.cause, row.hits) for row in run_.rules] == [("headline_repeat", 1)]
+    assert run_.sites == [SiteRow("courier.example", 1, 1, 4)]
+
+
+def test_the_report_of_a_page_run_shows_the_extraction_section_with_examples(pages_run):
+    done = run_cli("report", str(pages_run))
+    assert done.returncode == 0, done.stderr
+    html = (pages_run / "report.html").read_text(encoding="utf-8")
+    shown = counts(html)
+    assert {name: value for name, value in shown.items() if name.startswith("extract.")} == {
+        "extract.hits.comments": "1", "extract.words.comments": "42", "extract.hits.menu": "3",
+        "extract.words.menu": "21", "extract.hits.link_list": "1", "extract.words.link_list": "14",
+        "extract.hits.boilerplate": "2", "extract.words.boilerplate": "9", "extract.hits.furniture_line": "1",
+        "extract.words.furniture_line": "9", "extract.hits.navigation": "2", "extract.words.navigation": "6",
+        "extract.pages.courier.example": "2"}
+    assert "<section id=extraction><h2>What extraction removed from pages</h2>" in html
+    assert "<summary>courier.example: 3 of 10 removals</summary>" in html
+    # Three examples of the site's ten, chosen by a hash of where they are, each in its context, with its path.
+    assert re.findall(r"<div class=where>([^<]*of the page's full text · <code>[^<]*)</code>", html) == [
+        "courier-bridge · fixtures/extract_ledger/courier-bridge.html · boilerplate [981:1035] of the page's full "
+        "text · <code>html/body/footer",
+        "(no id) · fixtures/extract_ledger/courier-index.html · menu [22:64] of the page's full text · "
+        "<code>html/body/div.index/h2",
+        "(no id) · fixtures/extract_ledger/courier-index.html · menu [66:108] of the page's full text · "
+        "<code>html/body/div.index/h2"]
+    assert ("<del>Copyright 2026 Riverside Courier. All rights reserved.</del>"
+            "<span class=ctx></span>") in html
+
+
+def test_a_run_without_pages_has_no_extraction_section(runs):
+    assert run_cli("report", str(runs[0])).returncode == 0
+    html = (runs[0] / "report.html").read_text(encoding="utf-8")
+    assert "<section id=documents>" in html and "<section id=rules>" in html
+    assert "id=extraction" not in html and "data-count='extract." not in html
+
+
+@needs_chromium
+def test_the_extraction_section_shows_in_headless_chromium(pages_run):
+    done = run_cli("report", str(pages_run))
+    assert done.returncode == 0, done.stderr
+    loaded = load(pages_run / "report.html")
+    assert loaded.console == []
+    assert counts(loaded.dom.replace('"', "'"))["extract.hits.navigation"] == "2"
+    assert loaded.dom.count("<svg") == 3   # the rules' two charts and the extraction's

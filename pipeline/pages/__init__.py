@@ -11,8 +11,9 @@ from dataclasses import dataclass, field
 
 import trafilatura
 
-from pipeline.pages.article import extract_article_text
-from pipeline.pages.full_text import full_text
+from pipeline.pages.article import extract_article
+from pipeline.pages.extract_ledger import extraction_removals
+from pipeline.pages.full_text import full_text, full_text_lines
 from pipeline.pages.metadata import page_meta
 from pipeline.records import Rejected
 from pipeline.truncated import markup_evidence
@@ -31,10 +32,13 @@ class Page:
     metadata: dict[str, str] = field(default_factory=dict)
     # What the markup says about the text being a teaser (pipeline.truncated.markup_evidence), or None.
     truncated: str | None = None
+    # With the ledger, what the extraction left out (pipeline.pages.extract_ledger), in the page's full text.
+    removals: tuple = ()
 
 
-def html_to_page(markup: str, mode: str = "article", url: str | None = None) -> Page:
-    """The page's text in ``mode``, with its title, canonical URL and stated metadata.
+def html_to_page(markup: str, mode: str = "article", url: str | None = None, ledger: bool = False) -> Page:
+    """The page's text in ``mode``, with its title, canonical URL and stated metadata; with ``ledger``, in article
+    mode, what the extraction left out. A page with no article is rejected (``no_article``), carrying that too.
 
     >>> page = html_to_page("<html><head><title>Storm | Herald</title></head><body><p>Winds rose.</p></body></html>", "full")
     >>> (page.title, page.text)
@@ -49,8 +53,19 @@ def html_to_page(markup: str, mode: str = "article", url: str | None = None) -> 
         raise Rejected("read", "empty_text", "the page has no HTML content to read")
     meta = page_meta(tree, url)
     truncated = markup_evidence(tree)   # before the extraction, which changes the tree
-    text = extract_article_text(tree, meta.url) if mode == "article" else full_text(tree)
-    if not text and mode == "article" and full_text(tree):
-        raise Rejected("extract", "no_article", "the extractor found no article on this page (an index, "
-                                                "error or teaser page?); --html_mode full keeps all its text")
-    return Page(text=text, title=meta.title, url=meta.url, metadata=meta.fields, truncated=truncated)
+    if mode != "article":
+        return Page(text=full_text(tree), title=meta.title, url=meta.url, metadata=meta.fields, truncated=truncated)
+    if ledger:
+        whole, lines = full_text_lines(tree)   # before the extraction, which changes the tree
+        extraction = extract_article(tree, meta.url)
+        removals = extraction_removals(whole, lines, extraction, meta.title)
+    else:
+        extraction, removals = extract_article(tree, meta.url), ()
+    text = extraction.text
+    if not text and full_text(tree):
+        error = Rejected("extract", "no_article", "the extractor found no article on this page (an index, "
+                                                  "error or teaser page?); --html_mode full keeps all its text")
+        error.removals, error.url = removals, meta.url
+        raise error
+    return Page(text=text, title=meta.title, url=meta.url, metadata=meta.fields, truncated=truncated,
+                removals=removals)

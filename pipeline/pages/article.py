@@ -22,6 +22,7 @@ convention of news templates in general, never of one site:
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 import trafilatura
 from lxml import html as lxml_html
@@ -88,8 +89,9 @@ def lift_tweets(tree) -> None:
             parent.replace(top, quote)
 
 
-def drop_link_lists(tree) -> None:
-    """Drop ``<ul>``/``<ol>`` lists of two or more items whose words are (nearly) all link text."""
+def drop_link_lists(tree) -> list:
+    """Drop ``<ul>``/``<ol>`` lists of two or more items whose words are (nearly) all link text; return them."""
+    dropped = []
     # li[2]: a second item, in the query rather than in Python, so that a page's hundreds of one-item lists cost nothing.
     for listing in tree.xpath("//body//ul[li[2]] | //body//ol[li[2]]"):
         links = listing.findall(".//a")
@@ -100,6 +102,8 @@ def drop_link_lists(tree) -> None:
         linked = _words(" ".join(link.text_content() for link in links))
         if total and linked >= _LINK_LIST_SHARE * total:
             listing.drop_tree()
+            dropped.append(listing)
+    return dropped
 
 
 def is_furniture_line(line: str) -> bool:
@@ -113,23 +117,43 @@ def is_furniture_line(line: str) -> bool:
     return bool(_FURNITURE_LINE.match(line.strip()) or _TEASER_LABEL.search(line))
 
 
-def extract_article_text(tree, url: str | None = None) -> str:
-    """The article body of a parsed page (the tree is changed: tweets lifted, link lists dropped); "" if none."""
+@dataclass(frozen=True)
+class Extraction:
+    """What :func:`extract_article` decided, for the extraction ledger (:mod:`pipeline.pages.extract_ledger`)."""
+
+    text: str                 # the article, "" if none
+    extracted: str            # trafilatura's text the article was made from: furniture lines and menus still in it
+    link_lists: tuple = ()    # the lists dropped as related links (step 2), out of the tree now
+    furniture: frozenset[str] = frozenset()   # trafilatura's lines dropped as furniture (step 4)
+    menu: bool = False        # the extracted text was the page's menu (step 5)
+    # Step 3: the default run's text when it was run and lost (the precise run's loss was not recovered); None
+    # when it was not run or won.
+    default_lost: str | None = None
+
+
+def extract_article(tree, url: str | None = None) -> Extraction:
+    """The article body of a parsed page and how it was found (the tree is changed: tweets lifted, link lists
+    dropped)."""
     lift_tweets(tree)
-    drop_link_lists(tree)
+    link_lists = drop_link_lists(tree)
     text = trafilatura.extract(tree, favor_precision=True, include_comments=False, url=url) or ""
     words = _words(text)
+    default_lost = None
     # Only a precise text that is short against the page's paragraphs needs the second opinion.
     if words == 0 or words < FALLBACK_RATIO * _words(" ".join(p.text_content() for p in tree.iter("p"))):
         default = trafilatura.extract(tree, include_comments=False, url=url) or ""
         if words < FALLBACK_RATIO * _words(default):
             text = default
-    paragraphs = [line for line in text.split("\n") if line.strip() and not is_furniture_line(line)]
+        else:
+            default_lost = default
+    lines = [line for line in text.split("\n") if line.strip()]
+    paragraphs = [line for line in lines if not is_furniture_line(line)]
+    furniture = frozenset(lines) - frozenset(paragraphs)
     if paragraphs and _only_link_words(paragraphs, tree):
         # On a page with nothing else, trafilatura hands back its menu: an index page, not an article.
-        return ""
+        return Extraction("", text, tuple(link_lists), furniture, True, default_lost)
     # trafilatura ends each paragraph with one line break; the pipeline separates paragraphs by a blank line.
-    return "\n\n".join(paragraphs)
+    return Extraction("\n\n".join(paragraphs), text, tuple(link_lists), furniture, False, default_lost)
 
 
 def _only_link_words(paragraphs: list[str], tree) -> bool:

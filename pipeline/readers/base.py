@@ -36,6 +36,8 @@ class ReadOptions:
     fields: JsonlFields = field(default_factory=JsonlFields)
     max_doc_bytes: int = DEFAULT_MAX_DOC_BYTES
     html_mode: str = "article"   # see pipeline.pages.HTML_MODES
+    # --ledger: pages also say what their extraction left out (Article.removals).
+    ledger: bool = False
     # The input glob's fixed prefix (ids.glob_root); ids of files are their paths below it.
     id_root: str = ""
 

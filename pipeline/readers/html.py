@@ -47,6 +47,6 @@ class HtmlReader(WholeFileReader):
         # Imported on the first page, not with the module: trafilatura takes about 0.2 s to import, and every
         # worker process imports the readers, also for a job that reads no HTML.
         from pipeline.pages import html_to_page
-        page = html_to_page(decode_page(data), self.options.html_mode)
+        page = html_to_page(decode_page(data), self.options.html_mode, ledger=self.options.ledger)
         return Article(id=file_id(path, self.options.id_root), text=page.text, source=path, url=page.url, title=page.title,
-                       metadata=page.metadata, headline_in_text=False, truncated=page.truncated)
+                       metadata=page.metadata, headline_in_text=False, truncated=page.truncated, removals=page.removals)

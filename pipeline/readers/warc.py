@@ -221,14 +221,16 @@ class WarcReader(Reader):
                 # Imported on the first page, not with the module: trafilatura takes about 0.2 s to import, and every
                 # worker process imports the readers, also for a job that reads no HTML.
                 from pipeline.pages import html_to_page
-                page = html_to_page(decode_page(data), self.options.html_mode)
+                page = html_to_page(decode_page(data), self.options.html_mode, ledger=self.options.ledger)
                 yield Article(id=record_id, text=page.text, source=path, line=number, url=headers.get_header("WARC-Target-URI"),
                               title=page.title, metadata={**metadata, **page.metadata}, headline_in_text=False,
-                              truncated=page.truncated), len(data)
+                              truncated=page.truncated, removals=page.removals), len(data)
             except Exception as error:   # one record that fails (a page the extraction cannot take) is that record's
                 if not isinstance(error, Rejected):   # rejection, not the end of the archive
                     error = frame.problem or Rejected("read", "unreadable", f"could not read this record: {error!r}")
                 error.record_id = record_id
                 error.metadata = error.metadata or metadata
+                if error.removals:   # a page without an article: its ledger line names it as its record would
+                    error.url = headers.get_header("WARC-Target-URI")
                 yield Rejection.of(error, path, data[:1200].decode("utf-8", "replace"), line=number), len(data)
             cursor.line = number

@@ -48,7 +48,8 @@ def render(run: Run, comparison: Comparison | None = None) -> str:
     if comparison:
         parts.append(f" compared with <code>{escape(comparison.before.folder)}</code>")
     parts.append("</p>")
-    parts += [_documents(run), _rules(run), _mass_removal(run), _sites(run), _rejected(run)]
+    # What extraction removed comes first, as it happened first; a run without pages has no such section.
+    parts += [_documents(run), _extraction(run), _rules(run), _mass_removal(run), _sites(run), _rejected(run)]
     if comparison:
         parts.append(_comparison(comparison))
     body = "\n".join(parts)
@@ -116,6 +117,8 @@ def _removal(removal: dict, marker: str = "del") -> str:
     where = f"{_place(removal)} · {escape(removal['cause'])} [{removal['start']}:{removal['end']}]"
     if removal.get("score") is not None:   # the line model's; older ledgers have no score
         where += f" · score {removal['score']:.3f}"
+    if removal.get("path"):   # an extract removal: offsets into the page's full text, and where in the page
+        where += f" of the page's full text · <code>{_capped(removal['path'], _SHOWN_NAME)}</code>"
     before, after = removal["before"], removal["after"]
     before = ("…" if len(before) > _CONTEXT else "") + before[-_CONTEXT:]
     after = after[:_CONTEXT] + ("…" if len(after) > _CONTEXT else "")
@@ -169,6 +172,37 @@ def _sites(run: Run) -> str:
     return ("<section id=sites><h2>Sites with the most removed</h2><table><tr><th>site (or input file)</th>"
             "<th class=n>clean documents</th><th class=n>removals</th><th class=n>words removed</th></tr>"
             f"{rows}</table></section>")
+
+
+def _extraction(run: Run) -> str:
+    extraction = run.extraction
+    head = ("<section id=extraction><h2>What extraction removed from pages</h2>"
+            "<p>What the article extraction of HTML and WARC pages left out of each page's full text "
+            "(<code>--html_mode full</code>), and why: the ledger's <code>extract</code> removals.</p>")
+    if not extraction.causes:
+        return ""
+    rows = extraction.causes
+    table = "".join(
+        f"<tr><td>{escape(row.cause)}</td><td class=n data-count='extract.hits.{escape(row.cause)}'>{row.hits:,}</td>"
+        f"<td class=n>{row.documents:,}</td>"
+        f"<td class=n data-count='extract.words.{escape(row.cause)}'>{row.words:,}</td></tr>" for row in rows)
+    sites = "".join(
+        f"<tr><td>{_capped(site.site, _SHOWN_NAME)}</td><td class=n data-count='extract.pages.{escape(site.site)}'>"
+        f"{site.pages:,}</td><td class=n>{site.removals:,}</td><td class=n>{site.words:,}</td>"
+        f"<td>{escape(', '.join(f'{cause} {words:,}' for cause, words in site.words_by_cause.most_common(3)))}</td>"
+        f"</tr>" for site in extraction.sites)
+    more = (f"<p>and {extraction.site_count - len(extraction.sites):,} more sites.</p>"
+            if extraction.site_count > len(extraction.sites) else "")
+    examples = "".join(
+        f"<details open><summary>{_capped(site.site, _SHOWN_NAME)}: {len(site.samples)} of {site.removals:,} "
+        f"removals</summary>{''.join(_removal(removal) for removal in site.samples)}</details>"
+        for site in extraction.sites)
+    return (f"{head}<div class=charts>{_bars('words left out, per cause', [(r.cause, r.words) for r in rows], '#b279a2')}"
+            f"</div><table><tr><th>cause</th><th class=n>removals</th><th class=n>pages</th>"
+            f"<th class=n>words</th></tr>{table}</table>"
+            f"<h3>Per site</h3><table><tr><th>site (or input file)</th><th class=n>pages</th><th class=n>removals</th>"
+            f"<th class=n>words</th><th>most words</th></tr>{sites}</table>{more}"
+            f"<h3>Examples, per site</h3>{examples}</section>")
 
 
 def _rejected(run: Run) -> str:

@@ -16,7 +16,7 @@ from typing import Generic, TypeVar
 
 from apache_beam.io.filesystems import FileSystems
 
-from pipeline.ledger import REJECTED
+from pipeline.ledger import EXTRACT, REJECTED
 from pipeline.outputs import CLEAN, REMOVED, SUMMARY_FILE, iter_output
 from pipeline.outputs import REJECTED as REJECTED_OUTPUT
 from pipeline.progress import CLEAN as CLEAN_COUNT
@@ -123,6 +123,32 @@ class SiteRow:
     words: int
 
 
+@dataclass
+class ExtractionSite:
+    """What the article extraction left out of one site's pages: per cause, and a few examples."""
+
+    site: str
+    pages: int = 0
+    removals: int = 0
+    words: int = 0
+    words_by_cause: Counter[str] = field(default_factory=Counter)
+    sampled: Smallest[dict] = field(default_factory=lambda: Smallest(SAMPLES), repr=False)
+
+    @property
+    def samples(self) -> list[dict]:
+        return in_text_order(self.sampled.items())
+
+
+@dataclass(frozen=True)
+class Extraction:
+    """The ``extract`` removals of a run (HTML and WARC pages): per cause (most words first) and per site (the TOP
+    with the most words left out)."""
+
+    causes: list[RuleRow]
+    sites: list[ExtractionSite]
+    site_count: int
+
+
 @dataclass(frozen=True)
 class Run:
     """What the report shows of one run: its summary, and counts and samples read from its outputs."""
@@ -135,6 +161,7 @@ class Run:
     mass_removal_count: int
     sites: list[SiteRow]                             # the TOP sites with the most words removed
     rejected: dict[str, list[dict]]                  # per reason, in the summary's order, a few records
+    extraction: Extraction                           # what the article extraction of pages left out
     progress: ProgressFile | None = field(default=None, compare=False)
 
     def records(self, prefix: str) -> Iterator[dict]:
@@ -183,10 +210,13 @@ def load_run(folder: str, progress: ProgressFile | None = None) -> Run:
     rules: dict[str, RuleRow] = {}
     removals: Counter[str] = Counter()
     removed_words: Counter[str] = Counter()
+    extract_causes: dict[str, RuleRow] = {}
+    extract_sites: dict[str, ExtractionSite] = {}
     for entry in iter_output(folder, REMOVED, output_format, progress):
         key, site = doc_key(entry), site_of(entry)
         causes = set()
-        for removal in entry["removals"]:
+        extracted = _count_extraction(entry, key, site, extract_causes, extract_sites)
+        for removal in entry["removals"][extracted:]:
             if removal["step"] == REJECTED:   # a whole document: rejections are per reason elsewhere
                 continue
             row = rules.get(removal["cause"])
@@ -214,8 +244,47 @@ def load_run(folder: str, progress: ProgressFile | None = None) -> Run:
                 for reason in summary["rejected_by_reason"] if reason in by_reason}
 
     ranked = sorted(removed_words, key=lambda site: (-removed_words[site], site))[:TOP]
+    extraction = Extraction(
+        _most_words(extract_causes.values()),
+        sorted(extract_sites.values(), key=lambda row: (-row.words, row.site))[:TOP], len(extract_sites))
     return Run(
-        folder, output_format, summary,
-        sorted(rules.values(), key=lambda row: (-row.words, -row.hits, row.cause)),
+        folder, output_format, summary, _most_words(rules.values()),
         [(record, in_text_order(removals_of[doc_key(record)])) for record in listed], flagged.seen,
-        [SiteRow(site, documents[site], removals[site], removed_words[site]) for site in ranked], rejected, progress)
+        [SiteRow(site, documents[site], removals[site], removed_words[site]) for site in ranked], rejected,
+        extraction, progress)
+
+
+def _most_words(rows) -> list[RuleRow]:
+    return sorted(rows, key=lambda row: (-row.words, -row.hits, row.cause))
+
+
+def _count_extraction(entry: dict, key: DocKey, site: str, causes: dict[str, RuleRow],
+                      sites: dict[str, ExtractionSite]) -> int:
+    """Count a ledger line's ``extract`` removals (they come first) per cause and site; return how many."""
+    count, seen = 0, set()
+    for removal in entry["removals"]:
+        if removal["step"] != EXTRACT:
+            break
+        count += 1
+        words = word_count(removal["text"])
+        shown = located(entry, removal)
+        chosen = sample_key(key, removal["cause"], removal["start"], removal["end"])
+        row = causes.get(removal["cause"])
+        if row is None:
+            row = causes[removal["cause"]] = RuleRow(removal["cause"], EXTRACT)
+        row.hits += 1
+        row.words += words
+        row.sampled.offer(chosen, shown)
+        if removal["cause"] not in seen:
+            seen.add(removal["cause"])
+            row.documents += 1
+        place = sites.get(site)
+        if place is None:
+            place = sites[site] = ExtractionSite(site)
+        place.removals += 1
+        place.words += words
+        place.words_by_cause[removal["cause"]] += words
+        place.sampled.offer(chosen, shown)
+    if count:
+        sites[site].pages += 1
+    return count

@@ -51,7 +51,7 @@ READ_BATCH_ROWS = 256
 REMOVAL_TYPE = pa.struct([
     ("step", pa.string()), ("cause", pa.string()), ("start", pa.int64()), ("end", pa.int64()), ("text", pa.string()),
     ("replacement", pa.string()), ("before", pa.string()), ("after", pa.string()),
-    ("score", pa.float64()),
+    ("score", pa.float64()), ("path", pa.string()),
 ])
 REMOVED_SCHEMA = pa.schema([
     ("id", pa.string()), ("input_file", pa.string()), ("line", pa.int64()), ("url", pa.string()),
