@@ -31,7 +31,7 @@ from pipeline.site_repeat import (
     strip_site_repeats,
 )
 from pipeline.site_suffix import host_of
-from pipeline.transforms import BYTES_OUT, STATS, BundleCounters, _once
+from pipeline.transforms import BYTES_OUT, STATS, BundleCounters, once
 
 
 def site_line_keys(article: CleanArticle):
@@ -86,7 +86,7 @@ class StripSiteRepeatsFn(beam.DoFn):
 
     def finish_bundle(self):
         if counts := self.counters.flush():
-            yield beam.pvalue.TaggedOutput(STATS, _once(counts))
+            yield beam.pvalue.TaggedOutput(STATS, once(counts))
 
     def process(self, joined):
         _, grouped = joined

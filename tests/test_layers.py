@@ -17,9 +17,10 @@ import pipeline
 
 BEAM_LAYER = {
     # Beam: the pipeline, its transforms, the output writers and the runners.
-    "pipeline.job", "pipeline.outputs", "pipeline.transforms", "pipeline.dedup_transforms", "pipeline.site_repeat_transforms",
-    "pipeline.mine.transforms", "pipeline.runners", "pipeline.runners.dask", "pipeline.writers",
-    "pipeline.writers.base", "pipeline.writers.jsonl", "pipeline.writers.parquet",
+    "pipeline.job", "pipeline.outputs", "pipeline.transforms", "pipeline.transforms.accounting",
+    "pipeline.transforms.cleaning", "pipeline.transforms.reading", "pipeline.dedup_transforms",
+    "pipeline.site_repeat_transforms", "pipeline.mine.transforms", "pipeline.runners", "pipeline.runners.dask",
+    "pipeline.writers", "pipeline.writers.base", "pipeline.writers.jsonl", "pipeline.writers.parquet",
     # Rule files are read through Beam's filesystems, so a bucket path works as a local one does.
     "pipeline.rules.files",
     # The commands.

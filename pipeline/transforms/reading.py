@@ -1,20 +1,10 @@
-"""The Beam layer: DoFns that call the text core, and composites that read like the job.
-
-Every record read ends up in exactly one of two outputs: clean articles, or
-rejections that say which stage failed and why. Counters (namespace
-``newsclean``) count both, so a runner's UI shows the same numbers as the summary.
-
-No per-record stream is joined with a Flatten: FnApiRunner materialises a Flatten's
-inputs, so one would hold every rejection (or every per-record tally) of a run in memory.
-The reader's rejections travel with the articles through :class:`CleanArticleFn`,
-and tallies are counted per bundle before they are combined.
-"""
+"""Reading: files matching a glob to records, read in byte ranges the runner splits (or planned at launch for a
+runner without splittable DoFns), a reader per format; what cannot be read becomes a rejected record."""
 
 from __future__ import annotations
 
 import os
 import stat
-from collections.abc import Sequence
 from dataclasses import replace
 from typing import BinaryIO, NamedTuple
 
@@ -25,69 +15,25 @@ from apache_beam.io.filesystems import FileSystems
 from apache_beam.io.restriction_trackers import OffsetRange, OffsetRestrictionTracker
 from apache_beam.metrics import Metrics
 from apache_beam.transforms.core import RestrictionProvider
-from apache_beam.transforms.window import GlobalWindow
-from apache_beam.utils.timestamp import MIN_TIMESTAMP
-from apache_beam.utils.windowed_value import WindowedValue
 
 from pipeline import progress as counts_of
-from pipeline.clean import Cleaner, CleanOptions
-from pipeline.ledger import LedgerEntry, Removal, whole_document
-from pipeline.outputs import CLEAN, REJECTED, REMOVED
 from pipeline.progress import ProgressFile, ProgressTarget
 from pipeline.readers import READERS, ReadOptions, detect_format
 from pipeline.readers.base import Cursor
 from pipeline.readers.compression import compression_suffix, open_decompressed
 from pipeline.readers.decoding import first_line_start, readable_path
 from pipeline.readers.ids import glob_root
-from pipeline.records import RAW_PREVIEW_CHARS, Article, CleanArticle, FileTally, Rejected, Rejection
-from pipeline.rules.schema import Rule
-from pipeline.steps.language import REJECTED_LANGUAGE
-
-NAMESPACE = "newsclean"
-RECORDS = "records"
-FILE_COUNTS = "file_counts"
-STATS = "stats"
-
-DOCS_READ = "docs.read"
-DOCS_CLEAN = "docs.clean"
-DOCS_REJECTED = "docs.rejected"
-BYTES_IN = "bytes.in"
-BYTES_OUT = "bytes.out"
-HEADLINE_REPEATS = "headline.repeats_removed"
-MASS_REMOVAL = "docs.flagged.mass_removal"
-TRUNCATED = "docs.flagged.truncated"
-DUPLICATE_IDS = "docs.duplicate_id"
-# Clean documents per detected language (before deduplication, as docs.clean), and those rejected 'language'.
-LANGUAGE_CLEAN = "language.clean."
-LANGUAGE_REJECTED = "language.rejected."
-LANGUAGE_DUPLICATE = "language.duplicate."
-
-
-def rule_hits_counter(rule_name: str) -> str:
-    return f"rule.{rule_name}.hits"
-
-
-def rule_docs_counter(rule_name: str) -> str:
-    return f"rule.{rule_name}.docs"
-
-
-def rejected_counter(reason: str) -> str:
-    return f"{DOCS_REJECTED}.{reason}"
-
-
-def language_counter(language: str) -> str:
-    """Clean documents detected in ``language``."""
-    return f"{LANGUAGE_CLEAN}{language}"
-
-
-def language_duplicate_counter(language: str) -> str:
-    """Clean documents detected in ``language`` that deduplication took out (the summary counts the rest)."""
-    return f"{LANGUAGE_DUPLICATE}{language}"
-
-
-def language_rejected_counter(language: str) -> str:
-    """Documents detected in ``language`` and rejected for it (``--languages``)."""
-    return f"{LANGUAGE_REJECTED}{language}"
+from pipeline.records import Rejection
+from pipeline.transforms.accounting import (
+    BYTES_IN,
+    DOCS_READ,
+    DOCS_REJECTED,
+    FILE_COUNTS,
+    NAMESPACE,
+    RECORDS,
+    STATS,
+    rejected_counter,
+)
 
 
 def _open(path: str) -> BinaryIO:
@@ -109,34 +55,6 @@ def _not_a_regular_file(path: str) -> str | None:
         return None
     return "a FIFO" if stat.S_ISFIFO(mode) else "a device" if stat.S_ISCHR(mode) or stat.S_ISBLK(mode) else \
         "a socket" if stat.S_ISSOCK(mode) else "not a regular file"
-
-
-def _once(value: object) -> WindowedValue:
-    """A value emitted from finish_bundle (a bundle's tallies or counts), which has no element to take a window from."""
-    return WindowedValue(value, MIN_TIMESTAMP, (GlobalWindow(),))
-
-
-class SumCounts(beam.CombineFn):
-    """``{counter name: value}`` dicts summed into one: the job's own totals, the same numbers as its Beam
-    counters. The summary is built from these, inside the pipeline, because a launcher that submits a job and
-    returns (a Flex Template) has no metrics to query, and some runners report none."""
-
-    def create_accumulator(self) -> dict[str, int]:
-        return {}
-
-    def add_input(self, totals: dict[str, int], counts: dict[str, int]) -> dict[str, int]:
-        for name, value in counts.items():
-            totals[name] = totals.get(name, 0) + value
-        return totals
-
-    def merge_accumulators(self, accumulators) -> dict[str, int]:
-        totals: dict[str, int] = {}
-        for counts in accumulators:
-            self.add_input(totals, counts)
-        return totals
-
-    def extract_output(self, totals: dict[str, int]) -> dict[str, int]:
-        return totals
 
 
 def _count_rejection(rejection: Rejection) -> Rejection:
@@ -347,123 +265,6 @@ class ReadPlannedFn(_ReadFilesFn):
         yield from self._done(path, seen, size[0], done, task.size)
 
 
-class BundleCounters:
-    """Beam counters (namespace ``newsclean``, what a runner's UI shows) that also keep one bundle's increments,
-    which the DoFn emits under ``STATS`` when the bundle finishes, for the job's own totals (:class:`SumCounts`)."""
-
-    def __init__(self):
-        self.metrics: dict[str, Metrics.DelegatingCounter] = {}
-        self.counts: dict[str, int] = {}
-
-    def inc(self, name: str, value: int = 1, metric: bool = True) -> None:
-        """Add ``value``; ``metric=False`` for what another step already counted in Beam (a reader's rejection)."""
-        if metric:
-            if name not in self.metrics:
-                self.metrics[name] = Metrics.counter(NAMESPACE, name)
-            self.metrics[name].inc(value)
-        self.counts[name] = self.counts.get(name, 0) + value
-
-    def flush(self) -> dict[str, int]:
-        counts, self.counts = self.counts, {}
-        return counts
-
-
-class CleanArticleFn(beam.DoFn):
-    """Runs the text core on each article; a reader's rejection passes through to ``REJECTED``.
-
-    Rules arrive as plain data and compile in setup(). An exception the core did not
-    foresee rejects that one article as ``internal_error`` instead of failing the job.
-    Records clean and rejected per file are counted per bundle and emitted under
-    ``FILE_COUNTS`` when it finishes: one element per file and bundle, not per record; so are
-    its counters (and the rejections of every step) under ``STATS``.
-    """
-
-    def __init__(self, rules: Sequence[Rule], options: CleanOptions, progress: ProgressTarget | None = None):
-        self.rules = list(rules)
-        self.options = options
-        self.progress_target = progress
-
-    def setup(self):
-        self.cleaner = Cleaner(self.rules, self.options)
-        self.counters = BundleCounters()
-        self.progress = ProgressFile(self.progress_target) if self.progress_target else None
-
-    def start_bundle(self):
-        self.tallies: dict[str, list[int]] = {}   # file: [clean, rejected]
-
-    def finish_bundle(self):
-        for source, (clean, rejected) in self.tallies.items():
-            yield beam.pvalue.TaggedOutput(FILE_COUNTS, _once((source, (0, clean, rejected, 0))))
-        if counts := self.counters.flush():
-            yield beam.pvalue.TaggedOutput(STATS, _once(counts))
-        if self.progress:
-            self.progress.write()
-
-    def _rejected(self, rejection: Rejection, counted: bool) -> beam.pvalue.TaggedOutput:
-        """``counted``: a reader's rejection, already in Beam's counters where it was made."""
-        self.tallies[rejection.source][1] += 1
-        self.counters.inc(DOCS_REJECTED, metric=not counted)
-        self.counters.inc(rejected_counter(rejection.reason), metric=not counted)
-        if self.progress:
-            self.progress.add(counts_of.REJECTED)
-        return beam.pvalue.TaggedOutput(REJECTED, rejection)
-
-    def process(self, record: Article | Rejection):
-        tally = self.tallies.setdefault(record.source, [0, 0])
-        if isinstance(record, Rejection):
-            yield self._rejected(record, counted=True)
-            if record.removals:   # a page the extraction found no article in: what it left out
-                yield beam.pvalue.TaggedOutput(REMOVED, LedgerEntry(record.id, record.source, record.line, record.url,
-                                                                    record.removals))
-            return
-        article = record
-        try:
-            clean = self.cleaner.clean(article)
-        except Exception as error:
-            # A step's own metadata where it gave one (the detected language); else the article's.
-            rejection = (Rejection.of(error, article.source, article.text, article.id, article.line,
-                                      error.metadata or article.metadata)
-                         if isinstance(error, Rejected) else _unexpected_failure(article, error))
-            yield self._rejected(rejection, counted=False)
-            if rejection.reason == REJECTED_LANGUAGE:
-                self.counters.inc(language_rejected_counter(rejection.metadata["language"]))
-            if self.options.ledger:
-                yield beam.pvalue.TaggedOutput(REMOVED, _entry(article, (whole_document(rejection.reason, article.text),)))
-            return
-        if clean.removals or article.removals:
-            yield beam.pvalue.TaggedOutput(REMOVED, _entry(article, clean.removals))
-            clean = replace(clean, removals=())   # written; no need to carry them through deduplication
-        tally[0] += 1
-        counters = self.counters
-        counters.inc(DOCS_CLEAN)
-        if self.progress:
-            self.progress.add(counts_of.CLEAN)
-        counters.inc(BYTES_OUT, len(clean.title.encode("utf-8")) + len(clean.text.encode("utf-8")))
-        counters.inc(HEADLINE_REPEATS, clean.stats["headline_repeats"])
-        if clean.stats.get("mass_removal"):
-            counters.inc(MASS_REMOVAL)
-        if clean.stats.get("truncated"):
-            counters.inc(TRUNCATED)
-        counters.inc(language_counter(clean.metadata["language"]))
-        for name, hits in clean.stats["rules"].items():
-            counters.inc(rule_hits_counter(name), hits)
-            counters.inc(rule_docs_counter(name))
-        yield clean
-
-
-def _entry(article: Article, removals: tuple[Removal, ...]) -> LedgerEntry:
-    """The ledger's line of ``article``: what its extraction left out (a page's), then the cleaning's ``removals``."""
-    return LedgerEntry(article.id, article.source, article.line, article.url, article.removals + removals)
-
-
-def _unexpected_failure(article: Article, error: Exception) -> Rejection:
-    text = article.text if isinstance(article.text, str) else repr(article.text)
-    return Rejection(
-        "clean", "internal_error", f"unexpected {type(error).__name__} while cleaning: {error!r}; please report it",
-        source=article.source, id=article.id, line=article.line, raw_start=text[:RAW_PREVIEW_CHARS],
-        metadata=article.metadata)
-
-
 class ReadArticles(beam.PTransform):
     """Files matching a glob to records (``RECORDS``: articles and the reader's rejections), records seen per
     file (``FILE_COUNTS``) and counts (``STATS``).
@@ -502,95 +303,3 @@ class ReadArticles(beam.PTransform):
         )
 
 
-class CleanArticles(beam.PTransform):
-    """Records (articles and rejections) to clean articles (``CLEAN``), every rejection (``REJECTED``),
-    records clean and rejected per file (``FILE_COUNTS``), counts (``STATS``) and, with ``options.ledger``, the
-    removal ledger's entries (``REMOVED``); see :class:`CleanArticleFn`."""
-
-    def __init__(self, rules: Sequence[Rule], options: CleanOptions = CleanOptions(),
-                 progress: ProgressTarget | None = None):
-        super().__init__()
-        self.rules = rules
-        self.options = options
-        self.progress = progress
-
-    def expand(self, records):
-        results = (
-            records
-            | "Clean" >> beam.ParDo(CleanArticleFn(self.rules, self.options, self.progress))
-                .with_output_types(CleanArticle, **{REJECTED: Rejection, FILE_COUNTS: tuple, STATS: dict,
-                                                    REMOVED: LedgerEntry})
-                .with_outputs(REJECTED, FILE_COUNTS, STATS, REMOVED, main=CLEAN)
-        )
-        return {CLEAN: results[CLEAN], REJECTED: results[REJECTED], FILE_COUNTS: results[FILE_COUNTS],
-                STATS: results[STATS], REMOVED: results[REMOVED]}
-
-
-def moved_to_duplicates(duplicate) -> tuple[str, tuple[int, int, int, int]]:
-    """A duplicate's change to its file's tally: counted clean by the cleaning, then set apart."""
-    return duplicate.source, (0, -1, 0, 1)
-
-
-def _add_tallies(tallies):
-    return tuple(map(sum, zip(*tallies, strict=True))) or (0, 0, 0, 0)
-
-
-class ReconcileFiles(beam.PTransform):
-    """Records read, clean, rejected and duplicate per input file, as ``FileTally`` records.
-
-    Takes the ``FILE_COUNTS`` PCollections of reading and cleaning, ``(file, (read, clean, rejected,
-    duplicates))`` pairs, a few per file (one per bundle), so the Flatten that joins them holds no per-record
-    state; and one ``(file, (0, -1, 0, 1))`` per duplicate (:func:`moved_to_duplicates`): cleaned, then set apart.
-    """
-
-    def expand(self, file_counts):
-        return (
-            file_counts
-            | "AllTallies" >> beam.Flatten()
-            | "SumPerFile" >> beam.CombinePerKey(_add_tallies)
-            | "ToFileTally" >> beam.MapTuple(lambda source, counts: FileTally(source, *counts))
-        )
-
-
-class FilesReconciled(beam.CombineFn):
-    """Per-file tallies to the summary's ``files``: how many input files, and those whose records read differ
-    from clean plus rejected plus duplicates (never, unless a bug)."""
-
-    def create_accumulator(self) -> tuple[int, list[str]]:
-        return 0, []
-
-    def add_input(self, accumulator: tuple[int, list[str]], tally: FileTally) -> tuple[int, list[str]]:
-        files, unreconciled = accumulator
-        return files + 1, unreconciled if tally.reconciled else [*unreconciled, tally.source]
-
-    def merge_accumulators(self, accumulators) -> tuple[int, list[str]]:
-        files, unreconciled = 0, []
-        for count, sources in accumulators:
-            files += count
-            unreconciled += sources
-        return files, unreconciled
-
-    def extract_output(self, accumulator: tuple[int, list[str]]) -> dict:
-        return {"read": accumulator[0], "not_reconciled": sorted(accumulator[1])}
-
-
-class _CountRepeatedIds(beam.DoFn):
-    def __init__(self):
-        self.duplicates = Metrics.counter(NAMESPACE, DUPLICATE_IDS)
-
-    def process(self, id_and_count):
-        if id_and_count[1] > 1:
-            self.duplicates.inc(id_and_count[1] - 1)
-            yield {DUPLICATE_IDS: id_and_count[1] - 1}
-
-
-class CountDuplicateIds(beam.PTransform):
-    """Counts clean articles whose id another clean article already has, as ``STATS`` counts; the records stay."""
-
-    def expand(self, clean):
-        return (
-            clean
-            | "KeyById" >> beam.Map(lambda article: (article.id, 1))
-            | "CountPerId" >> beam.CombinePerKey(sum)
-            | "CountRepeats" >> beam.ParDo(_CountRepeatedIds())
-        )
