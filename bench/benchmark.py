@@ -469,7 +469,7 @@ def print_profile(loop) -> None:
     import cProfile
     import pstats
 
-    from pipeline import clean, headline, normalize, words
+    from pipeline import clean, headline, language, normalize, words
     from pipeline.rules import compiled, engine, gate, literals
     rows = [  # label, function; indented rows are part of the row above
         ("whole core (Cleaner.clean)", clean.Cleaner.clean),
@@ -485,6 +485,8 @@ def print_profile(loop) -> None:
         ("layout tidying (in normalisation, and after rules that fired)", normalize.tidy_layout),
         ("headline repeats", headline.find_leading_repeats),
         ("word counts for the mass-removal share", words.count_words),
+        ("language identification (headline and start of the text)", language.identify),
+        ("  its feature counts (the numpy walk)", language.FastIdentifier.features),
     ]
     profiler = cProfile.Profile()
     profiler.runcall(loop)
