@@ -24,12 +24,14 @@ import json
 import math
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
+from benchmark import _interleaved  # noqa: E402
 from language_id import html_gold, scraped, scripts  # noqa: E402
 from py3langid.langid import LanguageIdentifier  # noqa: E402
 
@@ -80,13 +82,13 @@ def compare(reference: LanguageIdentifier, fast: LanguageIdentifier, sets: dict[
 def speed(reference: LanguageIdentifier, fast: LanguageIdentifier, texts: list[str], rounds: int) -> dict:
     """Seconds of ``classify`` over the texts' starts, the two taking turns; best of ``rounds``."""
     starts = [text[:IDENTIFIED_CHARS] for text in texts]
-    times: dict[str, list[float]] = {"py3langid": [], "fast": []}
-    for _ in range(rounds):
-        for name, model in (("py3langid", reference), ("fast", fast)):
-            began = time.perf_counter()
+
+    def classify_all(model: LanguageIdentifier) -> Callable[[], None]:
+        def loop() -> None:
             for text in starts:
                 model.classify(text)
-            times[name].append(time.perf_counter() - began)
+        return loop
+    times = _interleaved({"py3langid": classify_all(reference), "fast": classify_all(fast)}, rounds)
     best = {name: min(values) for name, values in times.items()}
     return {"texts": len(starts), "seconds": {name: [round(v, 3) for v in values] for name, values in times.items()},
             "py3langid_over_fast": round(best["py3langid"] / best["fast"], 2)}
