@@ -61,7 +61,7 @@ class FastIdentifier(LanguageIdentifier):
         self._state_feature = np.asarray(self.tk_output, dtype=np.intp)
         if np.any(self._next_state.reshape(-1, 256)[:, _NO_NODE]):
             raise ValueError(f"py3langid's model has a node with byte {_NO_NODE:#x}: the fast walk does not apply")
-        # The state after any two bytes from the start (256 KB): the first two steps in one look-up.
+        # The state after any two bytes from the start (512 KB): the first two steps in one look-up.
         pair = np.arange(1 << 16, dtype=np.intp)
         after_first = self._next_state[self._row_start[0] + (pair >> 8)]
         self._after_pair = self._next_state[self._row_start[after_first] + (pair & 0xFF)].astype(np.intp)
