@@ -56,7 +56,8 @@ class FastIdentifier(LanguageIdentifier):
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
-        self._next_state = np.frombuffer(self.tk_nextmove, dtype=np.uint32)   # a view, not a copy
+        # A view of py3langid's table, not a copy (an array of 2- or 4-byte unsigned integers).
+        self._next_state = np.frombuffer(self.tk_nextmove, dtype=f"u{self.tk_nextmove.itemsize}")
         self._row_start = np.asarray(self._rowbase, dtype=np.intp)
         self._state_feature = np.asarray(self.tk_output, dtype=np.intp)
         if np.any(self._next_state.reshape(-1, 256)[:, _NO_NODE]):
@@ -84,6 +85,7 @@ class FastIdentifier(LanguageIdentifier):
         return emitted[emitted >= 0]
 
     def _raw_score(self, text: bytes) -> np.ndarray:
+        """py3langid's naive Bayes scores of ``text`` per column, from :meth:`features`."""
         emitted = self.features(text)
         if not len(emitted):
             return super()._raw_score(b"")   # py3langid's score of a text with no feature
