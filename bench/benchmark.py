@@ -31,14 +31,22 @@ and checks that both cores cleaned every article alike (the extra sites must cha
 
 With --language BASE it only measures what language identification costs, on the same one-file input:
 
-    python bench/benchmark.py --corpus ../shared/corpus --language ed84e8f [--out bench/language.json]
+    python bench/benchmark.py --corpus ../shared/corpus --language 6c72a28 [--out bench/language.json]
 
-  ftfy_loop, core_with_language, core_without_language
-                       ftfy.fix_text, and the cleaning core with and without its language step (pipeline.steps
-                       minus IdentifyLanguage), rounds interleaved, best of three; both must clean alike
-  job_with_language, job_without_language
-                       `python -m pipeline run` at this checkout and at BASE (a commit before identification,
-                       extracted with git archive), alternately, twice each; their clean texts must be the same
+  identify_py3langid, identify_fast
+                       ``classify`` over what the language step reads of each article (headline and start) by
+                       py3langid's own identifier (tests/reference.py) and by pipeline.language's; the same
+                       answers are checked
+  ftfy_loop, core_with_language, core_with_py3langid, core_without_language
+                       ftfy.fix_text, and the cleaning core with its language step, with that step asking
+                       py3langid's own identifier instead, and without the step (pipeline.steps minus
+                       IdentifyLanguage); all three must clean alike
+                       (these six in this process, rounds interleaved, best of three)
+  job, job_at_base, ftfy_alone
+                       `python -m pipeline run` at this checkout and at BASE (a commit before a change, extracted
+                       with git archive), and ftfy.fix_text alone over the same texts (the `ftfy` child, start-up
+                       and reading included), each a process, in turn, twice each; the two jobs' clean texts (and
+                       their metadata, language included) are compared
 
 With --workers it only compares one and two worker processes on ONE file (what splittable reading is for):
 
@@ -84,6 +92,7 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 SOURCES = ["allsides_abp", "rss_pull_2026", "fakenewsnet_v1", "fakenewscorpus_sample"]
@@ -228,22 +237,45 @@ def _interleaved(loops: dict, rounds: int) -> dict[str, list[float]]:
     return times
 
 
-def compare_language(corpus: Path, work: Path, out: Path, base: str, rounds: int = 3) -> None:
-    """What language identification costs (--language): the core with and without its step, and the job end to
-    end at this checkout and at ``base`` (a commit before it, extracted with git archive), all interleaved."""
+def compare_language(corpus: Path, work: Path, out: Path, base: str, rounds: int = 3, job_rounds: int = 2) -> None:
+    """What language identification costs (--language): identification alone (py3langid's own identifier and
+    pipeline.language's), the core with and without its step and ftfy's loop, interleaved in this process; then
+    the job at this checkout and at ``base`` (extracted with git archive) and ftfy alone, each a process, in turn."""
+    from unittest import mock
+
+    from pipeline import language
     from pipeline.clean import Cleaner
+    from pipeline.language import IDENTIFIED_CHARS, identifier
     from pipeline.steps import STEPS
     from pipeline.steps.language import IdentifyLanguage
+    sys.path.insert(0, str(ROOT))   # the checkout's tests package: py3langid's own identifier, the reference
+    from tests.reference import reference_identifier
     single = work / "language-input" / "articles.jsonl"
     documents, text_bytes = build_single_file(corpus, 1, single)
     records = _texts(single.parent)
     with_language = bundled_cleaner()
     without = Cleaner(bundled_rules(), steps=tuple(step for step in STEPS if step is not IdentifyLanguage))
     articles = _articles(records)
+    # What the step reads, from the raw texts (the step reads the cleaned ones: nearly the same starts).
+    starts = [(f"{r['title']}\n{r['text']}" if r.get("title") else r["text"])[:IDENTIFIED_CHARS] for r in records]
     outputs: dict[str, list] = {}
+
+    def identification(model) -> Callable[[], None]:
+        def loop() -> None:
+            outputs[f"identify_{id(model)}"] = [model.classify(text) for text in starts]
+        return loop
+    reference, fast = reference_identifier(), identifier()
+    core_with_py3langid = _core_loop(with_language, articles, outputs, "core_with_py3langid")
+
+    def with_py3langid() -> None:
+        # The same core, its language step asking py3langid's own identifier: the core before the fast path.
+        with mock.patch.object(language, "identifier", lambda: reference):
+            core_with_py3langid()
     loops = {"ftfy_loop": _ftfy_loop(records),
              "core_with_language": _core_loop(with_language, articles, outputs, "core_with_language"),
-             "core_without_language": _core_loop(without, articles, outputs, "core_without_language")}
+             "core_with_py3langid": with_py3langid,
+             "core_without_language": _core_loop(without, articles, outputs, "core_without_language"),
+             "identify_py3langid": identification(reference), "identify_fast": identification(fast)}
     checkout = work / "base-checkout"
     shutil.rmtree(checkout, ignore_errors=True)
     checkout.mkdir(parents=True)
@@ -251,29 +283,45 @@ def compare_language(corpus: Path, work: Path, out: Path, base: str, rounds: int
     subprocess.run(["tar", "-x", "-C", str(checkout)], input=archive, check=True)
     # `python -m pipeline` imports the package of the folder it runs in: the base checkout's, or this one's.
     run = [sys.executable, "-m", "pipeline", "run", "--runner=FnApiRunner", "--overwrite", "--input", str(single)]
-    jobs = {"job_with_language": ROOT, "job_without_language": checkout}
+    processes = {"job": [*run, "--output", str(work / "job")],
+                 "job_at_base": [*run, "--output", str(work / "job_at_base")],
+                 "ftfy_alone": [sys.executable, str(Path(__file__).resolve()), "--child", "ftfy",
+                                "--input", str(single.parent), "--work", str(work)]}
+    folders = {"job": ROOT, "job_at_base": checkout, "ftfy_alone": ROOT}
     load_before = Path("/proc/loadavg").read_text().split()[:3]
     times = _interleaved(loops, rounds)
-    job_runs: dict[str, list[dict]] = {name: [] for name in jobs}
-    for _ in range(2):
-        for name, cwd in jobs.items():
-            job_runs[name].append(measure([*run, "--output", str(work / name)], cwd=cwd))
+    runs: dict[str, list[dict]] = {name: [] for name in processes}
+    for _ in range(job_rounds):
+        for name, command in processes.items():
+            runs[name].append(measure(command, cwd=folders[name]))
     best = {name: min(values) for name, values in times.items()}
-    texts = {name: sorted((r["id"], r["title"], r["text"]) for shard in (work / name).glob("clean-*.jsonl")
-                          for r in map(json.loads, shard.read_text(encoding="utf-8").splitlines())) for name in jobs}
+    wall = {name: min(r["wall_seconds"] for r in values) for name, values in runs.items()}
+    clean = {name: sorted((r["id"], r["title"], r["text"], json.dumps(r["metadata"], sort_keys=True))
+                          for shard in (work / name).glob("clean-*.jsonl")
+                          for r in map(json.loads, shard.read_text(encoding="utf-8").splitlines()))
+             for name in ("job", "job_at_base")}
     report = {
         "machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform()},
         "input": {"documents": documents, "text_mb": round(text_bytes / 1e6, 1)}, "base": base,
         "load_average_before_after": [load_before, Path("/proc/loadavg").read_text().split()[:3]],
-        "core_seconds": {name: [round(value, 2) for value in values] for name, values in times.items()},
+        "loop_seconds": {name: [round(value, 2) for value in values] for name, values in times.items()},
+        "identify_py3langid_over_fast": round(best["identify_py3langid"] / best["identify_fast"], 2),
+        "identify_same_answers": outputs[f"identify_{id(reference)}"] == outputs[f"identify_{id(fast)}"],
         "core_with_over_without": round(best["core_with_language"] / best["core_without_language"], 3),
+        "core_with_py3langid_over_without": round(best["core_with_py3langid"] / best["core_without_language"], 3),
+        "core_with_py3langid_vs_ftfy": round(best["ftfy_loop"] / best["core_with_py3langid"], 2),
         "core_with_language_vs_ftfy": round(best["ftfy_loop"] / best["core_with_language"], 2),
         "core_without_language_vs_ftfy": round(best["ftfy_loop"] / best["core_without_language"], 2),
-        "core_same_output": outputs["core_with_language"] == outputs["core_without_language"],
-        "jobs": job_runs,
-        "job_with_over_without": round(min(r["wall_seconds"] for r in job_runs["job_with_language"])
-                                       / min(r["wall_seconds"] for r in job_runs["job_without_language"]), 3),
-        "jobs_same_clean_texts": texts["job_with_language"] == texts["job_without_language"],
+        "core_same_output": outputs["core_with_language"] == outputs["core_without_language"]
+        == outputs["core_with_py3langid"],
+        "processes": runs,
+        "job_mb_per_s": round(text_bytes / 1e6 / wall["job"], 2),
+        "ftfy_alone_mb_per_s": round(text_bytes / 1e6 / wall["ftfy_alone"], 2),
+        "job_vs_ftfy_alone": round(wall["ftfy_alone"] / wall["job"], 2),
+        "job_at_base_vs_ftfy_alone": round(wall["ftfy_alone"] / wall["job_at_base"], 2),
+        "job_over_job_at_base": round(wall["job"] / wall["job_at_base"], 3),
+        "jobs_same_clean_texts": [row[:3] for row in clean["job"]] == [row[:3] for row in clean["job_at_base"]],
+        "jobs_same_clean_metadata": clean["job"] == clean["job_at_base"],
     }
     out.write_text(json.dumps(report, indent=2) + "\n")
     print(json.dumps(report, indent=2))
@@ -420,7 +468,7 @@ def print_profile(loop) -> None:
     import cProfile
     import pstats
 
-    from pipeline import clean, headline, normalize, words
+    from pipeline import clean, headline, language, normalize, words
     from pipeline.rules import compiled, engine, gate, literals
     rows = [  # label, function; indented rows are part of the row above
         ("whole core (Cleaner.clean)", clean.Cleaner.clean),
@@ -436,6 +484,8 @@ def print_profile(loop) -> None:
         ("layout tidying (in normalisation, and after rules that fired)", normalize.tidy_layout),
         ("headline repeats", headline.find_leading_repeats),
         ("word counts for the mass-removal share", words.count_words),
+        ("language identification (headline and start of the text)", language.identify),
+        ("  its feature counts (the numpy walk)", language.FastIdentifier.features),
     ]
     profiler = cProfile.Profile()
     profiler.runcall(loop)

@@ -3,13 +3,16 @@
 ftfy on every text; each rule on its own, in order, on the whole text (no line
 gate, no ``requires``), as :meth:`CompiledRule.apply_whole` defines it; a block
 rule with every line judged first and its runs taken from that (production
-judges lines only until a run ends). Used
-only by the equivalence tests; production code never imports it.
+judges lines only until a run ends); language identification by py3langid itself, loaded and
+run as it ships. Used only by the equivalence tests and bench/language_speed.py; production code
+never imports it.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+
+from py3langid.langid import MODEL_FILE, LanguageIdentifier
 
 from pipeline.budget import Budget
 from pipeline.clean import Cleaner, CleanOptions
@@ -107,3 +110,9 @@ _SWAPS = {NormalizeText: ReferenceNormalize, ApplyRules: ReferenceRules}
 def reference_cleaner(rules: Sequence[Rule], options: CleanOptions = CleanOptions()) -> Cleaner:
     """The production steps, with normalisation and rules swapped for their references."""
     return Cleaner(rules, options, steps=[_SWAPS.get(step, step) for step in STEPS])
+
+
+def reference_identifier() -> LanguageIdentifier:
+    """py3langid's identifier as py3langid loads it: its float16 table, its walk of one byte at a time (and its
+    loader's temporary file, fine here, not on a worker)."""
+    return LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
