@@ -66,9 +66,15 @@ def prepare_output_dir(output_dir: str, overwrite: bool, input_pattern: str) -> 
     if inputs:
         raise OutputError(f"--input {input_pattern} matches {len(inputs)} file(s) inside --output {output_dir} "
                           f"(e.g. {inputs[0]}); the run would replace its own input: choose another --output")
-    previous = previous_files(output_dir, OUTPUT_PATTERNS)
+    clear_previous(output_dir, OUTPUT_PATTERNS, overwrite, "a previous run's files")
+
+
+def clear_previous(output_dir: str, patterns: Sequence[str], overwrite: bool, what: str) -> None:
+    """Refuse a folder holding files that match ``patterns`` (``what`` they are, for the message), or delete them
+    with ``overwrite``; then make sure the folder can be written. A command's output never mixes two runs."""
+    previous = previous_files(output_dir, patterns)
     if previous and not overwrite:
-        raise OutputError(f"--output {output_dir} already holds a previous run's files ({len(previous)}, e.g. "
+        raise OutputError(f"--output {output_dir} already holds {what} ({len(previous)} files, e.g. "
                           f"{previous[0]}); pass --overwrite to replace them, or choose another folder")
     if previous:
         FileSystems.delete(previous)

@@ -22,7 +22,7 @@ from pipeline.options import (
     clean_options,
     read_options,
 )
-from pipeline.outputs import check_writable, previous_files
+from pipeline.outputs import clear_previous
 from pipeline.runners import RUNNERS_WITHOUT_METRICS, runner_name, use_our_runners
 from pipeline.terminal import shown
 from pipeline.transforms import DOCS_READ, DOCS_REJECTED
@@ -72,13 +72,7 @@ def mine_config(args) -> MineConfig:
 
 def prepare_draft_dir(output_dir: str, overwrite: bool) -> None:
     """Refuse a folder with a previous run's drafts (or delete them with ``overwrite``); make sure it exists."""
-    previous = previous_files(output_dir, DRAFT_PATTERNS)
-    if previous and not overwrite:
-        raise MineConfigError(f"--output {output_dir} already holds drafts ({len(previous)} files, e.g. "
-                              f"{previous[0]}); pass --overwrite to replace them, or choose another folder")
-    if previous:
-        FileSystems.delete(previous)
-    check_writable(output_dir)
+    clear_previous(output_dir, DRAFT_PATTERNS, overwrite, "drafts")
 
 
 def run_mine(args, beam_args: list[str]) -> int:
