@@ -24,12 +24,11 @@ from apache_beam.io.filesystems import FileSystems
 
 from pipeline.clean import Cleaner, CleanOptions
 from pipeline.ledger import Removal
-from pipeline.options import add_cleaning_options, add_rules_options, clean_options
+from pipeline.options import add_cleaning_options, add_rules_options, clean_options, loaded_rules
 from pipeline.readers import FORMATS, ReadOptions, detect_format, read_records
 from pipeline.readers.compression import open_decompressed
 from pipeline.readers.ids import glob_root
 from pipeline.records import Article, Rejected, Rejection
-from pipeline.rules.files import bundled_rules_dir, load_rules
 from pipeline.steps import Draft, Step
 from pipeline.terminal import shown
 
@@ -234,7 +233,7 @@ def _main(args, run: JobConfig | None) -> int:
         article = find_in_run(run, args.input, args.id)
         cleaner = Cleaner(run.rules, replace(run.clean, ledger=True))
         return _explained(article, cleaner, args.color)
-    rules = load_rules(([] if args.no_bundled_rules else [bundled_rules_dir()]) + args.rules)
+    rules = loaded_rules(args)
     if args.input:
         if args.url or args.title:
             raise ExplainError("--url and --title are for text on standard input; --input records carry their own")

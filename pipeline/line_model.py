@@ -22,7 +22,7 @@ import json
 import math
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib import resources
 
 FEATURES = (
@@ -177,18 +177,22 @@ class LineModel:
     means: tuple[float, ...]
     scales: tuple[float, ...]
     threshold: float
+    _factors: tuple[float, ...] = field(init=False, repr=False, compare=False)
+    _offset: float = field(init=False, repr=False, compare=False)
 
     def __post_init__(self):
         if not len(self.weights) == len(self.means) == len(self.scales) == len(FEATURES):
             raise ValueError(f"a line model needs {len(FEATURES)} weights, means and scales")
         if not 0 < self.threshold < 1:
             raise ValueError(f"a line model's threshold must be in (0, 1), not {self.threshold}")
+        # Folded once, not per document: the weight of each raw feature, and the constant the means add.
+        factors = tuple(w / s for w, s in zip(self.weights, self.scales, strict=True))
+        object.__setattr__(self, "_factors", factors)
+        object.__setattr__(self, "_offset", self.bias - sum(f * m for f, m in zip(factors, self.means, strict=True)))
 
     def scores(self, lines: list[str], indices: Sequence[int] | None = None) -> list[float]:
         """P(cruft) for each of ``lines`` (the non-empty lines of one text in order), or for those at ``indices``."""
-        # Folded once: the weight of each standardised feature and the constant the means add.
-        factors = [w / s for w, s in zip(self.weights, self.scales, strict=True)]
-        offset = self.bias - sum(f * m for f, m in zip(factors, self.means, strict=True))
+        factors, offset = self._factors, self._offset
         out = []
         for vector in line_features(lines, indices):
             z = offset + sum(f * v for f, v in zip(factors, vector, strict=True))

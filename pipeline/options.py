@@ -63,10 +63,15 @@ def add_rules_options(parser: argparse.ArgumentParser) -> None:
     add_flag(parser, "--no_bundled_rules", "use only the --rules given, not the bundled rules")
 
 
+def loaded_rules(args: argparse.Namespace) -> list[Rule]:
+    """The bundled rules (unless --no_bundled_rules), then --rules in order, loaded (a bad file raises RuleError)."""
+    return load_rules(([] if args.no_bundled_rules else [bundled_rules_dir()]) + args.rules)
+
+
 def checked_rules(args: argparse.Namespace) -> list[Rule]:
-    """The bundled rules (unless --no_bundled_rules) and --rules, loaded, their examples run under the cleaning's
-    time budget; a failing example is printed and stops the command before any data is read."""
-    rules = load_rules(([] if args.no_bundled_rules else [bundled_rules_dir()]) + args.rules)
+    """:func:`loaded_rules`, their examples run under the cleaning's time budget; a failing example is printed
+    and stops the command before any data is read."""
+    rules = loaded_rules(args)
     failures = example_failures(rules, args.time_budget)
     print_failures(failures)
     if failures:

@@ -92,6 +92,9 @@ def test_explain_run_refuses_other_rules_and_a_folder_without_a_run(tmp_path):
     mixed = run_cli("explain", "--run", str(out), "--id", "wire-001", "--rules", "rules")
     assert mixed.returncode == 2
     assert "--run takes the rules, options and input format of the run" in mixed.stderr
+    # A cleaning option too: the run's own are the ones used.
+    quoted = run_cli("explain", "--run", str(out), "--id", "wire-001", "--straight_quotes")
+    assert quoted.returncode == 2 and "--run takes the rules, options and input format of the run" in quoted.stderr
     missing = run_cli("explain", "--run", str(out), "--id", "nope")
     assert (missing.returncode, missing.stderr) == (2, "error: no document 'nope' in the run's input fixtures/raw/*\n")
 

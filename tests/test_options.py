@@ -7,6 +7,7 @@ import argparse
 import pytest
 
 from pipeline.cli import build_parser
+from pipeline.mine.command import mine_config
 from pipeline.options import add_cleaning_options, add_input_options, add_rules_options
 
 GROUPS = {"input": add_input_options, "rules": add_rules_options, "cleaning": add_cleaning_options}
@@ -69,3 +70,12 @@ def test_the_input_group_is_the_same_for_run_eval_and_mine():
     reference = set(group_flags(add_input_options))
     for command in ("run", "eval", "mine"):
         assert reference <= {action.option_strings[0] for action in COMMANDS[command]._actions if action.option_strings}
+
+
+def test_mine_cleans_with_the_cleaning_flags_run_takes():
+    args = build_parser().parse_args(["mine", "--input", "fixtures/raw/*", "--output", "unused", "--straight_quotes",
+                                      "--unicode_form", "NFKC", "--languages", "en", "--truncated", "reject",
+                                      "--line_model", "on", "--no_headline_line"])
+    clean = mine_config(args).clean
+    assert (clean.normalize.straight_quotes, clean.normalize.unicode_form, clean.languages, clean.truncated,
+            clean.line_model, clean.first_line_is_headline) == (True, "NFKC", ("en",), "reject", True, False)
