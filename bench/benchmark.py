@@ -6,7 +6,7 @@
 Builds an input of SIZE MB of real scraped articles (the corpus' JSONL files, repeated with
 new ids until the size is reached, in 8 files), then measures, each in its own process:
 
-  core              the cleaning core alone (pipeline.clean.Cleaner), one process
+  core              the cleaning core alone (pipeline.core.clean.Cleaner), one process
   pipeline          `python -m pipeline run` end to end on Beam's in-process engine (FnApiRunner)
   pipeline_2proc    the same with --direct_num_workers=2 --direct_running_mode=multi_processing
   ftfy              ftfy.fix_text alone (default settings) over the same documents
@@ -35,11 +35,11 @@ With --language BASE it only measures what language identification costs, on the
 
   identify_py3langid, identify_fast
                        ``classify`` over what the language step reads of each article (headline and start) by
-                       py3langid's own identifier (tests/reference.py) and by pipeline.language's; the same
+                       py3langid's own identifier (tests/reference.py) and by pipeline.core.language's; the same
                        answers are checked
   ftfy_loop, core_with_language, core_with_py3langid, core_without_language
                        ftfy.fix_text, and the cleaning core with its language step, with that step asking
-                       py3langid's own identifier instead, and without the step (pipeline.steps minus
+                       py3langid's own identifier instead, and without the step (pipeline.core.steps minus
                        IdentifyLanguage); all three must clean alike
                        (these six in this process, rounds interleaved, best of three)
   job, job_at_base, ftfy_alone
@@ -160,8 +160,8 @@ def site_rule_files(root: Path, count: int, folder: Path) -> list[Path]:
 
 def compare_sites(corpus: Path, count: int, work: Path, out: Path, rounds: int = 3) -> None:
     """The core with the bundled rules, and with ``count`` more site files, against ftfy's loop (--sites)."""
-    from pipeline.clean import Cleaner
-    from pipeline.rules import parse_rules
+    from pipeline.core.clean import Cleaner
+    from pipeline.core.rules import parse_rules
     single = work / "sites-input" / "articles.jsonl"
     documents, text_bytes = build_single_file(corpus, 1, single)
     records = _texts(single.parent)
@@ -195,14 +195,14 @@ def compare_sites(corpus: Path, count: int, work: Path, out: Path, rounds: int =
 
 
 def _articles(records: list[dict]) -> list:
-    from pipeline.records import Article
+    from pipeline.core.records import Article
     return [Article(id=r["id"], text=r["text"], source="bench", url=r.get("url"), title=r.get("title")) for r in records]
 
 
 def _core_loop(cleaner, articles: list, outputs: dict[str, list], name: str):
     """``Cleaner.clean`` over the articles; what each gave (title and text, or the rejection's reason) into
     ``outputs[name]``, to check that two cores cleaned alike."""
-    from pipeline.records import Rejected
+    from pipeline.core.records import Rejected
 
     def loop():
         cleaned = []
@@ -239,15 +239,15 @@ def _interleaved(loops: dict, rounds: int) -> dict[str, list[float]]:
 
 def compare_language(corpus: Path, work: Path, out: Path, base: str, rounds: int = 3, job_rounds: int = 2) -> None:
     """What language identification costs (--language): identification alone (py3langid's own identifier and
-    pipeline.language's), the core with and without its step and ftfy's loop, interleaved in this process; then
+    pipeline.core.language's), the core with and without its step and ftfy's loop, interleaved in this process; then
     the job at this checkout and at ``base`` (extracted with git archive) and ftfy alone, each a process, in turn."""
     from unittest import mock
 
-    from pipeline import language
-    from pipeline.clean import Cleaner
-    from pipeline.language import IDENTIFIED_CHARS, identifier
-    from pipeline.steps import STEPS
-    from pipeline.steps.language import IdentifyLanguage
+    from pipeline.core import language
+    from pipeline.core.clean import Cleaner
+    from pipeline.core.language import IDENTIFIED_CHARS, identifier
+    from pipeline.core.steps import STEPS
+    from pipeline.core.steps.language import IdentifyLanguage
     sys.path.insert(0, str(ROOT))   # the checkout's tests package: py3langid's own identifier, the reference
     from tests.reference import reference_identifier
     single = work / "language-input" / "articles.jsonl"
@@ -422,14 +422,14 @@ def _texts(folder: Path) -> list[dict]:
 
 def bundled_rules(root: Path = ROOT) -> list:
     """The bundled rules of the checkout at ``root``."""
-    from pipeline.rules import parse_rules
-    # Read directly, not through pipeline.rules.files: the core alone never imports Beam.
+    from pipeline.core.rules import parse_rules
+    # Read directly, not through pipeline.beam.rule_files: the core alone never imports Beam.
     return parse_rules((str(path), path.read_bytes()) for path in sorted((root / "rules").glob("*.toml")))
 
 
 def bundled_cleaner(root: Path = ROOT):
     """The cleaning core with the bundled rules of the checkout at ``root``, default options."""
-    from pipeline.clean import Cleaner
+    from pipeline.core.clean import Cleaner
     return Cleaner(bundled_rules(root))
 
 
@@ -443,7 +443,7 @@ def child(name: str, input_dir: Path, work: Path) -> None:
             ftfy.fix_text(record["text"])
         print(json.dumps({"loop_seconds": time.perf_counter() - start}))
     elif name in ("core", "profile"):
-        from pipeline.records import Article, Rejected
+        from pipeline.core.records import Article, Rejected
         records = _texts(input_dir)
         cleaner = bundled_cleaner()
 
@@ -468,8 +468,8 @@ def print_profile(loop) -> None:
     import cProfile
     import pstats
 
-    from pipeline import clean, headline, language, normalize, words
-    from pipeline.rules import compiled, engine, gate, literals
+    from pipeline.core import clean, headline, language, normalize, words
+    from pipeline.core.rules import compiled, engine, gate, literals
     rows = [  # label, function; indented rows are part of the row above
         ("whole core (Cleaner.clean)", clean.Cleaner.clean),
         ("normalisation: ftfy where needed, spaces, layout", normalize.normalize),
@@ -510,8 +510,8 @@ def run_datatrove(input_dir: Path, work: Path) -> None:
     from datatrove.pipeline.readers import JsonlReader
     from datatrove.pipeline.writers import JsonlWriter
 
-    from pipeline.normalize import NormalizeOptions, ftfy_config
-    from pipeline.rules.files import bundled_rules_dir, load_rules
+    from pipeline.beam.rule_files import bundled_rules_dir, load_rules
+    from pipeline.core.normalize import NormalizeOptions, ftfy_config
 
     rules = load_rules([bundled_rules_dir()])
 
@@ -522,7 +522,7 @@ def run_datatrove(input_dir: Path, work: Path) -> None:
 
         def __init__(self):
             super().__init__()
-            from pipeline.rules import CompiledRule
+            from pipeline.core.rules import CompiledRule
             self.compiled = [CompiledRule(rule) for rule in rules]
 
         def format(self, text: str) -> str:

@@ -6,7 +6,7 @@ Usage:
                                   [--no_headline] [--show N]
 
 Each input (text files, JSONL, any format the job reads) is read with the job's own readers and cleaned with
-pipeline.clean.Cleaner and the rules (bundled, then --rules in order). A document *changed* when a rule fired,
+pipeline.core.clean.Cleaner and the rules (bundled, then --rules in order). A document *changed* when a rule fired,
 a headline repeat was dropped, the line model removed a line (``--line_model on``), or it was rejected. For
 clean text (``../shared/corpus/bbc_fulltext/bbc/*/*.txt``) the answer must be 0; every changed document is
 printed with the words that went, so a person sees why.
@@ -20,11 +20,11 @@ import glob
 import sys
 from collections import Counter
 
-from pipeline.clean import Cleaner, CleanOptions
-from pipeline.normalize import NormalizeOptions, UnicodeFixer, normalize
-from pipeline.readers import ReadOptions, detect_format, read_records
-from pipeline.records import Article, Rejected
-from pipeline.rules.files import bundled_rules_dir, load_rules
+from pipeline.beam.rule_files import bundled_rules_dir, load_rules
+from pipeline.core.clean import Cleaner, CleanOptions
+from pipeline.core.normalize import NormalizeOptions, UnicodeFixer, normalize
+from pipeline.core.readers import ReadOptions, detect_format, read_records
+from pipeline.core.records import Article, Rejected
 
 
 def removed_words(before: str, after: str) -> list[str]:

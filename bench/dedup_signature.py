@@ -14,7 +14,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from pipeline.dedup import Signer
+from pipeline.core.dedup import Signer
 
 
 def main() -> None:

@@ -17,7 +17,7 @@ With --compare_with (another checkout: its ``pipeline/`` and ``rules/``, e.g. ``
 the last three also run on that checkout, each right after this one's, so that both meet the same machine; their
 rows are named ``other_*``.
 
-F1 is the benchmark's (pipeline.body_score). pages/s is per core: every measure runs on one core; the
+F1 is the benchmark's (pipeline.core.body_score). pages/s is per core: every measure runs on one core; the
 trafilatura rows count their loop alone, the pipeline rows the whole process, start-up included. page_path
 gives the median over its rounds of wall and CPU time and its ratio to the trafilatura loops of the same
 process; it runs in 3 processes per checkout, alternating, and keeps the one of median ratio. On a shared
@@ -72,9 +72,9 @@ def page_path_against_trafilatura(pages: Path, rounds: int, checkout: Path) -> N
     """Time the page path without Beam and trafilatura's loop, alternating, in this process; print JSON."""
     import trafilatura
 
-    from pipeline.readers.base import ReadOptions
-    from pipeline.readers.html import HtmlReader
-    from pipeline.records import Rejected
+    from pipeline.core.readers.base import ReadOptions
+    from pipeline.core.readers.html import HtmlReader
+    from pipeline.core.records import Rejected
     raw = _pages(pages)
     documents = [data.decode("utf-8", "replace") for data in raw.values()]
     reader, cleaner = HtmlReader(ReadOptions()), bundled_cleaner(checkout)
@@ -124,7 +124,7 @@ def main() -> None:  # noqa: C901 (one branch per mode of the script, each a few
     if args.compare_with and not (args.compare_with / "pipeline" / "__main__.py").is_file():
         parser.error(f"--compare_with {args.compare_with}: no pipeline/__main__.py there, not a checkout of this job")
 
-    from pipeline.body_score import score_bodies
+    from pipeline.core.body_score import score_bodies
     truth = json.loads((args.benchmark / "ground-truth.json").read_text(encoding="utf-8"))
     pages = sorted((args.benchmark / "html").glob("*.html.gz"))
     work = (args.work or Path(tempfile.mkdtemp(prefix="newsclean-html-bench-"))).resolve()

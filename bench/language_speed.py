@@ -1,16 +1,16 @@
-"""pipeline.language's identifier against py3langid's own, on every corpus text: the same answers, and the speed.
+"""pipeline.core.language's identifier against py3langid's own, on every corpus text: the same answers, and the speed.
 
     python bench/language_speed.py --corpus ../shared/corpus [--out bench/language_speed.json] [--rounds 3]
 
 The reference is py3langid 0.4.0 exactly as it ships (tests/reference.py: ``LanguageIdentifier.from_model_file``,
-its loader, its float16 table, its byte-by-byte walk). The fast one is ``pipeline.language.identifier()``. Texts:
+its loader, its float16 table, its byte-by-byte walk). The fast one is ``pipeline.core.language.identifier()``. Texts:
 
   scraped     every distinct article of the scraped JSONL corpora (``*/articles.jsonl``; bench/language_id.py)
   bbc         every file of ``bbc_fulltext/bbc/*/*.txt`` as bytes, its headline line included
   html_gold   the gold bodies of the HTML extraction benchmark
   scripts     the seven-script fixtures
 
-Each text is compared twice: on the start that pipeline.language.identify reads (IDENTIFIED_CHARS characters)
+Each text is compared twice: on the start that pipeline.core.language.identify reads (IDENTIFIED_CHARS characters)
 and whole. ``classify`` must give the same language and score, ``rank`` the same languages in the same order
 with the same scores (float tolerance 1e-6; exact equality is counted too). Speed: ``classify`` over the starts
 of the scraped texts, reference and fast taking turns, best of ``--rounds``, in this one process. Exits 1 on
@@ -35,7 +35,7 @@ from benchmark import _interleaved  # noqa: E402
 from language_id import html_gold, scraped, scripts  # noqa: E402
 from py3langid.langid import LanguageIdentifier  # noqa: E402
 
-from pipeline.language import IDENTIFIED_CHARS, identifier  # noqa: E402
+from pipeline.core.language import IDENTIFIED_CHARS, identifier  # noqa: E402
 from tests.reference import reference_identifier  # noqa: E402
 
 TOLERANCE = 1e-6

@@ -6,7 +6,7 @@
     python bench/ledger_overhead.py --pages ../shared/corpus/article_extraction_benchmark [--rounds 5]
 
 Cleans every article of the corpus' scraped JSONL files (the sources of bench/benchmark.py) with
-``pipeline.clean.Cleaner`` and the bundled rules, in one process, ``--rounds`` times each way, alternating, and
+``pipeline.core.clean.Cleaner`` and the bundled rules, in one process, ``--rounds`` times each way, alternating, and
 prints the best round's MB/s of article text: best-of because the machine is shared, alternating so that a
 busy spell hits both ways alike. Run with the PYTHONPATH of a checkout from before the ledger to compare
 "off" with no ledger at all (the ledger-on row is left out where CleanOptions has no ``ledger``).
@@ -33,11 +33,11 @@ import resource
 import time
 from pathlib import Path
 
-from pipeline.clean import Cleaner, CleanOptions
-from pipeline.readers import JsonlFields
-from pipeline.readers.jsonl import article_from_json_line
-from pipeline.records import Article, Rejected
-from pipeline.rules.files import bundled_rules_dir, load_rules
+from pipeline.beam.rule_files import bundled_rules_dir, load_rules
+from pipeline.core.clean import Cleaner, CleanOptions
+from pipeline.core.readers import JsonlFields
+from pipeline.core.readers.jsonl import article_from_json_line
+from pipeline.core.records import Article, Rejected
 
 SOURCES = ["allsides_abp", "rss_pull_2026", "fakenewsnet_v1", "fakenewscorpus_sample"]
 
@@ -75,7 +75,7 @@ def one_document(corpus: Path, megabytes: float, ledger: bool) -> None:
 
 def pages_round(reader, cleaner: Cleaner, pages: dict[str, bytes]) -> tuple[float, list]:
     """CPU seconds of reading and cleaning every page once, and the ledger lines the pages gave."""
-    from pipeline.ledger import LedgerEntry
+    from pipeline.core.ledger import LedgerEntry
     entries = []
     start = time.process_time()
     for name, data in pages.items():
@@ -94,8 +94,8 @@ def pages_round(reader, cleaner: Cleaner, pages: dict[str, bytes]) -> tuple[floa
 
 
 def page_path(benchmark: Path, rounds: int, off_only: bool) -> None:
-    from pipeline.readers.base import ReadOptions
-    from pipeline.readers.html import HtmlReader
+    from pipeline.core.readers.base import ReadOptions
+    from pipeline.core.readers.html import HtmlReader
     pages = {path.name.removesuffix(".gz"): gzip.decompress(path.read_bytes())
              for path in sorted((benchmark / "html").glob("*.html.gz"))}
     rules = load_rules([bundled_rules_dir()])

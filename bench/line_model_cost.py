@@ -18,8 +18,8 @@ from pathlib import Path
 
 from benchmark import _articles, _ftfy_loop, _interleaved, _texts, build_single_file, bundled_rules, measure
 
-from pipeline.clean import Cleaner, CleanOptions
-from pipeline.records import Rejected
+from pipeline.core.clean import Cleaner, CleanOptions
+from pipeline.core.records import Rejected
 
 HERE = Path(__file__).resolve().parent
 

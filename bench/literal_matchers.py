@@ -1,4 +1,4 @@
-"""Which multi-literal matcher finds the rules' literals fastest: the choice behind pipeline/rules/literals.py.
+"""Which multi-literal matcher finds the rules' literals fastest: the choice behind pipeline/core/rules/literals.py.
 
     python bench/literal_matchers.py --corpus ../shared/corpus [--rounds 3]
 
@@ -46,7 +46,7 @@ def main() -> None:
     parser.add_argument("--corpus", type=Path, required=True, help="the corpus folder (../shared/corpus)")
     parser.add_argument("--rounds", type=int, default=3)
     args = parser.parse_args()
-    from pipeline.rules import RuleSet, parse_rules
+    from pipeline.core.rules import RuleSet, parse_rules
     rules = RuleSet(parse_rules((str(path), path.read_bytes()) for path in sorted((ROOT / "rules").glob("*.toml"))))
     literals = sorted({literal for derived in rules.searched if derived and derived.folded
                        for literal in derived.literals})

@@ -26,7 +26,7 @@ from pathlib import Path
 
 CRUFT = ["Advertisement", "Loading comments..."]
 # The report in a process of its own, printing its peak resident memory (KiB on Linux) last.
-REPORT = ("import resource, sys\nfrom pipeline.cli import main\ncode = main(['report', sys.argv[1]])\n"
+REPORT = ("import resource, sys\nfrom pipeline.commands.cli import main\ncode = main(['report', sys.argv[1]])\n"
           "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, file=sys.stderr)\nsys.exit(code)\n")
 
 
@@ -51,7 +51,7 @@ def explain_rows(work: Path, checkout: Path, sizes: list[int]) -> None:
     for size in sizes:
         source = work / f"explain-{size}.jsonl"
         write_input(source, 1, size, hostile=False)
-        command = ("import resource, sys\nfrom pipeline.cli import main\nsys.stdout = open(sys.argv[2], 'w')\n"
+        command = ("import resource, sys\nfrom pipeline.commands.cli import main\nsys.stdout = open(sys.argv[2], 'w')\n"
                    "code = main(['explain', '--input', sys.argv[1], '--color', 'never'])\n"
                    "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, file=sys.stderr)\nsys.exit(code)\n")
         started = time.perf_counter()

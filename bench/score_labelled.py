@@ -6,12 +6,12 @@ Usage:
                                                         [--top N] [--json OUT.json]
 
 SAMPLE.jsonl holds one article per line: {"id", "corpus", "source", "url", "title", "raw_text", "lines"}, where
-"lines" labels every non-empty line of the *normalised* text (pipeline.normalize.normalize(raw_text) split on
+"lines" labels every non-empty line of the *normalised* text (pipeline.core.normalize.normalize(raw_text) split on
 "\\n"; "n" is the index into that split) as content, cruft, ambiguous or mixed; a mixed line carries
 "cruft_spans", the exact substrings of the line that are cruft.
 
 What is measured, in words (whitespace-separated tokens of the normalised text):
-  * each article is cleaned with pipeline.clean.Cleaner and the rules (bundled, then --rules in order; only
+  * each article is cleaned with pipeline.core.clean.Cleaner and the rules (bundled, then --rules in order; only
     --rules with --no_bundled_rules); a Rejected article counts as everything removed;
   * the normalised words are aligned with the output words (title + "\\n\\n" + text) with
     difflib.SequenceMatcher(autojunk=False) on word lists, after folding each word for comparison only
@@ -40,11 +40,11 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pipeline.clean import Cleaner, CleanOptions
-from pipeline.normalize import NormalizeOptions, UnicodeFixer, normalize
-from pipeline.records import Article, Rejected
-from pipeline.rules.files import bundled_rules_dir, load_rules
-from pipeline.rules.schema import RuleError
+from pipeline.beam.rule_files import bundled_rules_dir, load_rules
+from pipeline.core.clean import Cleaner, CleanOptions
+from pipeline.core.normalize import NormalizeOptions, UnicodeFixer, normalize
+from pipeline.core.records import Article, Rejected
+from pipeline.core.rules.schema import RuleError
 
 WORD = re.compile(r"\S+")
 QUOTES = str.maketrans({"‘": "'", "’": "'", "‚": "'", "‛": "'", "“": '"', "”": '"', "„": '"', "‟": '"'})

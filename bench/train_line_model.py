@@ -1,5 +1,5 @@
 #!/usr/bin/env python
-"""Train the line model (pipeline/line_model.py) and choose its threshold; write pipeline/line_model.json.
+"""Train the line model (pipeline/core/line_model.py) and choose its threshold; write pipeline/core/line_model.json.
 
 Usage:
     python bench/train_line_model.py [--train bench/labelled/sample.jsonl] [--holdout bench/labelled/holdout.jsonl]
@@ -29,12 +29,12 @@ from pathlib import Path
 import numpy as np
 from content_guard import articles
 
-from pipeline.clean import Cleaner, CleanOptions
-from pipeline.line_model import FEATURES, MODEL_FILE, LineModel, line_features, removable
-from pipeline.normalize import NormalizeOptions, UnicodeFixer, normalize
-from pipeline.records import Article, Rejected
-from pipeline.rules.files import bundled_rules_dir, load_rules
-from pipeline.steps.line_model import HELD_BACK_SHARE, MODEL_LANGUAGE
+from pipeline.beam.rule_files import bundled_rules_dir, load_rules
+from pipeline.core.clean import Cleaner, CleanOptions
+from pipeline.core.line_model import FEATURES, MODEL_FILE, LineModel, line_features, removable
+from pipeline.core.normalize import NormalizeOptions, UnicodeFixer, normalize
+from pipeline.core.records import Article, Rejected
+from pipeline.core.steps.line_model import HELD_BACK_SHARE, MODEL_LANGUAGE
 
 HERE = Path(__file__).resolve().parent
 CRUFT, CONTENT = "cruft", "content"

@@ -1,8 +1,9 @@
-"""Clean scraped news articles into JSONL with Apache Beam.
+"""Clean scraped news articles with Apache Beam, in three layers, each importing only those before it:
 
-The text core (``normalize``, ``headline``, ``rules``, ``clean``, ``readers``,
-``html``) is plain Python and never imports Beam; ``transforms`` and ``job``
-wrap it in Beam, and ``cli`` is the command line.
+- ``core``: the text work, plain Python that never imports Beam (records, readers, pages, rules, steps, ``clean``);
+- ``beam``: the job's pipeline around it (transforms, the job, outputs, writers, runners);
+- ``commands``: the command line and each command (``run``, ``eval``, ``audit``, ``rules``, ``explain``,
+  ``mine``, ``report``), and the Flex Template launcher.
 """
 
 import logging

@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 from hypothesis import settings
 
-from pipeline.cli import main
-from pipeline.readers import detect_format
-from pipeline.readers.compression import open_decompressed
-from pipeline.report.runs import located
+from pipeline.commands.cli import main
+from pipeline.commands.report.runs import located
+from pipeline.core.readers import detect_format
+from pipeline.core.readers.compression import open_decompressed
 
 REPO = Path(__file__).resolve().parent.parent
 FIXTURES = REPO / "fixtures"

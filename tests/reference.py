@@ -14,17 +14,17 @@ from collections.abc import Sequence
 
 from py3langid.langid import MODEL_FILE, LanguageIdentifier
 
-from pipeline.budget import Budget
-from pipeline.clean import Cleaner, CleanOptions
-from pipeline.ledger import Cut, Ledger
-from pipeline.normalize import fix_unicode, normalize_spaces, tidy_layout
-from pipeline.records import Article
-from pipeline.rules.compiled import CompiledRule
-from pipeline.rules.engine import STEP
-from pipeline.rules.schema import Rule
-from pipeline.steps import STEPS
-from pipeline.steps.apply_rules import ApplyRules
-from pipeline.steps.normalize_text import NormalizeText
+from pipeline.core.budget import Budget
+from pipeline.core.clean import Cleaner, CleanOptions
+from pipeline.core.ledger import Cut, Ledger
+from pipeline.core.normalize import fix_unicode, normalize_spaces, tidy_layout
+from pipeline.core.records import Article
+from pipeline.core.rules.compiled import CompiledRule
+from pipeline.core.rules.engine import STEP
+from pipeline.core.rules.schema import Rule
+from pipeline.core.steps import STEPS
+from pipeline.core.steps.apply_rules import ApplyRules
+from pipeline.core.steps.normalize_text import NormalizeText
 
 
 class ReferenceNormalize(NormalizeText):

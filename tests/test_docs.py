@@ -27,7 +27,7 @@ from pathlib import Path
 import pytest
 from apache_beam.options.pipeline_options import PipelineOptions
 
-from pipeline.cli import build_parser
+from pipeline.commands.cli import build_parser
 
 REPO = Path(__file__).resolve().parent.parent
 DOCS = [REPO / "README.md", *sorted((REPO / "docs").glob("*.md")), REPO / "deploy" / "README.md"]
@@ -132,7 +132,7 @@ def _beam_flags() -> set[str]:
     # Beam's Dask options (--dask_client_address) register when its runner is imported, as the job does for a
     # Dask run; without the dask extra the Dask examples' flags are reported missing.
     with contextlib.suppress(ImportError):
-        importlib.import_module("pipeline.runners.dask")
+        importlib.import_module("pipeline.beam.runners.dask")
     parsers: list[argparse.ArgumentParser] = []
     PipelineOptions([]).get_all_options(add_extra_args_fn=parsers.append)
     return set(parsers[0]._option_string_actions)

@@ -9,8 +9,8 @@ import jsonschema
 import pyarrow.parquet as pq
 import pytest
 
-from pipeline.outputs import read_output
-from pipeline.report.runs import located
+from pipeline.beam.outputs import read_output
+from pipeline.commands.report.runs import located
 from tests.conftest import FIXTURES, IN_PROCESS, REPO, run_cli
 
 ARTICLES = FIXTURES / "formats" / "articles.jsonl"

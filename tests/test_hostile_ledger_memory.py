@@ -8,7 +8,7 @@ import re
 import tracemalloc
 from pathlib import Path
 
-from pipeline.report.runs import load_run
+from pipeline.commands.report.runs import load_run
 from tests.conftest import IN_PROCESS, read_output, run_cli
 
 HUGE = 1_000_000

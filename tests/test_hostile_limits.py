@@ -26,7 +26,7 @@ from pathlib import Path
 import pytest
 import zstandard
 
-import pipeline.readers.jsonl
+import pipeline.core.readers.jsonl
 from tests.conftest import IN_PROCESS, REPO, RULE_TOML, line_number, run_cli, run_cli_process
 
 HANG_LIMIT_S = 60          # the "nothing runs past a minute"
@@ -139,8 +139,8 @@ def test_a_reader_that_stops_early_does_not_reconcile(tmp_path, monkeypatch):
             raise KeyError("a bug")
         return parse(line, path, offset, *rest)
 
-    parse = pipeline.readers.jsonl.article_from_json_line
-    monkeypatch.setattr(pipeline.readers.jsonl, "article_from_json_line", breaks_on_line_2)
+    parse = pipeline.core.readers.jsonl.article_from_json_line
+    monkeypatch.setattr(pipeline.core.readers.jsonl, "article_from_json_line", breaks_on_line_2)
     data = tmp_path / "wire.jsonl"
     data.write_text("".join(jsonl_line(id=f"w-{i}", text="Storm\n\nThe storm passed.") for i in range(4)))
     out = tmp_path / "out"

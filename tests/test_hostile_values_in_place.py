@@ -8,12 +8,12 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.dedup import MAX_THRESHOLD, NUM_PERM
-from pipeline.mine.draft import comment_text
-from pipeline.mine.tally import mined_document
-from pipeline.records import CleanArticle
-from pipeline.rules.files import load_rules
-from pipeline.site_repeat_transforms import site_text_keys
+from pipeline.beam.rule_files import load_rules
+from pipeline.beam.site_repeat import site_text_keys
+from pipeline.core.dedup import MAX_THRESHOLD, NUM_PERM
+from pipeline.core.mine.draft import comment_text
+from pipeline.core.mine.tally import mined_document
+from pipeline.core.records import CleanArticle
 from tests.conftest import FIXTURES, IN_PROCESS, RULE_TOML, read_output, run_cli
 
 SITES = FIXTURES / "mine" / "sites.jsonl"

@@ -1,10 +1,11 @@
-"""The house's rules that prose alone cannot keep: the cleaning core never imports Beam, and no module imports
-one that imports it back (also inside a function: an import deferred to break a circle is still one).
+"""The house's rules that prose alone cannot keep: three layers, each importing only those below it, and no
+module importing one that imports it back (also inside a function: an import deferred to break a circle is still
+one).
 
-Text work is plain functions (normalising, rules, steps, readers, pages, the ledger, dedup's text side...) that a
-notebook, a test or another engine can call without Beam; the Beam layer (transforms, the job, writers, runners)
-and the commands (cli, explain, report, mine, the Flex Template launcher) are built on it. Every module of the
-package is core unless it is listed below, so a new module is checked the day it is added.
+``pipeline.core`` is the text work (normalising, rules, steps, readers, pages, the ledger, dedup's text side...)
+that a notebook, a test or another engine can call without Beam; ``pipeline.beam`` (transforms, the job, outputs,
+writers, runners) is built on it, and ``pipeline.commands`` (cli and each command, the Flex Template launcher) on
+both. A new module is checked the day it is added, by the package it is put in.
 """
 
 import ast
@@ -15,21 +16,9 @@ from pathlib import Path
 
 import pipeline
 
-BEAM_LAYER = {
-    # Beam: the pipeline, its transforms, the output writers and the runners.
-    "pipeline.job", "pipeline.outputs", "pipeline.transforms", "pipeline.transforms.accounting",
-    "pipeline.transforms.cleaning", "pipeline.transforms.reading", "pipeline.dedup_transforms",
-    "pipeline.site_repeat_transforms", "pipeline.mine.transforms", "pipeline.runners", "pipeline.runners.dask",
-    "pipeline.writers", "pipeline.writers.base", "pipeline.writers.jsonl", "pipeline.writers.parquet",
-    # Rule files are read through Beam's filesystems, so a bucket path works as a local one does.
-    "pipeline.rules.files",
-    # The commands.
-    "pipeline.__main__", "pipeline.arguments", "pipeline.cli", "pipeline.explain", "pipeline.flex_template",
-    "pipeline.mine.command", "pipeline.options", "pipeline.report", "pipeline.report.compare", "pipeline.report.html",
-    "pipeline.report.runs",
-}
 MODULES = sorted(module.name for module in pkgutil.walk_packages(pipeline.__path__, "pipeline."))
-CORE = [name for name in MODULES if name not in BEAM_LAYER]
+LAYERS = ("pipeline.core", "pipeline.beam", "pipeline.commands")
+CORE = [name for name in MODULES if name.startswith("pipeline.core")]
 
 # Imports the modules one by one in a fresh interpreter and names the first after which Beam is loaded.
 PROBE = """
@@ -42,15 +31,32 @@ for name in sys.argv[1:]:
 """
 
 
-def test_every_listed_beam_module_exists():
-    assert set(MODULES) >= BEAM_LAYER
+def layer_of(name: str) -> int:
+    """0 for the core, 1 for the Beam layer, 2 for the commands; the package's own root and ``__main__`` sit
+    above them all."""
+    for rank, layer in enumerate(LAYERS):
+        if name == layer or name.startswith(layer + "."):
+            return rank
+    return len(LAYERS)
+
+
+def test_every_module_is_in_a_layer():
+    assert [name for name in MODULES if layer_of(name) == len(LAYERS)] == ["pipeline.__main__"]
 
 
 def test_the_core_imports_without_beam():
-    done = subprocess.run([sys.executable, "-c", PROBE, *CORE], capture_output=True, text=True, timeout=120)
+    done = subprocess.run([sys.executable, "-c", PROBE, "pipeline", *CORE], capture_output=True, text=True,
+                          timeout=120)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "", f"{done.stdout.strip()} (or a module it imports) loads apache_beam: the core must not"
-    assert "pipeline.clean" in CORE and "pipeline.line_model" in CORE
+    assert "pipeline.core.clean" in CORE and "pipeline.core.line_model" in CORE
+
+
+def test_each_layer_says_what_lives_there_and_what_it_may_import():
+    for layer in LAYERS:
+        doc = ast.get_docstring(ast.parse(Path(pipeline.__file__).parent.joinpath(layer.split(".")[1], "__init__.py")
+                                          .read_text(encoding="utf-8")))
+        assert doc and "import" in doc, layer
 
 
 def imports_of(name: str) -> set[str]:
@@ -65,6 +71,12 @@ def imports_of(name: str) -> set[str]:
         elif isinstance(node, ast.Import):
             found |= {alias.name for alias in node.names if alias.name.split(".")[0] == "pipeline"}
     return {module for module in found if module in MODULES and module != name}
+
+
+def test_no_module_imports_from_a_layer_above_its_own():
+    upward = [f"{name} -> {target}" for name in MODULES for target in imports_of(name)
+              if layer_of(target) > layer_of(name) and layer_of(name) < len(LAYERS)]
+    assert upward == []
 
 
 def test_no_module_imports_one_that_imports_it_back():

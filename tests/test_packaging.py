@@ -48,9 +48,9 @@ def test_an_installed_package_finds_its_bundled_rules(dist, tmp_path):
     [wheel] = dist.glob("*.whl")
     site = tmp_path / "site"
     zipfile.ZipFile(wheel).extractall(site)
-    probe = (f"import sys; sys.path.insert(0, {str(site)!r}); import pipeline, pipeline.cli; "
-             "from pipeline.rules.files import bundled_rules_dir, load_rules; "
-             "from pipeline.line_model import bundled_model; "
+    probe = (f"import sys; sys.path.insert(0, {str(site)!r}); import pipeline, pipeline.commands.cli; "
+             "from pipeline.beam.rule_files import bundled_rules_dir, load_rules; "
+             "from pipeline.core.line_model import bundled_model; "
              "print(pipeline.__file__); print(bundled_rules_dir()); print(len(load_rules([bundled_rules_dir()]))); "
              "print(bundled_model().threshold)")
     done = subprocess.run([sys.executable, "-c", probe], cwd=tmp_path, capture_output=True, text=True, check=True)

@@ -14,10 +14,10 @@ from pathlib import Path
 import pytest
 from apache_beam.options.pipeline_options import PipelineOptions
 
-from pipeline.job import JobConfig, run_job
-from pipeline.normalize import NormalizeOptions
-from pipeline.rules.files import load_rules
-from pipeline.steps import CleanOptions
+from pipeline.beam.job import JobConfig, run_job
+from pipeline.beam.rule_files import load_rules
+from pipeline.core.normalize import NormalizeOptions
+from pipeline.core.steps import CleanOptions
 from tests.conftest import BUNDLED_RULES, FIXTURES, IN_PROCESS, read_output, run_cli
 
 SOURCE = FIXTURES / "scripts"

@@ -4,10 +4,10 @@
     python tools/repeated_lines.py INPUT_GLOB [--rules PATH]... [--by site|FIELD] [--min_docs 5]
                                    [--min_share 0.05] [--max_sites 3] [--show 10]
 
-Each input is read with the job's readers and cleaned with pipeline.clean.Cleaner and the rules (bundled,
+Each input is read with the job's readers and cleaned with pipeline.core.clean.Cleaner and the rules (bundled,
 then --rules). Pages are grouped by URL host (or a JSONL field, --by); a line is *repeated* in a site when
 the exact same line (no generalisation of numbers, unlike ``mine``) is on at least --min_docs of its pages and
---min_share of them (``pipeline.site_repeat.is_repeated``, as ``run --site_boilerplate`` counts). Lines whose
+--min_share of them (``pipeline.core.site_repeat.is_repeated``, as ``run --site_boilerplate`` counts). Lines whose
 text is on the pages of --max_sites sites or more are counted apart, as cross-site (wire copy, quotes): ``mine``
 leaves them alone on purpose. Prints, per site with repeated lines and in total, the distinct repeated lines and
 their occurrences, then the most frequent lines left.
@@ -19,13 +19,13 @@ import glob
 import sys
 from collections import Counter, defaultdict
 
-from pipeline.clean import Cleaner
-from pipeline.dedup import exact_key
-from pipeline.mine.tally import BY_SITE, host_of
-from pipeline.readers import ReadOptions, detect_format, read_records
-from pipeline.records import Article, Rejected
-from pipeline.rules.files import bundled_rules_dir, load_rules
-from pipeline.site_repeat import SiteRepeatOptions, is_repeated, page_lines
+from pipeline.beam.rule_files import bundled_rules_dir, load_rules
+from pipeline.core.clean import Cleaner
+from pipeline.core.dedup import exact_key
+from pipeline.core.mine.tally import BY_SITE, host_of
+from pipeline.core.readers import ReadOptions, detect_format, read_records
+from pipeline.core.records import Article, Rejected
+from pipeline.core.site_repeat import SiteRepeatOptions, is_repeated, page_lines
 
 
 def main(argv: list[str] | None = None) -> int:

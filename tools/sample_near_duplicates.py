@@ -17,8 +17,8 @@ from pathlib import Path
 # Run as a script from the repository: the package is one folder up.
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from pipeline.dedup import fold
-from pipeline.outputs import CLEAN, DUPLICATES, read_output
+from pipeline.beam.outputs import CLEAN, DUPLICATES, read_output
+from pipeline.core.dedup import fold
 
 
 def record_key(record: dict) -> tuple:

@@ -19,7 +19,7 @@ import json
 import random
 from pathlib import Path
 
-from pipeline.readers.decoding import decode_bytes
+from pipeline.core.readers.decoding import decode_bytes
 
 CORPORA = ["allsides_abp", "fakenewscorpus_sample", "fakenewsnet_v1", "rss_pull_2026", "horne2017_fakenewsdata1"]
 MIN_PER_CORPUS = 12

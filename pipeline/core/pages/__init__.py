@@ -1,0 +1,71 @@
+"""HTML pages to article text and what the page states about itself (title, URL, author, date, ...).
+
+``article`` mode (the default) keeps the page's main content (:mod:`pipeline.core.pages.article`);
+``full`` mode keeps all its text (:mod:`pipeline.core.pages.full_text`). Both parse once with lxml,
+through trafilatura's loader, which also copes with odd declarations.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import trafilatura
+
+from pipeline.core.pages.article import extract_article
+from pipeline.core.pages.extract_ledger import extraction_removals
+from pipeline.core.pages.full_text import full_text, full_text_lines
+from pipeline.core.pages.metadata import page_meta
+from pipeline.core.records import Rejected
+from pipeline.core.truncated import markup_evidence
+
+HTML_MODES = ("article", "full")
+# The largest of the benchmark's 90 real pages has about 3,200 tags; a page with 30 times that is
+# generated junk, and parsing and walking it would take a worker's time for nothing.
+MAX_TAGS = 100_000
+
+
+@dataclass(frozen=True)
+class Page:
+    text: str
+    title: str | None
+    url: str | None
+    metadata: dict[str, str] = field(default_factory=dict)
+    # What the markup says about the text being a teaser (pipeline.core.truncated.markup_evidence), or None.
+    truncated: str | None = None
+    # With the ledger, what the extraction left out (pipeline.core.pages.extract_ledger), in the page's full text.
+    removals: tuple = ()
+
+
+def html_to_page(markup: str, mode: str = "article", url: str | None = None, ledger: bool = False) -> Page:
+    """The page's text in ``mode``, with its title, canonical URL and stated metadata; with ``ledger``, in article
+    mode, what the extraction left out. A page with no article is rejected (``no_article``), carrying that too.
+
+    >>> page = html_to_page("<html><head><title>Storm | Herald</title></head><body><p>Winds rose.</p></body></html>", "full")
+    >>> (page.title, page.text)
+    ('Storm', 'Winds rose.')
+    """
+    tags = markup.count("<")
+    if tags > MAX_TAGS:
+        raise Rejected("read", "too_complex", f"the page has {tags:,} tags, over {MAX_TAGS:,}: generated, "
+                                              "not a news page")
+    tree = trafilatura.load_html(markup)
+    if tree is None:
+        raise Rejected("read", "empty_text", "the page has no HTML content to read")
+    meta = page_meta(tree, url)
+    truncated = markup_evidence(tree)   # before the extraction, which changes the tree
+    if mode != "article":
+        return Page(text=full_text(tree), title=meta.title, url=meta.url, metadata=meta.fields, truncated=truncated)
+    if ledger:
+        whole, lines = full_text_lines(tree)   # before the extraction, which changes the tree
+        extraction = extract_article(tree, meta.url)
+        removals = extraction_removals(whole, lines, extraction, meta.title)
+    else:
+        extraction, removals = extract_article(tree, meta.url), ()
+    text = extraction.text
+    if not text and full_text(tree):
+        error = Rejected("extract", "no_article", "the extractor found no article on this page (an index, "
+                                                  "error or teaser page?); --html_mode full keeps all its text")
+        error.removals, error.url = removals, meta.url
+        raise error
+    return Page(text=text, title=meta.title, url=meta.url, metadata=meta.fields, truncated=truncated,
+                removals=removals)
