@@ -18,11 +18,12 @@ import sys
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import replace
-from typing import TYPE_CHECKING, TextIO
+from typing import TextIO
 
 from apache_beam.io.filesystems import FileSystems
 
-from pipeline.commands.options import add_cleaning_options, add_rules_options, clean_options, loaded_rules
+from pipeline.beam.job import JobConfig
+from pipeline.commands.options import add_cleaning_options, add_rules_options, clean_options, loaded_rules, run_config
 from pipeline.core.clean import Cleaner, CleanOptions
 from pipeline.core.ledger import Removal
 from pipeline.core.readers import FORMATS, ReadOptions, detect_format, read_records
@@ -32,9 +33,8 @@ from pipeline.core.records import Article, Rejected, Rejection
 from pipeline.core.steps import Draft, Step
 from pipeline.core.terminal import shown
 
-if TYPE_CHECKING:
-    from pipeline.beam.job import JobConfig
-
+HELP = "show one document's cleaning step by step, every removal marked"
+TAKES_BEAM_OPTIONS = False
 STDIN_ID = "stdin"
 _RED_STRUCK, _YELLOW, _DIM, _BOLD, _RESET = "\x1b[9;31m", "\x1b[33m", "\x1b[2m", "\x1b[1m", "\x1b[0m"
 
@@ -212,16 +212,16 @@ def _painter(color: bool):
     return _coloured if color else _plain
 
 
-def main(args, run: JobConfig | None = None) -> int:
-    """``run``: the configuration of the run named by ``--run`` (its rules, options and input)."""
+def main(args: argparse.Namespace, _beam_args: list[str]) -> int:
+    """With ``--run``, the rules, options and input of that run (its summary.json's provenance)."""
     try:
-        return _main(args, run)
+        return _main(args, run_config(args.run, "--run") if args.run else None)
     except NoArticle as page:
         explain_no_article(page.rejection, sys.stdout, _color(args.color))
         return 0
 
 
-def _main(args, run: JobConfig | None) -> int:
+def _main(args: argparse.Namespace, run: JobConfig | None) -> int:
     if run is not None:
         if (args.rules or args.no_bundled_rules or args.input_format != "auto"
                 or clean_options(args) != CleanOptions()):

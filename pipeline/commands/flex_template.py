@@ -16,7 +16,7 @@ import sys
 from collections.abc import Callable
 from typing import cast
 
-from pipeline.commands import arguments, cli
+from pipeline.commands import arguments, cli, options
 
 # Validation regexes by the type the command line parses a value with.
 _REGEX_BY_TYPE = {
@@ -33,7 +33,7 @@ _REGEX_BY_TYPE = {
 def run_options() -> list[argparse.Action]:
     """The options of ``python -m pipeline run`` (argparse has no public way to list them)."""
     parser = argparse.ArgumentParser(add_help=False)
-    cli.add_job_options(parser, output_help=cli.RUN_OUTPUT_HELP, output_required=True)
+    options.add_job_options(parser, output_help=options.RUN_OUTPUT_HELP, output_required=True)
     return [action for action in parser._actions if action.option_strings]
 
 

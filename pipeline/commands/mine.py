@@ -16,6 +16,7 @@ from pipeline.beam.runners import RUNNERS_WITHOUT_METRICS, runner_name, use_our_
 from pipeline.beam.transforms import DOCS_READ, DOCS_REJECTED
 from pipeline.commands.arguments import add_flag, add_progress_options, positive_int, progress_lines, share
 from pipeline.commands.options import (
+    ConfigError,
     add_cleaning_options,
     add_input_options,
     add_rules_options,
@@ -30,11 +31,11 @@ from pipeline.core.terminal import shown
 DRAFT_PATTERNS = ("*.toml", "*" + REPORT_SUFFIX, SUMMARY_FILE)
 
 
-class MineConfigError(Exception):
-    """A problem with the mining run's options, found before any data is read."""
+HELP = "mine a corpus for each site's repeated lines and draft rule files for them"
+TAKES_BEAM_OPTIONS = True
 
 
-def add_mine_options(parser: argparse.ArgumentParser) -> None:
+def add_arguments(parser: argparse.ArgumentParser) -> None:
     add_input_options(parser)
     parser.add_argument("--output", required=True, help="DRAFT_DIR: one SITE.toml and SITE.report.md per site, "
                                                         f"and {SUMMARY_FILE}")
@@ -53,17 +54,17 @@ def add_mine_options(parser: argparse.ArgumentParser) -> None:
     add_progress_options(parser)
 
 
-def mine_config(args) -> MineConfig:
+def mine_config(args: argparse.Namespace) -> MineConfig:
     """Everything the run needs, checked; raises before any data is read."""
     try:
         options = MineOptions(by=args.by, min_docs=args.min_docs, min_share=args.min_share, max_sites=args.max_sites)
     except ValueError as error:
-        raise MineConfigError(f"bad option: {error}") from None
+        raise ConfigError(f"bad option: {error}") from None
     if args.no_bundled_rules and not args.rules:
-        raise MineConfigError("--no_bundled_rules leaves no rules: name rule files or folders with --rules")
+        raise ConfigError("--no_bundled_rules leaves no rules: name rule files or folders with --rules")
     rules = checked_rules(args)
     if not FileSystems.match([args.input])[0].metadata_list:
-        raise MineConfigError(f"--input {args.input} matches no files")
+        raise ConfigError(f"--input {args.input} matches no files")
     return MineConfig(
         input_pattern=args.input, output_dir=args.output, rules=rules, input_format=args.input_format,
         read=read_options(args), clean=clean_options(args),
@@ -75,12 +76,12 @@ def prepare_draft_dir(output_dir: str, overwrite: bool) -> None:
     clear_previous(output_dir, DRAFT_PATTERNS, overwrite, "drafts")
 
 
-def run_mine(args, beam_args: list[str]) -> int:
+def main(args: argparse.Namespace, beam_args: list[str]) -> int:
     config = mine_config(args)
     prepare_draft_dir(args.output, args.overwrite)
     options = use_our_runners(PipelineOptions(beam_args))
     if runner_name(options) in RUNNERS_WITHOUT_METRICS:
-        raise MineConfigError(f"mine reports from Beam's counters, which the {runner_name(options)} does not collect; "
+        raise ConfigError(f"mine reports from Beam's counters, which the {runner_name(options)} does not collect; "
                               "run mine on another runner (the DirectRunner, Dataflow)")
     with progress_lines(args, options) as progress:
         result = build_mine_pipeline(replace(config, progress=progress), options).run()

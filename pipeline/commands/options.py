@@ -1,9 +1,15 @@
-"""The flags that several commands share, each group declared once, and the options each group makes.
+"""Every group of flags, each declared once, and the options each group makes.
 
-- input (``--input`` and how records are read): ``run``, ``eval``, ``mine``; :func:`read_options`;
+- input (``--input`` and how records are read): ``run``, ``eval``, ``mine``; :func:`read_options`, and
+  :func:`input_articles` for a command that reads input files as the job does;
+- output (``--output``, its format, compression and shards): ``run``, ``eval``;
 - rules (``--rules``, ``--no_bundled_rules``): ``run``, ``eval``, ``mine``, ``explain``; :func:`checked_rules`;
 - cleaning (headline, normalisation, time budget, what happens to mass removals, teasers, languages, the line
-  model): ``run``, ``eval``, ``mine``, ``explain``; :func:`clean_options`.
+  model): ``run``, ``eval``, ``mine``, ``explain``; :func:`clean_options`;
+- job (the ledger, dedup, site boilerplate, reshuffling): ``run``, ``eval``. :func:`add_job_options` is every
+  group ``run`` takes, and feeds :class:`JobOptions` (the job's Beam pipeline options) and the Flex Template
+  metadata; :func:`job_config` is what they make, and :func:`run_config` the same from a finished run's
+  provenance (``explain --run``, ``audit``).
 
 So ``mine`` and ``explain`` clean as ``run`` does with the same flags, and a flag added to a group reaches every
 command that takes the group (``tests/commands/test_options.py`` checks that no command restates one).
@@ -13,16 +19,41 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Iterator
 
+from apache_beam.io.filesystem import CompressionTypes
+from apache_beam.io.filesystems import FileSystems
+from apache_beam.options.pipeline_options import PipelineOptions
+
+from pipeline.beam.job import JobConfig, rule_set
+from pipeline.beam.outputs import read_summary
 from pipeline.beam.rule_files import bundled_rules_dir, load_rules
-from pipeline.commands.arguments import add_flag, language_list, path_list, positive_float, positive_int, share
+from pipeline.beam.runners import use_our_runners
+from pipeline.beam.writers import COMPRESSIONS, WRITERS
+from pipeline.commands.arguments import (
+    add_flag,
+    dedup_threshold,
+    language_list,
+    path_list,
+    positive_float,
+    positive_int,
+    share,
+    site_pages,
+)
 from pipeline.core.budget import DEFAULT_TIME_BUDGET_SECONDS
+from pipeline.core.dedup import DEFAULT_MODE, DEFAULT_THRESHOLD, MAX_THRESHOLD, MODES, DedupOptions
 from pipeline.core.normalize import NormalizeOptions
 from pipeline.core.pages import HTML_MODES
-from pipeline.core.readers import DEFAULT_MAX_DOC_BYTES, FORMATS, JsonlFields, ReadOptions
+from pipeline.core.readers import DEFAULT_MAX_DOC_BYTES, FORMATS, JsonlFields, ReadOptions, detect_format, read_records
+from pipeline.core.readers.compression import open_decompressed
+from pipeline.core.records import Article
 from pipeline.core.rules import Rule, example_failures
+from pipeline.core.site_repeat import DEFAULT_MIN_SHARE, SiteRepeatOptions
 from pipeline.core.steps import DEFAULT_MAX_REMOVED_SHARE, MASS_REMOVAL_ACTIONS, TRUNCATED_ACTIONS, CleanOptions
 from pipeline.core.terminal import shown
+
+RUN_OUTPUT_HELP = ("output folder for clean-*, rejected-*, duplicates-*, files-* (and with --ledger removed-*) shards "
+                   "(.jsonl or .parquet) and summary.json")
 
 
 class ConfigError(Exception):
@@ -54,6 +85,37 @@ def read_options(args: argparse.Namespace, ledger: bool = False) -> ReadOptions:
         html_mode=args.html_mode,
         ledger=ledger,
     )
+
+
+def input_paths(pattern: str) -> list[str]:
+    """Every file ``pattern`` matches on any Beam filesystem, sorted; none is a configuration error."""
+    paths = sorted(m.path for m in FileSystems.match([pattern])[0].metadata_list)
+    if not paths:
+        raise ConfigError(f"{pattern} matches no file")
+    return paths
+
+
+def input_articles(paths: list[str], input_format: str = "auto", read: ReadOptions = ReadOptions()
+                   ) -> Iterator[tuple[str, Article]]:
+    """Each readable article of each file, read as ``run`` reads it (``auto``: each file's format by its name),
+    with its file's path."""
+    for path in paths:
+        with FileSystems.open(path, compression_type=CompressionTypes.UNCOMPRESSED) as raw:
+            file_format = detect_format(path) if input_format == "auto" else input_format
+            for record, _ in read_records(open_decompressed(raw, path), path, file_format, read):
+                if isinstance(record, Article):
+                    yield path, record
+
+
+def add_output_options(parser: argparse.ArgumentParser, output_help: str, output_required: bool) -> None:
+    parser.add_argument("--output", required=output_required, help=output_help)
+    add_flag(parser, "--overwrite", "replace a previous run's files in --output (default: refuse to mix two runs)")
+    parser.add_argument("--output_format", choices=tuple(WRITERS), default="jsonl",
+                        help="format of the clean, rejected and per-file outputs (summary.json stays JSON)")
+    parser.add_argument("--compression", choices=COMPRESSIONS, default="none",
+                        help="jsonl: .jsonl.gz or .jsonl.zst files; parquet: the column codec (default none)")
+    parser.add_argument("--num_shards", type=positive_int, default=None, metavar="N",
+                        help="shards per output (default: the runner decides)")
 
 
 def add_rules_options(parser: argparse.ArgumentParser) -> None:
@@ -138,3 +200,104 @@ def clean_options(args: argparse.Namespace, ledger: bool = False) -> CleanOption
         languages=args.languages or (),
         line_model=args.line_model == "on",
     )
+
+
+def add_job_options(parser: argparse.ArgumentParser, output_help: str, output_required: bool,
+                    input_required: bool = True) -> None:
+    """Every flag of the job, the one place a new one is added (see docs/development.md, Layout): the groups
+    other commands share, then the job's own."""
+    add_input_options(parser, input_required)
+    add_output_options(parser, output_help, output_required)
+    add_rules_options(parser)
+    add_cleaning_options(parser)
+    add_flag(parser, "--ledger", "also write removed-* shards: every removal with its rule or step, its text and "
+                                  "its offsets in the normalised text (see 'explain' and 'report')")
+    parser.add_argument("--dedup", choices=MODES, default=DEFAULT_MODE,
+                        help="exact: same text after folding case, punctuation and spacing; near: also MinHash "
+                             f"Jaccard of word shingles at least --dedup_threshold (default {DEFAULT_MODE})")
+    parser.add_argument("--dedup_threshold", type=dedup_threshold, default=DEFAULT_THRESHOLD, metavar="JACCARD",
+                        help=f"near mode: estimated Jaccard similarity from which two articles are duplicates, "
+                             f"above 0 and at most {MAX_THRESHOLD} (default {DEFAULT_THRESHOLD})")
+    parser.add_argument("--site_boilerplate", type=site_pages, default=0, metavar="N",
+                        help="remove the lines that start or end a page when the same line is on at least N "
+                             "pages of its site (URL host) in this run, and on --site_boilerplate_share of them; "
+                             "after deduplication, one more shuffle of the articles (default 0: off)")
+    parser.add_argument("--site_boilerplate_share", type=share, default=DEFAULT_MIN_SHARE, metavar="SHARE",
+                        help="the share of a site's pages such a line must be on "
+                             f"(default {DEFAULT_MIN_SHARE})")
+    add_flag(parser, "--reshuffle_records",
+              "redistribute the records after reading, so that the cleaning of a file one worker reads whole "
+              "(compressed JSONL, Parquet, WARC) spreads over all workers (costs a shuffle of the records)")
+
+
+class JobOptions(PipelineOptions):
+    """The job's flags as Beam pipeline options: in the job's PipelineOptions, so a runner shows them (Dataflow's
+    job options panel) with Beam's own. None is required here: a PipelineOptions of any flags parses every
+    registered options class, so the job's required flags are checked by the command line instead."""
+
+    @classmethod
+    def _add_argparse_args(cls, parser):
+        add_job_options(parser, RUN_OUTPUT_HELP, output_required=False, input_required=False)
+
+
+def job_option_names() -> list[str]:
+    """The destinations (``dedup``, ``max_doc_bytes``...) of every job flag."""
+    parser = argparse.ArgumentParser(add_help=False)
+    JobOptions._add_argparse_args(parser)
+    return [action.dest for action in parser._actions]
+
+
+def pipeline_options(args: argparse.Namespace, beam_flags: list[str]) -> PipelineOptions:
+    """Beam's options from its flags, with the job's own as parsed (so they show where a runner shows options);
+    ``--runner=DaskRunner`` is this package's (runners.use_our_runners)."""
+    return use_our_runners(PipelineOptions(beam_flags, **{name: getattr(args, name) for name in job_option_names()}))
+
+
+def job_config(args: argparse.Namespace) -> JobConfig:
+    """Load and check everything the job needs; raise before any data is read."""
+    rules = checked_rules(args)
+    if not FileSystems.match([args.input])[0].metadata_list:
+        raise ConfigError(f"--input {args.input} matches no files")
+    return JobConfig(
+        input_pattern=args.input,
+        output_dir=args.output,
+        rules=rules,
+        input_format=args.input_format,
+        read=read_options(args, ledger=args.ledger),
+        clean=clean_options(args, ledger=args.ledger),
+        output_format=args.output_format,
+        compression=args.compression,
+        num_shards=args.num_shards or 0,   # 0: the runner decides
+        dedup=DedupOptions(mode=args.dedup, threshold=args.dedup_threshold),
+        reshuffle_records=args.reshuffle_records,
+        site_repeat=SiteRepeatOptions(min_pages=args.site_boilerplate, min_share=args.site_boilerplate_share),
+    )
+
+
+def run_args(output_dir: str, flag: str) -> argparse.Namespace:
+    """The job flags of the run that wrote ``output_dir``, from the provenance in its summary.json (its input and
+    every job option it was given; the others at their defaults); ``flag`` names where ``output_dir`` was given,
+    for the error."""
+    try:
+        given = read_summary(output_dir)["provenance"]
+    except (OSError, ValueError, KeyError) as error:   # Beam's filesystems raise BeamIOError, an OSError
+        raise ConfigError(f"{flag} {output_dir}: no summary.json of a finished run can be read there ({error})") from None
+    parser = argparse.ArgumentParser(add_help=False)
+    JobOptions._add_argparse_args(parser)
+    args = parser.parse_args([])
+    for name, value in given["options"].items():
+        if name in vars(args):   # Beam's own options (the runner...) do not change the cleaning
+            setattr(args, name, value)
+    args.input, args.output, args.rule_set = given["input"], output_dir, given["rules"]
+    return args
+
+
+def run_config(output_dir: str, flag: str) -> JobConfig:
+    """:func:`job_config` of the run that wrote ``output_dir`` (:func:`run_args`): its input, rules and options,
+    loaded and checked as ``run`` checks them."""
+    args = run_args(output_dir, flag)
+    config = job_config(args)
+    if rule_set(config.rules)["sha256"] != args.rule_set["sha256"]:
+        print(f"note: the rules have changed since the run in {output_dir}; cleaning with the rules as they are now",
+              file=sys.stderr)
+    return config

@@ -1,76 +1,8 @@
-"""The furniture audit: its signals on hand-counted documents, and `python -m pipeline audit` on real articles."""
+"""`newsclean audit` on real articles: the run's input read as that run read it, from its summary.json."""
 
 import json
 
-from pipeline.core.audit import Document, audit, compare_dict, corpus_names, format_comparison, site_of
-from tests.conftest import IN_PROCESS, run_cli
-
-BODY = "The council voted on Tuesday to close the library, which opened in 1962."
-
-
-def test_a_short_line_counts_as_repeated_only_in_min_docs_documents_of_the_same_site():
-    docs = [Document("c", "a.com", f"{BODY}\n\nJordain Carney contributed.") for _ in range(3)]
-    docs.append(Document("c", "b.com", f"{BODY}\n\nJordain Carney contributed."))
-    report = audit(docs)
-    assert report.sites[("c", "a.com")].tally.by_signal["repeated"] == 9   # 3 words, 3 documents
-    assert report.sites[("c", "a.com")].repeated.most_common() == [("jordain carney contributed.", 3)]
-    assert report.sites[("c", "b.com")].tally.flagged_words == 0           # one document of its site
-    assert audit(docs, min_docs=4).corpora["c"].flagged_words == 0
-
-
-def test_repeats_fold_digits_case_and_spacing_but_a_long_line_never_counts():
-    docs = [Document("c", "a.com", f"Updated at {h}:1{h} p.m.\n\n{BODY} {BODY}") for h in range(1, 4)]
-    report = audit(docs)
-    assert report.sites[("c", "a.com")].repeated.most_common() == [("updated at 0:0 p.m.", 3)]
-    assert report.corpora["c"].as_dict() == {
-        "docs": 3, "words": 3 * (4 + 26), "flagged_words": 12, "flagged_share": round(12 / 90, 6),
-        "by_signal": {"repeated": 12, "furniture_words": 0, "link_list": 0},
-        "labels": {"hover_more": 0, "advertisement": 0}}
-
-
-def test_furniture_wording_addresses_the_reader_and_reporting_words_do_not_count():
-    text = ("A spokesman declined to comment.\n\nHe said in a tweet that shares fell.\n\n"
-            "Sign up for our newsletter here.\n\nWhatsApp\n\nShare this story on Facebook")
-    report = audit([Document("c", "a.com", text)])
-    assert report.corpora["c"].by_signal["furniture_words"] == 6 + 1 + 5
-    assert report.sites[("c", "a.com")].furniture.most_common() == [
-        ("sign up for our newsletter here.", 1), ("whatsapp", 1), ("share this story on facebook", 1)]
-
-
-def test_a_run_of_three_headline_shaped_lines_is_a_link_list_and_two_are_not():
-    headlines = "Storm cuts power to 10,000 homes\nMayor quits after audit\nSchool reopens on Monday"
-    assert audit([Document("c", "a.com", f"{BODY}\n\n{headlines}\n\n{BODY}")]).corpora["c"].by_signal["link_list"] == 14
-    two = "Storm cuts power to 10,000 homes\nMayor quits after audit"
-    subhead_and_sentence = f"{two}\n\n{BODY}\n\nWhat happens next"
-    assert audit([Document("c", "a.com", subhead_and_sentence)]).corpora["c"].by_signal["link_list"] == 0
-
-
-def test_hover_more_and_advertisement_labels_are_counted_inside_paragraphs():
-    text = ("Sen. Mitch McConnell Addison (Mitch) Mitchell McConnellGOP senators balk MORE said on Monday. "
-            "ADVERTISEMENT The vote is Tuesday.\n\nREAD MORE ABOUT THE VOTE\n\nAdvertisement revenue fell.")
-    tally = audit([Document("c", "a.com", text)]).corpora["c"]
-    assert tally.labels == {"hover_more": 1, "advertisement": 1}
-
-
-def test_sites_come_from_the_url_host_then_the_metadata():
-    assert site_of("https://www.bbc.co.uk/news/1") == "bbc.co.uk"
-    assert site_of("", {"site_name": "Herald", "source": "feed"}) == "Herald"
-    assert site_of(None, {"source": 7}) == "(no url)"
-
-
-def test_corpora_are_the_first_folder_below_the_common_one():
-    names = corpus_names(["/c/horne/Public Data/Buzzfeed/Fake/1.txt", "/c/horne/Public Data/Random/Real/2.txt"])
-    assert sorted(names.values()) == ["Buzzfeed", "Random"]
-    assert corpus_names(["/d/a.jsonl", "/d/b.jsonl", "/d/a.jsonl"]) == {"/d/a.jsonl": "a.jsonl", "/d/b.jsonl": "b.jsonl"}
-
-
-def test_the_comparison_ranks_sites_by_what_is_left_and_prints_both_columns():
-    before = audit([Document("c", "a.com", f"{BODY}\n\nAuthors:") for _ in range(3)])
-    after = audit([Document("c", "a.com", BODY) for _ in range(3)])
-    comparison = compare_dict(before, after, top=5)
-    assert comparison["corpora"]["c"]["before"]["flagged_words"] == 3
-    assert comparison["corpora"]["c"]["after"]["flagged_words"] == 0
-    assert "| c | 3 | 42 | 0.0714 | 39 | 0.0000 |" in format_comparison(comparison)
+from tests.conftest import FIXTURES, IN_PROCESS, run_cli
 
 
 def test_audit_command_reports_what_the_bundled_rules_leave_on_real_articles(tmp_path):
@@ -94,11 +26,34 @@ def test_audit_command_reports_what_the_bundled_rules_leave_on_real_articles(tmp
     assert "| politico.jsonl | 3 | 515 | 0.0058 | 449 | 0.0000 |" in done.stdout
 
 
+def test_audit_of_the_run_alone_reads_its_input_as_the_run_did(tmp_path):
+    # The articles under another text field: read with the default fields, none would be an article.
+    raw = tmp_path / "raw" / "politico.jsonl"
+    raw.parent.mkdir()
+    lines = (FIXTURES / "audit" / "politico.jsonl").read_text(encoding="utf-8").splitlines()
+    raw.write_text("".join(json.dumps({"body" if key == "text" else key: value
+                                       for key, value in json.loads(line).items()}) + "\n" for line in lines),
+                   encoding="utf-8")
+    out = tmp_path / "out"
+    done = run_cli("run", "--input", str(raw), "--output", str(out), "--text_field", "body", "--output_format",
+                   "parquet", *IN_PROCESS)
+    assert done.returncode == 0, done.stderr
+    done = run_cli("audit", str(out), "--json", str(tmp_path / "audit.json"))
+    assert done.returncode == 0, done.stderr
+    report = json.loads((tmp_path / "audit.json").read_text(encoding="utf-8"))
+    assert report["corpora"]["politico.jsonl"]["before"]["by_signal"] == {"repeated": 3, "furniture_words": 0,
+                                                                          "link_list": 0}
+    assert "| politico.jsonl | 3 | 515 | 0.0058 | 449 | 0.0000 |" in done.stdout
+
+
 def test_audit_command_fails_fast_on_a_folder_without_a_run(tmp_path):
     done = run_cli("audit", "fixtures/audit/*.jsonl", str(tmp_path))
     assert done.returncode == 2
-    assert "holds no clean-* output" in done.stderr
-    done = run_cli("audit", str(tmp_path / "nothing-*.jsonl"), str(tmp_path))
+    assert f"audit {tmp_path}: no summary.json of a finished run can be read there" in done.stderr
+    out = tmp_path / "out"
+    assert run_cli("run", "--input", "fixtures/audit/*.jsonl", "--output", str(out), *IN_PROCESS).returncode == 0
+    done = run_cli("audit", str(tmp_path / "nothing-*.jsonl"), str(out))
     assert (done.returncode, "matches no file" in done.stderr) == (2, True)
-    done = run_cli("audit", "fixtures/audit/*.jsonl", str(tmp_path), "--runner=FnApiRunner")
-    assert (done.returncode, "audit takes no Beam options: --runner=FnApiRunner" in done.stderr) == (2, True)
+    done = run_cli("audit", "fixtures/audit/*.jsonl", str(out), "--runner=FnApiRunner")
+    assert (done.returncode, "unrecognized arguments: --runner=FnApiRunner (audit takes no Beam options)"
+            in done.stderr) == (2, True)

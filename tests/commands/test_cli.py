@@ -14,7 +14,8 @@ from apache_beam.runners.runner import PipelineResult, PipelineRunner, PipelineS
 from pipeline.beam.job import rule_set
 from pipeline.beam.rule_files import load_rules
 from pipeline.beam.runners import outlives_launcher
-from pipeline.commands.cli import JobOptions, build_parser, pipeline_options
+from pipeline.commands.cli import build_parser
+from pipeline.commands.options import JobOptions, pipeline_options
 from tests.conftest import (
     BUNDLED_RULES,
     EXPECTED,

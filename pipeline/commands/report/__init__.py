@@ -12,12 +12,16 @@ import sys
 from apache_beam.io.filesystems import FileSystems
 
 from pipeline.beam.outputs import REPORT_FILE
+from pipeline.commands.arguments import add_progress_options
 from pipeline.commands.report.compare import compare
 from pipeline.commands.report.html import render
 from pipeline.commands.report.runs import ReportError, load_run
 from pipeline.core.progress import ProgressFile, reporting
 
-__all__ = ["REPORT_FILE", "ReportError", "add_arguments", "main", "write_report"]
+__all__ = ["HELP", "REPORT_FILE", "TAKES_BEAM_OPTIONS", "ReportError", "add_arguments", "main", "write_report"]
+
+HELP = "write a self-contained HTML report of a run (needs run --ledger)"
+TAKES_BEAM_OPTIONS = False
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -25,6 +29,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--compare", metavar="OTHER_OUT_DIR",
                         help="a run over the same input with other rules (also --ledger): show what changed")
     parser.add_argument("--to", metavar="PATH", help=f"where to write the page (default OUT_DIR/{REPORT_FILE})")
+    add_progress_options(parser)
 
 
 def write_report(output_dir: str, other_dir: str | None = None, path: str | None = None,
@@ -43,7 +48,7 @@ def write_report(output_dir: str, other_dir: str | None = None, path: str | None
     return path
 
 
-def main(args) -> int:
+def main(args: argparse.Namespace, _beam_args: list[str]) -> int:
     """With progress lines on stderr (``--quiet``, ``--progress_every``: the job's own flags) while it reads."""
     if args.quiet:
         print(f"report: {write_report(args.output_dir, args.compare, args.to)}")

@@ -51,7 +51,8 @@ def test_dask_runner_by_name_or_beams_path_is_the_one_that_runs_every_sink(runne
     from apache_beam.options.pipeline_options import StandardOptions
 
     from pipeline.beam.runners import DASK_RUNNER
-    from pipeline.commands.cli import build_parser, pipeline_options
+    from pipeline.commands.cli import build_parser
+    from pipeline.commands.options import pipeline_options
 
     args, extra = build_parser().parse_known_args(["run", "--input", "x", "--output", "y", f"--runner={runner}"])
     assert pipeline_options(args, extra).view_as(StandardOptions).runner == DASK_RUNNER

@@ -16,6 +16,7 @@ from pipeline.beam.job import JobConfig, build_pipeline
 from pipeline.beam.rule_files import load_rules
 from pipeline.beam.transforms import CleanArticleFn
 from pipeline.commands import cli
+from pipeline.commands.options import pipeline_options
 from tests.conftest import BUNDLED_RULES, FIXTURES, run_cli
 
 DATAFLOW_DRY_RUN = ["--runner=DataflowRunner", "--project=example-project", "--region=us-central1",
@@ -60,7 +61,7 @@ def test_the_job_flags_reach_the_dataflow_job_options():
         ["run", "--input", "gs://example-bucket/raw/*.jsonl", "--output", "gs://example-bucket/clean",
          "--dedup", "near", *DATAFLOW_DRY_RUN])
     config = JobConfig(input_pattern=args.input, output_dir=args.output, rules=load_rules([str(BUNDLED_RULES)]))
-    result = build_pipeline(config, cli.pipeline_options(args, beam_flags)).run()
+    result = build_pipeline(config, pipeline_options(args, beam_flags)).run()
     # The options Dataflow records for the job and shows in its options panel.
     shown = result.job.options.get_all_options(drop_default=True, retain_unknown_options=True)
     assert {key: shown[key] for key in ("input", "output", "dedup", "runner")} == {
