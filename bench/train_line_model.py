@@ -198,7 +198,7 @@ def main(argv: list[str] | None = None) -> int:
                 "holdout": Path(args.holdout).name, "content_kept": args.content_kept, "l2": args.l2,
                 "guard": args.guard, "guard_max_score": round(guard_max, 6), "model": model.to_dict()}
     if args.write:
-        target = Path(__file__).resolve().parents[1] / "pipeline" / MODEL_FILE
+        target = Path(__file__).resolve().parents[1] / "pipeline" / "core" / MODEL_FILE
         target.write_text(json.dumps(document, indent=1) + "\n", encoding="utf-8")
         print(f"wrote {target}")
     else:

@@ -23,7 +23,7 @@ class Cleaner:
     def __init__(self, rules: Sequence[Rule], options: CleanOptions = CleanOptions(),
                  steps: Sequence[type[Step]] = STEPS):
         self.options = options
-        self.steps = [step(rules, options) for step in steps]
+        self.steps = [step.from_options(rules, options) for step in steps]
 
     def clean(self, article: Article, on_step: Callable[[Step, Draft], None] | None = None) -> CleanArticle:
         """``on_step`` sees the draft after each step (``python -m pipeline explain`` prints them)."""

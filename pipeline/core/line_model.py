@@ -217,7 +217,7 @@ MODEL_FILE = "line_model.json"
 
 def bundled_model() -> LineModel:
     """The model shipped in the package (``pipeline/core/line_model.json``)."""
-    text = resources.files("pipeline").joinpath(MODEL_FILE).read_text(encoding="utf-8")
+    text = resources.files(__package__).joinpath(MODEL_FILE).read_text(encoding="utf-8")
     return LineModel.from_dict(json.loads(text)["model"])
 
 

@@ -17,16 +17,21 @@ from pipeline.core.normalize import tidy_layout
 from pipeline.core.records import Article, Rejected
 from pipeline.core.rules.engine import RuleSet
 from pipeline.core.rules.schema import Rule
-from pipeline.core.steps.base import CleanOptions, Draft, Step
+from pipeline.core.steps.base import DEFAULT_MAX_REMOVED_SHARE, CleanOptions, Draft, Step
 from pipeline.core.words import count_words
 
 
 class ApplyRules(Step):
     name = "rules"
 
-    def __init__(self, rules: Sequence[Rule], options: CleanOptions):
-        super().__init__(rules, options)
+    def __init__(self, rules: Sequence[Rule], max_removed_share: float = DEFAULT_MAX_REMOVED_SHARE,
+                 mass_removal: str = "flag"):
         self.rules = RuleSet(rules)
+        self.max_removed_share, self.mass_removal = max_removed_share, mass_removal
+
+    @classmethod
+    def from_options(cls, rules: Sequence[Rule], options: CleanOptions) -> ApplyRules:
+        return cls(rules, options.max_removed_share, options.mass_removal)
 
     def run_rules(self, body: str, article: Article, budget: Budget,
                   ledger: Ledger | None) -> tuple[str, dict[str, int]]:
@@ -45,15 +50,15 @@ class ApplyRules(Step):
             removed_share = max(0.0, 1 - count_words(draft.body) / words_before) if words_before else 0.0
         draft.stats["rules"] = hits
         draft.stats["words_removed_by_rules"] = round(removed_share, 4)
-        if removed_share > self.options.max_removed_share:
+        if removed_share > self.max_removed_share:
             draft.stats["mass_removal"] = True
-            if self.options.mass_removal == "reject":
+            if self.mass_removal == "reject":
                 gone = "\n".join(removed_lines(before, draft.body))
                 raise Rejected("rules", "mass_removal",
                                f"the rules removed {removed_share:.0%} of the words, more than --max_removed_share "
-                               f"{self.options.max_removed_share:g} (rules that fired: {', '.join(hits)}); "
+                               f"{self.max_removed_share:g} (rules that fired: {', '.join(hits)}); "
                                f"they would have removed: {gone[:_REMOVED_SHOWN]}")
-            if self.options.mass_removal == "keep":
+            if self.mass_removal == "keep":
                 # Shipped as read: the hits say which rules matched, none of them removed anything.
                 draft.body = before
                 draft.stats["words_removed_by_rules"] = 0.0

@@ -66,16 +66,19 @@ class Draft:
 
 
 class Step:
-    """One stage of cleaning. Built once per worker (compile here), then applied to every article.
+    """One stage of cleaning. Built once per worker (compile in ``__init__``), then applied to every article.
 
-    ``apply`` rewrites the draft, adds what it counted to ``draft.stats``, and
-    raises :class:`pipeline.core.records.Rejected` when the article cannot go on.
+    ``__init__`` takes only what the step uses; :meth:`from_options` is how the cleaner builds it from the rules
+    and options of the whole cleaning. ``apply`` rewrites the draft, adds what it counted to ``draft.stats``,
+    and raises :class:`pipeline.core.records.Rejected` when the article cannot go on.
     """
 
     name = "step"
 
-    def __init__(self, rules: Sequence[Rule], options: CleanOptions):  # noqa: ARG002 (the steps' one signature)
-        self.options = options
+    @classmethod
+    def from_options(cls, rules: Sequence[Rule], options: CleanOptions) -> Step:
+        """The step for a cleaning with these rules and options; a step that uses some of them overrides this."""
+        return cls()
 
     def apply(self, draft: Draft) -> None:
         raise NotImplementedError

@@ -38,16 +38,20 @@ def language_metadata(metadata: dict, language: str, score: float) -> dict:
 class IdentifyLanguage(Step):
     name = "language"
 
-    def __init__(self, rules: Sequence[Rule], options: CleanOptions):
-        super().__init__(rules, options)
+    def __init__(self, languages: Sequence[str] = ()):
+        self.languages = tuple(languages)
         identifier()   # the model loads here, once per process, not at the first document
+
+    @classmethod
+    def from_options(cls, rules: Sequence[Rule], options: CleanOptions) -> IdentifyLanguage:
+        return cls(options.languages)
 
     def apply(self, draft: Draft) -> None:
         body = draft.body[:IDENTIFIED_CHARS]   # not a copy of the whole text: only its start is read
         language, score = identify(f"{draft.title}\n{body}" if draft.title else body)
         draft.metadata = language_metadata(draft.metadata, language, score)
-        if self.options.languages and language not in self.options.languages:
+        if self.languages and language not in self.languages:
             # The rejected record keeps the detected language in its metadata too, to count and filter by.
-            kept = ", ".join(self.options.languages)
+            kept = ", ".join(self.languages)
             raise Rejected("clean", REJECTED_LANGUAGE, f"detected {language} ({score:.2f}); kept: {kept}",
                            metadata=draft.metadata)

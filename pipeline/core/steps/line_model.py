@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from pipeline.core.line_model import bundled_model, cruft_lines
+from pipeline.core.line_model import LineModel, bundled_model, cruft_lines
 from pipeline.core.normalize import tidy_layout
 from pipeline.core.rules.schema import Rule
 from pipeline.core.steps.base import CleanOptions, Draft, Step
@@ -27,9 +27,12 @@ HELD_BACK_SHARE = 0.25
 class RemoveCruftLines(Step):
     name = "line_model"
 
-    def __init__(self, rules: Sequence[Rule], options: CleanOptions):
-        super().__init__(rules, options)
-        self.model = bundled_model() if options.line_model else None
+    def __init__(self, model: LineModel | None = None):
+        self.model = model   # None: --line_model off, the step does nothing
+
+    @classmethod
+    def from_options(cls, rules: Sequence[Rule], options: CleanOptions) -> RemoveCruftLines:
+        return cls(bundled_model() if options.line_model else None)
 
     def apply(self, draft: Draft) -> None:
         if self.model is None or draft.metadata.get("language") != MODEL_LANGUAGE:

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 from pipeline.core.budget import Budget
 from pipeline.core.ledger import Ledger
-from pipeline.core.normalize import UnicodeFixer, cap_mark_runs, normalize
+from pipeline.core.normalize import NormalizeOptions, UnicodeFixer, cap_mark_runs, normalize
 from pipeline.core.records import Rejected
 from pipeline.core.rules.schema import Rule
 from pipeline.core.steps.base import CleanOptions, Draft, Step
@@ -15,9 +15,13 @@ from pipeline.core.steps.base import CleanOptions, Draft, Step
 class NormalizeText(Step):
     name = "normalize"
 
-    def __init__(self, rules: Sequence[Rule], options: CleanOptions):
-        super().__init__(rules, options)
-        self.fixer = UnicodeFixer(options.normalize)
+    def __init__(self, normalize: NormalizeOptions = NormalizeOptions(), ledger: bool = False):
+        self.fixer = UnicodeFixer(normalize)
+        self.ledger = ledger
+
+    @classmethod
+    def from_options(cls, rules: Sequence[Rule], options: CleanOptions) -> NormalizeText:
+        return cls(options.normalize, options.ledger)
 
     def normalize(self, text: str, budget: Budget) -> str:
         return normalize(text, self.fixer, budget)
@@ -29,7 +33,7 @@ class NormalizeText(Step):
         if not draft.body:
             raise Rejected("normalize", "empty_text",
                            "the article has no text (empty, or only whitespace and control characters)")
-        if self.options.ledger:
+        if self.ledger:
             draft.ledger = Ledger(draft.body)
         if draft.article.title:
             title, dropped_in_title = cap_mark_runs(draft.article.title)

@@ -10,12 +10,14 @@ of its stories (a tag, category or author archive, by its URL) that holds only t
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from urllib.parse import urlsplit
 
 import regex
 
 from pipeline.core.records import Rejected
-from pipeline.core.steps.base import Draft, Step
+from pipeline.core.rules.schema import Rule
+from pipeline.core.steps.base import CleanOptions, Draft, Step
 from pipeline.core.words import word_count
 
 # Error pages' own wording, in a text too short to be an article about one.
@@ -73,8 +75,15 @@ def not_article_evidence(body: str, url: str | None = None) -> str | None:
 class RejectNotArticles(Step):
     name = "not_article"
 
+    def __init__(self, reject: bool = True):
+        self.reject = reject   # False: --keep_not_articles
+
+    @classmethod
+    def from_options(cls, rules: Sequence[Rule], options: CleanOptions) -> RejectNotArticles:
+        return cls(options.reject_not_articles)
+
     def apply(self, draft: Draft) -> None:
-        if not self.options.reject_not_articles:
+        if not self.reject:
             return
         evidence = not_article_evidence(draft.body, draft.article.url)
         if evidence:

@@ -7,13 +7,23 @@ text stays as short as the paywall left it. The flag changes no text.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from pipeline.core.records import Rejected
-from pipeline.core.steps.base import Draft, Step
+from pipeline.core.rules.schema import Rule
+from pipeline.core.steps.base import CleanOptions, Draft, Step
 from pipeline.core.truncated import notice_evidence
 
 
 class FlagTruncated(Step):
     name = "truncated"
+
+    def __init__(self, action: str = "keep"):
+        self.action = action   # one of TRUNCATED_ACTIONS
+
+    @classmethod
+    def from_options(cls, rules: Sequence[Rule], options: CleanOptions) -> FlagTruncated:
+        return cls(options.truncated)
 
     def apply(self, draft: Draft) -> None:
         markup = draft.article.truncated
@@ -21,6 +31,6 @@ class FlagTruncated(Step):
         if evidence is None:
             return
         draft.stats["truncated"] = {"signal": signal, "evidence": evidence}
-        if self.options.truncated == "reject":
+        if self.action == "reject":
             raise Rejected("clean", "truncated", f"a teaser or paywalled text ({signal}): {evidence}; "
                                                  "--truncated keep ships it flagged")
