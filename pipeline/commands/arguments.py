@@ -85,6 +85,12 @@ def path_list(value: str) -> list[str]:
     return [path for path in value.split(",") if path]
 
 
+class ProgressArgs(argparse.Namespace):
+    """What :func:`add_progress_options` parses."""
+    quiet: bool
+    progress_every: float
+
+
 def add_progress_options(parser: argparse.ArgumentParser) -> None:
     """Flags of the launcher, not of the job: a remote runner's console shows the same counts."""
     add_flag(parser, "--quiet", "no progress lines on stderr while the command works (a job: on a local runner)")
@@ -92,9 +98,11 @@ def add_progress_options(parser: argparse.ArgumentParser) -> None:
                         help=f"seconds between progress lines (default {DEFAULT_INTERVAL_SECONDS:g})")
 
 
-def progress_lines(args, options: PipelineOptions) -> contextlib.AbstractContextManager[ProgressTarget | None]:
-    """Progress lines on stderr while the block runs a job on a local runner; none with --quiet, and none for a
-    remote runner (its workers cannot write to this machine; Dataflow shows the job's counters)."""
+def progress_lines(args: ProgressArgs, input_pattern: str, options: PipelineOptions
+                   ) -> contextlib.AbstractContextManager[ProgressTarget | None]:
+    """Progress lines on stderr while the block runs a job over ``input_pattern`` on a local runner; none with
+    --quiet, and none for a remote runner (its workers cannot write to this machine; Dataflow shows the job's
+    counters)."""
     if args.quiet or not runs_locally(options):
         return contextlib.nullcontext()
-    return reporting(args.progress_every, len(FileSystems.match([args.input])[0].metadata_list), sys.stderr)
+    return reporting(args.progress_every, len(FileSystems.match([input_pattern])[0].metadata_list), sys.stderr)

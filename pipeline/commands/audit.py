@@ -22,6 +22,15 @@ HELP = "list what a run left that looks like furniture, per corpus and site"
 TAKES_BEAM_OPTIONS = False
 
 
+class Args(argparse.Namespace):
+    raw: str | None
+    output_dir: str
+    output_format: str | None
+    top: int
+    min_docs: int
+    json: str | None
+
+
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("raw", nargs="?", metavar="RAW",
                         help="a glob to read for the 'before' column instead of the run's --input")
@@ -34,7 +43,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--json", help="also write the comparison as JSON to this path")
 
 
-def main(args: argparse.Namespace, _beam_args: list[str]) -> int:
+def main(args: Args, _beam_args: list[str]) -> int:
     run = run_args(args.output_dir, "audit")
     paths = input_paths(args.raw or run.input)
     output_format = args.output_format or run.output_format

@@ -106,8 +106,11 @@ def _check_flags(parser: argparse.ArgumentParser, args: argparse.Namespace, extr
 def main(argv: list[str] | None = None, launch_only: bool = False) -> int:
     """The command line; ``launch_only``: submit the job and return, never wait (the Flex Template launcher)."""
     parser = build_parser()
-    args, extra = parser.parse_known_args(argv)
-    _check_flags(parser, args, extra, sys.argv[1:] if argv is None else argv)
+    argv = sys.argv[1:] if argv is None else argv
+    # The parser has no flag of its own but --help, so the first word is the command: its Args types what is parsed.
+    named = COMMANDS.get(next((token for token in argv if not token.startswith("-")), ""))
+    args, extra = parser.parse_known_args(argv, namespace=named.Args() if named else None)
+    _check_flags(parser, args, extra, argv)
     logging.basicConfig(level=logging.WARNING, force=True)
     # Beam's Dataflow client logs the job's id and console URL at INFO.
     logging.getLogger("apache_beam.runners.dataflow").setLevel(logging.INFO)

@@ -13,13 +13,18 @@ from apache_beam.io.filesystems import FileSystems
 from pipeline.beam.job import run_job
 from pipeline.beam.outputs import CLEAN, EVAL_FILE, prepare_output_dir, read_output, write_atomically
 from pipeline.beam.writers import JsonlWriter
-from pipeline.commands.options import ConfigError, add_job_options, job_config, pipeline_options
+from pipeline.commands.options import ConfigError, JobArgs, add_job_options, job_config, pipeline_options
 from pipeline.core.body_score import format_body_report, score_bodies
 from pipeline.core.evaluate import format_report, score
 from pipeline.core.terminal import shown
 
 HELP = "run the job on raw articles and score it against gold answers"
 TAKES_BEAM_OPTIONS = True
+
+
+class Args(JobArgs):
+    gold: str
+    kinds: str | None
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -30,7 +35,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--kinds", help="JSON {id: [cruft kinds]} to score per kind (default: kinds.json beside --gold)")
 
 
-def _kinds(args: argparse.Namespace) -> dict:
+def _kinds(args: Args) -> dict:
     path = Path(args.kinds) if args.kinds else Path(args.gold).with_name("kinds.json")
     if args.kinds and not path.is_file():
         raise ConfigError(f"--kinds {args.kinds} is not a file")
@@ -52,7 +57,7 @@ def _article_bodies(gold_files: list[str]) -> dict | None:
     return None
 
 
-def main(args: argparse.Namespace, beam_args: list[str]) -> int:
+def main(args: Args, beam_args: list[str]) -> int:
     gold_files = sorted(m.path for m in FileSystems.match([args.gold])[0].metadata_list)
     if not gold_files:
         raise ConfigError(f"--gold {args.gold} matches no file")

@@ -23,7 +23,15 @@ from typing import TextIO
 from apache_beam.io.filesystems import FileSystems
 
 from pipeline.beam.job import JobConfig
-from pipeline.commands.options import add_cleaning_options, add_rules_options, clean_options, loaded_rules, run_config
+from pipeline.commands.options import (
+    CleaningArgs,
+    RulesArgs,
+    add_cleaning_options,
+    add_rules_options,
+    clean_options,
+    loaded_rules,
+    run_config,
+)
 from pipeline.core.clean import Cleaner, CleanOptions
 from pipeline.core.ledger import Removal
 from pipeline.core.readers import FORMATS, ReadOptions, detect_format, read_records
@@ -36,6 +44,17 @@ from pipeline.core.terminal import shown
 HELP = "show one document's cleaning step by step, every removal marked"
 TAKES_BEAM_OPTIONS = False
 STDIN_ID = "stdin"
+
+
+class Args(RulesArgs, CleaningArgs):
+    input: str | None
+    id: str | None
+    input_format: str
+    url: str | None
+    title: str | None
+    run: str | None
+    color: str
+
 _RED_STRUCK, _YELLOW, _DIM, _BOLD, _RESET = "\x1b[9;31m", "\x1b[33m", "\x1b[2m", "\x1b[1m", "\x1b[0m"
 
 
@@ -212,7 +231,7 @@ def _painter(color: bool):
     return _coloured if color else _plain
 
 
-def main(args: argparse.Namespace, _beam_args: list[str]) -> int:
+def main(args: Args, _beam_args: list[str]) -> int:
     """With ``--run``, the rules, options and input of that run (its summary.json's provenance)."""
     try:
         return _main(args, run_config(args.run, "--run") if args.run else None)
@@ -221,7 +240,7 @@ def main(args: argparse.Namespace, _beam_args: list[str]) -> int:
         return 0
 
 
-def _main(args: argparse.Namespace, run: JobConfig | None) -> int:
+def _main(args: Args, run: JobConfig | None) -> int:
     if run is not None:
         if (args.rules or args.no_bundled_rules or args.input_format != "auto"
                 or clean_options(args) != CleanOptions()):

@@ -14,9 +14,12 @@ from pipeline.beam.mine import DOCS_MINED, DOCS_WITHOUT_SITE, SUMMARY_FILE, Mine
 from pipeline.beam.outputs import clear_previous
 from pipeline.beam.runners import RUNNERS_WITHOUT_METRICS, runner_name, use_our_runners
 from pipeline.beam.transforms import DOCS_READ, DOCS_REJECTED
-from pipeline.commands.arguments import add_flag, add_progress_options, positive_int, progress_lines, share
+from pipeline.commands.arguments import ProgressArgs, add_flag, add_progress_options, positive_int, progress_lines, share
 from pipeline.commands.options import (
+    CleaningArgs,
     ConfigError,
+    InputArgs,
+    RulesArgs,
     add_cleaning_options,
     add_input_options,
     add_rules_options,
@@ -33,6 +36,15 @@ DRAFT_PATTERNS = ("*.toml", "*" + REPORT_SUFFIX, SUMMARY_FILE)
 
 HELP = "mine a corpus for each site's repeated lines and draft rule files for them"
 TAKES_BEAM_OPTIONS = True
+
+
+class Args(InputArgs, RulesArgs, CleaningArgs, ProgressArgs):
+    output: str
+    by: str
+    min_docs: int
+    min_share: float
+    max_sites: int
+    overwrite: bool
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -54,7 +66,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     add_progress_options(parser)
 
 
-def mine_config(args: argparse.Namespace) -> MineConfig:
+def mine_config(args: Args) -> MineConfig:
     """Everything the run needs, checked; raises before any data is read."""
     try:
         options = MineOptions(by=args.by, min_docs=args.min_docs, min_share=args.min_share, max_sites=args.max_sites)
@@ -62,7 +74,7 @@ def mine_config(args: argparse.Namespace) -> MineConfig:
         raise ConfigError(f"bad option: {error}") from None
     if args.no_bundled_rules and not args.rules:
         raise ConfigError("--no_bundled_rules leaves no rules: name rule files or folders with --rules")
-    rules = checked_rules(args)
+    rules = checked_rules(args, args.time_budget)
     if not FileSystems.match([args.input])[0].metadata_list:
         raise ConfigError(f"--input {args.input} matches no files")
     return MineConfig(
@@ -76,14 +88,14 @@ def prepare_draft_dir(output_dir: str, overwrite: bool) -> None:
     clear_previous(output_dir, DRAFT_PATTERNS, overwrite, "drafts")
 
 
-def main(args: argparse.Namespace, beam_args: list[str]) -> int:
+def main(args: Args, beam_args: list[str]) -> int:
     config = mine_config(args)
     prepare_draft_dir(args.output, args.overwrite)
     options = use_our_runners(PipelineOptions(beam_args))
     if runner_name(options) in RUNNERS_WITHOUT_METRICS:
         raise ConfigError(f"mine reports from Beam's counters, which the {runner_name(options)} does not collect; "
                               "run mine on another runner (the DirectRunner, Dataflow)")
-    with progress_lines(args, options) as progress:
+    with progress_lines(args, args.input, options) as progress:
         result = build_mine_pipeline(replace(config, progress=progress), options).run()
         result.wait_until_finish()
     counters = counter_totals(result)

@@ -20,6 +20,7 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Iterator
+from typing import Literal
 
 from apache_beam.io.filesystem import CompressionTypes
 from apache_beam.io.filesystems import FileSystems
@@ -60,6 +61,55 @@ class ConfigError(Exception):
     """A problem with a command's configuration, found before any data is read."""
 
 
+# What each group parses, typed: a command's ``Args`` joins the groups it takes (the parser fills an instance,
+# tests/commands/test_options.py checks that each command's parser and its ``Args`` name the same flags).
+class InputArgs(argparse.Namespace):
+    input: str
+    input_format: str
+    html_mode: str
+    text_field: str
+    id_field: str
+    url_field: str
+    title_field: str
+    max_doc_bytes: int
+
+
+class OutputArgs(argparse.Namespace):
+    output: str
+    overwrite: bool
+    output_format: str
+    compression: str
+    num_shards: int | None
+
+
+class RulesArgs(argparse.Namespace):
+    rules: list[str]
+    no_bundled_rules: bool
+
+
+class CleaningArgs(argparse.Namespace):
+    no_headline_line: bool
+    keep_not_articles: bool
+    straight_quotes: bool
+    decode_html_entities: bool
+    unicode_form: Literal["NFC", "NFKC"]
+    time_budget: float
+    max_removed_share: float
+    mass_removal: str
+    truncated: str
+    line_model: str
+    languages: tuple[str, ...] | None
+
+
+class JobArgs(InputArgs, OutputArgs, RulesArgs, CleaningArgs):
+    ledger: bool
+    dedup: str
+    dedup_threshold: float
+    site_boilerplate: int
+    site_boilerplate_share: float
+    reshuffle_records: bool
+
+
 def add_input_options(parser: argparse.ArgumentParser, input_required: bool = True) -> None:
     parser.add_argument("--input", required=input_required, help="glob of input files on any Beam filesystem; .gz works")
     parser.add_argument("--input_format", choices=FORMATS, default="auto",
@@ -76,7 +126,7 @@ def add_input_options(parser: argparse.ArgumentParser, input_required: bool = Tr
                              f"(default {DEFAULT_MAX_DOC_BYTES:,})")
 
 
-def read_options(args: argparse.Namespace, ledger: bool = False) -> ReadOptions:
+def read_options(args: InputArgs, ledger: bool = False) -> ReadOptions:
     """How the flags of :func:`add_input_options` read records; ``ledger``: pages also record what extraction
     left out (``--ledger``)."""
     return ReadOptions(
@@ -125,16 +175,16 @@ def add_rules_options(parser: argparse.ArgumentParser) -> None:
     add_flag(parser, "--no_bundled_rules", "use only the --rules given, not the bundled rules")
 
 
-def loaded_rules(args: argparse.Namespace) -> list[Rule]:
+def loaded_rules(args: RulesArgs) -> list[Rule]:
     """The bundled rules (unless --no_bundled_rules), then --rules in order, loaded (a bad file raises RuleError)."""
     return load_rules(([] if args.no_bundled_rules else [bundled_rules_dir()]) + args.rules)
 
 
-def checked_rules(args: argparse.Namespace) -> list[Rule]:
-    """:func:`loaded_rules`, their examples run under the cleaning's time budget; a failing example is printed
+def checked_rules(args: RulesArgs, time_budget: float) -> list[Rule]:
+    """:func:`loaded_rules`, their examples run under the cleaning's ``time_budget``; a failing example is printed
     and stops the command before any data is read."""
     rules = loaded_rules(args)
-    failures = example_failures(rules, args.time_budget)
+    failures = example_failures(rules, time_budget)
     print_failures(failures)
     if failures:
         raise ConfigError(f"{len(failures)} rule example(s) failed; nothing was read")
@@ -185,7 +235,7 @@ def add_cleaning_options(parser: argparse.ArgumentParser) -> None:
                              "(default: every language)")
 
 
-def clean_options(args: argparse.Namespace, ledger: bool = False) -> CleanOptions:
+def clean_options(args: CleaningArgs, ledger: bool = False) -> CleanOptions:
     """The cleaning the flags of :func:`add_cleaning_options` ask for; ``ledger``: record every removal."""
     return CleanOptions(
         normalize=NormalizeOptions(straight_quotes=args.straight_quotes, unicode_form=args.unicode_form,
@@ -247,15 +297,15 @@ def job_option_names() -> list[str]:
     return [action.dest for action in parser._actions]
 
 
-def pipeline_options(args: argparse.Namespace, beam_flags: list[str]) -> PipelineOptions:
+def pipeline_options(args: JobArgs, beam_flags: list[str]) -> PipelineOptions:
     """Beam's options from its flags, with the job's own as parsed (so they show where a runner shows options);
     ``--runner=DaskRunner`` is this package's (runners.use_our_runners)."""
     return use_our_runners(PipelineOptions(beam_flags, **{name: getattr(args, name) for name in job_option_names()}))
 
 
-def job_config(args: argparse.Namespace) -> JobConfig:
+def job_config(args: JobArgs) -> JobConfig:
     """Load and check everything the job needs; raise before any data is read."""
-    rules = checked_rules(args)
+    rules = checked_rules(args, args.time_budget)
     if not FileSystems.match([args.input])[0].metadata_list:
         raise ConfigError(f"--input {args.input} matches no files")
     return JobConfig(
@@ -274,7 +324,7 @@ def job_config(args: argparse.Namespace) -> JobConfig:
     )
 
 
-def run_args(output_dir: str, flag: str) -> argparse.Namespace:
+def run_args(output_dir: str, flag: str) -> RunArgs:
     """The job flags of the run that wrote ``output_dir``, from the provenance in its summary.json (its input and
     every job option it was given; the others at their defaults); ``flag`` names where ``output_dir`` was given,
     for the error."""
@@ -284,12 +334,17 @@ def run_args(output_dir: str, flag: str) -> argparse.Namespace:
         raise ConfigError(f"{flag} {output_dir}: no summary.json of a finished run can be read there ({error})") from None
     parser = argparse.ArgumentParser(add_help=False)
     JobOptions._add_argparse_args(parser)
-    args = parser.parse_args([])
+    args = parser.parse_args([], namespace=RunArgs())
     for name, value in given["options"].items():
         if name in vars(args):   # Beam's own options (the runner...) do not change the cleaning
             setattr(args, name, value)
     args.input, args.output, args.rule_set = given["input"], output_dir, given["rules"]
     return args
+
+
+class RunArgs(JobArgs):
+    """A finished run's job flags (:func:`run_args`), with the rule set its summary.json records."""
+    rule_set: dict
 
 
 def run_config(output_dir: str, flag: str) -> JobConfig:

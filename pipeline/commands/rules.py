@@ -21,6 +21,16 @@ HELP = "work with rule files"
 TAKES_BEAM_OPTIONS = False
 
 
+class Args(argparse.Namespace):
+    rules_command: str
+    paths: list[str]
+    no_bundled_rules: bool
+    # rules cost only
+    input: str
+    sample: int
+    top: int
+
+
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     commands = parser.add_subparsers(dest="rules_command", required=True)
     for name, help in (("test", "load rule files and run their examples and look-alikes"),
@@ -39,18 +49,18 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                                  help="show the N costliest rows (default 30)")
 
 
-def main(args: argparse.Namespace, _beam_args: list[str]) -> int:
+def main(args: Args, _beam_args: list[str]) -> int:
     return {"list": _list, "cost": _cost, "test": _test}[args.rules_command](args)
 
 
-def _rule_paths(args: argparse.Namespace) -> list[str]:
+def _rule_paths(args: Args) -> list[str]:
     """The rule files a job with the same flags would load: the bundled ones first, unless told otherwise."""
     if args.no_bundled_rules and not args.paths:
         raise ConfigError("--no_bundled_rules leaves no rules: name rule files or folders")
     return ([] if args.no_bundled_rules else [bundled_rules_dir()]) + list(args.paths)
 
 
-def _test(args: argparse.Namespace) -> int:
+def _test(args: Args) -> int:
     rules = load_rules(_rule_paths(args))
     failures = example_failures(rules)
     print_failures(failures)
@@ -59,7 +69,7 @@ def _test(args: argparse.Namespace) -> int:
     return 1 if failures else 0
 
 
-def _cost(args: argparse.Namespace) -> int:
+def _cost(args: Args) -> int:
     rules = RuleSet(load_rules(_rule_paths(args)))
     # The text the rules see in the job: normalised, the headline taken out.
     before_rules = Cleaner([], steps=STEPS[:STEPS.index(ApplyRules)])
@@ -86,7 +96,7 @@ def _kind(rule: Rule) -> str:
     return "line rule" if CompiledRule(rule).is_line_rule else "text rule"
 
 
-def _list(args: argparse.Namespace) -> int:
+def _list(args: Args) -> int:
     rules = load_rules(_rule_paths(args))
     rows = [("#", "rule", "kind", "scope", "file")]
     rows += [(str(i), rule.name, _kind(rule), _scope(rule), rule.file) for i, rule in enumerate(rules, 1)]

@@ -12,12 +12,16 @@ from apache_beam.io.filesystems import FileSystems
 from pipeline.beam.job import format_summary, run_job
 from pipeline.beam.outputs import prepare_output_dir
 from pipeline.beam.runners import outlives_launcher
-from pipeline.commands.arguments import add_flag, add_progress_options, progress_lines
-from pipeline.commands.options import RUN_OUTPUT_HELP, add_job_options, job_config, pipeline_options
+from pipeline.commands.arguments import ProgressArgs, add_flag, add_progress_options, progress_lines
+from pipeline.commands.options import RUN_OUTPUT_HELP, JobArgs, add_job_options, job_config, pipeline_options
 from pipeline.core.terminal import shown
 
 HELP = "clean articles into JSONL or Parquet"
 TAKES_BEAM_OPTIONS = True
+
+
+class Args(JobArgs, ProgressArgs):
+    wait: bool
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -28,13 +32,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     add_progress_options(parser)
 
 
-def main(args: argparse.Namespace, beam_args: list[str], launch_only: bool = False) -> int:
+def main(args: Args, beam_args: list[str], launch_only: bool = False) -> int:
     """Run the job; ``launch_only``: submit it and return, never wait."""
     config = job_config(args)
     options = pipeline_options(args, beam_args)
     prepare_output_dir(args.output, args.overwrite, args.input)
     wait = not launch_only and (args.wait or not outlives_launcher(options))
-    with progress_lines(args, options) if wait else contextlib.nullcontext() as progress:
+    with progress_lines(args, args.input, options) if wait else contextlib.nullcontext() as progress:
         result, summary = run_job(replace(config, progress=progress), options, wait=wait)
     if summary is None:
         job_id = getattr(result, "job_id", None)

@@ -6,16 +6,31 @@ import argparse
 
 import pytest
 
+from pipeline.commands import cli
 from pipeline.commands.cli import build_parser
 from pipeline.commands.mine import mine_config
-from pipeline.commands.options import add_cleaning_options, add_input_options, add_rules_options
+from pipeline.commands.options import (
+    RUN_OUTPUT_HELP,
+    add_cleaning_options,
+    add_input_options,
+    add_job_options,
+    add_output_options,
+    add_rules_options,
+)
 
-GROUPS = {"input": add_input_options, "rules": add_rules_options, "cleaning": add_cleaning_options}
+GROUPS = {"input": add_input_options, "rules": add_rules_options, "cleaning": add_cleaning_options,
+          # run's: its --output is required, with its help.
+          "output": lambda parser: add_output_options(parser, RUN_OUTPUT_HELP, output_required=True),
+          "job": lambda parser: add_job_options(parser, RUN_OUTPUT_HELP, output_required=True)}
 # Flags that share a group flag's name but mean something else, each for its reason.
 OWN = {
     ("explain", "--input"): "one local file holding the document, or none for standard input",
     ("explain", "--input_format"): "explain reads one file: its format, without the glob's other input flags",
     ("rules cost", "--input"): "the articles to time the rules on",
+    ("eval", "--output"): "where eval's outputs and report go, a new temporary folder when not given",
+    ("mine", "--output"): "the folder of drafted rule files",
+    ("mine", "--overwrite"): "replaces a previous mining run's drafts",
+    ("audit", "--output_format"): "the run's format, from its summary.json unless given",
     **{(f"rules {name}", "--no_bundled_rules"): "the rule paths are positional there"
        for name in ("test", "list", "cost")},
 }
@@ -79,3 +94,30 @@ def test_mine_cleans_with_the_cleaning_flags_run_takes():
     clean = mine_config(args).clean
     assert (clean.normalize.straight_quotes, clean.normalize.unicode_form, clean.languages, clean.truncated,
             clean.line_model, clean.first_line_is_headline) == (True, "NFKC", ("en",), "reject", True, False)
+
+
+def annotated(args_type: type) -> set[str]:
+    return {name for klass in args_type.__mro__ for name in vars(klass).get("__annotations__", {})}
+
+
+def destinations(parser: argparse.ArgumentParser) -> set[str]:
+    found = set()
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            found.add(action.dest)
+            for sub in action.choices.values():
+                found |= destinations(sub)
+        elif action.dest != "help":
+            found.add(action.dest)
+    return found
+
+
+@pytest.mark.parametrize("command", cli.COMMANDS)
+def test_each_commands_args_type_names_exactly_the_flags_its_parser_fills(command):
+    # What mypy checks a command's main against is what the parser gives it: no flag untyped, no type without a flag.
+    assert annotated(cli.COMMANDS[command].Args) == destinations(COMMANDS[command])
+
+
+def test_the_command_line_parses_into_the_commands_args_type():
+    args, _ = build_parser().parse_known_args(["audit", "out"], namespace=cli.COMMANDS["audit"].Args())
+    assert (type(args).__module__, args.output_dir, args.raw) == ("pipeline.commands.audit", "out", None)

@@ -12,16 +12,22 @@ import sys
 from apache_beam.io.filesystems import FileSystems
 
 from pipeline.beam.outputs import REPORT_FILE
-from pipeline.commands.arguments import add_progress_options
+from pipeline.commands.arguments import ProgressArgs, add_progress_options
 from pipeline.commands.report.compare import compare
 from pipeline.commands.report.html import render
 from pipeline.commands.report.runs import ReportError, load_run
 from pipeline.core.progress import ProgressFile, reporting
 
-__all__ = ["HELP", "REPORT_FILE", "TAKES_BEAM_OPTIONS", "ReportError", "add_arguments", "main", "write_report"]
+__all__ = ["HELP", "REPORT_FILE", "TAKES_BEAM_OPTIONS", "Args", "ReportError", "add_arguments", "main", "write_report"]
 
 HELP = "write a self-contained HTML report of a run (needs run --ledger)"
 TAKES_BEAM_OPTIONS = False
+
+
+class Args(ProgressArgs):
+    output_dir: str
+    compare: str | None
+    to: str | None
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -48,7 +54,7 @@ def write_report(output_dir: str, other_dir: str | None = None, path: str | None
     return path
 
 
-def main(args: argparse.Namespace, _beam_args: list[str]) -> int:
+def main(args: Args, _beam_args: list[str]) -> int:
     """With progress lines on stderr (``--quiet``, ``--progress_every``: the job's own flags) while it reads."""
     if args.quiet:
         print(f"report: {write_report(args.output_dir, args.compare, args.to)}")
