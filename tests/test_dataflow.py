@@ -28,7 +28,8 @@ def job():
     config = JobConfig(input_pattern="gs://example-bucket/raw/*.jsonl", output_dir="gs://example-bucket/clean",
                        rules=rules)
     result = build_pipeline(config, PipelineOptions(DATAFLOW_DRY_RUN)).run()
-    return rules, result.job.proto_pipeline
+    # Beam's dry run sets the job it would submit on a plain PipelineResult, which does not declare it.
+    return rules, result.job.proto_pipeline  # type: ignore[attr-defined]
 
 
 def test_the_graph_holds_every_step_of_the_pipeline(job):
@@ -61,8 +62,8 @@ def test_the_job_flags_reach_the_dataflow_job_options():
          "--dedup", "near", *DATAFLOW_DRY_RUN])
     config = JobConfig(input_pattern=args.input, output_dir=args.output, rules=load_rules([str(BUNDLED_RULES)]))
     result = build_pipeline(config, cli.pipeline_options(args, beam_flags)).run()
-    # The options Dataflow records for the job and shows in its options panel.
-    shown = result.job.options.get_all_options(drop_default=True, retain_unknown_options=True)
+    # The options Dataflow records for the job and shows in its options panel (the dry run's job, as above).
+    shown = result.job.options.get_all_options(drop_default=True, retain_unknown_options=True)  # type: ignore[attr-defined]
     assert {key: shown[key] for key in ("input", "output", "dedup", "runner")} == {
         "input": "gs://example-bucket/raw/*.jsonl", "output": "gs://example-bucket/clean", "dedup": "near",
         "runner": "DataflowRunner"}
