@@ -35,7 +35,7 @@ def test_mine_writes_a_hostile_group_name_only_escaped(tmp_path: Path):
     (draft,) = out.glob("*.toml")
     text = draft.read_text(encoding="utf-8")
     assert [rule.name for rule in load_rules([str(draft)])] == [f"mine-{draft.stem}-01", f"mine-{draft.stem}-02",
-                                                           f"mine-{draft.stem}-03"]
+                                                                f"mine-{draft.stem}-03"]
     header = text.split("\n", 1)[0]
     assert header.startswith("# Draft rules for Example News\\n[[rules]]\\nname = \"evil\"\\n")
     assert 'name = "evil"' not in text.replace(header, "")
