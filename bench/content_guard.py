@@ -58,7 +58,8 @@ def main(argv: list[str] | None = None) -> int:
     cleaner = Cleaner(load_rules(paths), CleanOptions(first_line_is_headline=not args.no_headline,
                                                         line_model=args.line_model == "on"))
     fixer = UnicodeFixer(NormalizeOptions())
-    documents, changed, by_reason = 0, 0, Counter()
+    documents, changed = 0, 0
+    by_reason: Counter[str] = Counter()
     for record in articles(args.inputs):
         if not isinstance(record, Article):
             continue   # unreadable input is the readers' business, not a removal

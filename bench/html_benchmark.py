@@ -93,14 +93,14 @@ def page_path_against_trafilatura(pages: Path, rounds: int, checkout: Path) -> N
     for _ in range(rounds):
         times["trafilatura"].append(_timed(theirs))
         times["page_path"].append(_timed(ours))
-    report = {}
+    report: dict[str, dict[str, float]] = {}
     for name, pairs in times.items():
         wall, cpu = statistics.median(w for w, _ in pairs), statistics.median(c for _, c in pairs)
         report[name] = {"median_wall_seconds": round(wall, 3), "median_cpu_seconds": round(cpu, 3),
                         "pages_per_s_wall": round(len(raw) / wall, 1), "pages_per_s_cpu": round(len(raw) / cpu, 1)}
-    report["ratio_wall"] = round(report["page_path"]["pages_per_s_wall"] / report["trafilatura"]["pages_per_s_wall"], 2)
-    report["ratio_cpu"] = round(report["page_path"]["pages_per_s_cpu"] / report["trafilatura"]["pages_per_s_cpu"], 2)
-    print(json.dumps({"pages": len(raw), "rounds": rounds, **report}))
+    ratios = {"ratio_wall": round(report["page_path"]["pages_per_s_wall"] / report["trafilatura"]["pages_per_s_wall"], 2),
+              "ratio_cpu": round(report["page_path"]["pages_per_s_cpu"] / report["trafilatura"]["pages_per_s_cpu"], 2)}
+    print(json.dumps({"pages": len(raw), "rounds": rounds, **report, **ratios}))
 
 
 def main() -> None:  # noqa: C901 (one branch per mode of the script, each a few lines)
@@ -143,7 +143,7 @@ def main() -> None:  # noqa: C901 (one branch per mode of the script, each a few
         result["pages_per_s"] = round(result["pages"] / result["loop_seconds"], 1)
         results[name] = result
     # (prefix, folder, environment): `import pipeline` and `-m pipeline` resolve to the folder's package.
-    checkouts = [("", ROOT, None)]
+    checkouts: list[tuple[str, Path, dict[str, str] | None]] = [("", ROOT, None)]
     if args.compare_with:
         other = args.compare_with.resolve()
         checkouts.append(("other_", other, {**os.environ, "PYTHONPATH": str(other)}))

@@ -44,7 +44,7 @@ _LANG = re.compile(rb"<html\b[^>]*?\blang\s*=\s*[\"']?([A-Za-z]{2,3})", re.I)
 def scraped(corpus: Path) -> list[tuple[str, str, str | None]]:
     """(id, text, label) of every distinct scraped article; no label: read them."""
     seen: set[str] = set()
-    texts = []
+    texts: list[tuple[str, str, str | None]] = []
     for source in SOURCES:
         for line in (corpus / source / "articles.jsonl").read_text(encoding="utf-8").splitlines():
             record = json.loads(line)
@@ -137,9 +137,9 @@ def main() -> None:
         report["sets"][set_name] = summary
         print(f"\n== {set_name}: {len(items)} documents")
         for index, (key, text, label) in enumerate(items):
-            codes = {name: said[name][index] for name in found}
-            if set(codes.values()) != {label or "en"}:
-                print(f"  {key} label={label} {codes} {text[:140]!r}")
+            answers = {name: said[name][index] for name in found}
+            if set(answers.values()) != {label or "en"}:
+                print(f"  {key} label={label} {answers} {text[:140]!r}")
     args.out.write_text(json.dumps(report, indent=2) + "\n")
     print(json.dumps(report, indent=2))
 

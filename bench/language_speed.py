@@ -67,7 +67,7 @@ def compare(reference: LanguageIdentifier, fast: LanguageIdentifier, sets: dict[
     for name, texts in sets.items():
         for cut, sample in (("start", lambda text: text[:IDENTIFIED_CHARS]), ("whole", lambda text: text)):
             counts = {"texts": len(texts), "classify_mismatches": 0, "rank_mismatches": 0, "exact": 0}
-            shown = []
+            shown: list[str] = []
             for text in texts:
                 found = differences(reference, fast, sample(text))
                 counts["classify_mismatches"] += found["classify"]
@@ -110,13 +110,14 @@ def main() -> int:
     fast = identifier()
     loads["fast"] = time.perf_counter() - began
     load_before = Path("/proc/loadavg").read_text().split()[:3]
-    report = {"speed_scraped_starts": speed(reference, fast, sets["scraped"], args.rounds),
-              "load_average_before_after": [load_before, Path("/proc/loadavg").read_text().split()[:3]],
-              "load_seconds": {name: round(value, 2) for name, value in loads.items()},
-              "equality": compare(reference, fast, sets)}
+    speeds = speed(reference, fast, sets["scraped"], args.rounds)
+    load_after = Path("/proc/loadavg").read_text().split()[:3]
+    equality = compare(reference, fast, sets)
+    report = {"speed_scraped_starts": speeds, "load_average_before_after": [load_before, load_after],
+              "load_seconds": {name: round(value, 2) for name, value in loads.items()}, "equality": equality}
     args.out.write_text(json.dumps(report, indent=2) + "\n")
     print(json.dumps(report, indent=2))
-    mismatches = sum(row["classify_mismatches"] + row["rank_mismatches"] for row in report["equality"].values())
+    mismatches = sum(row["classify_mismatches"] + row["rank_mismatches"] for row in equality.values())
     print(f"mismatches: {mismatches}", file=sys.stderr)
     return 1 if mismatches else 0
 

@@ -32,7 +32,11 @@ def matchers(literals: list[str]) -> dict[str, Callable[[str], int]]:
                                   ("ahocorasick_rs ContiguousNFA", ahocorasick_rs.Implementation.ContiguousNFA),
                                   ("ahocorasick_rs DFA", ahocorasick_rs.Implementation.DFA)):
         automaton = ahocorasick_rs.AhoCorasick(literals, implementation=implementation)
-        found[label] = lambda text, automaton=automaton: len(automaton.find_matches_as_indexes(text, overlapping=True))
+
+        def count(text: str, automaton: ahocorasick_rs.AhoCorasick = automaton) -> int:
+            return len(automaton.find_matches_as_indexes(text, overlapping=True))
+
+        found[label] = count
     python_automaton = ahocorasick.Automaton()
     for number, literal in enumerate(literals):
         python_automaton.add_word(literal, number)

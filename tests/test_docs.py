@@ -213,7 +213,8 @@ def slug(heading: str) -> str:
 def anchors(path: Path) -> set[str]:
     text = path.read_text()
     code = {number for block in blocks(text) for number in range(block.start, block.start + len(block.lines) + 2)}
-    found, counts = set(), {}
+    found: set[str] = set()
+    counts: dict[str, int] = {}
     for number, line in enumerate(text.split("\n"), 1):
         if number not in code and (heading := re.match(r"#{1,6} (.*)", line)):
             base = slug(heading.group(1))

@@ -13,7 +13,7 @@ from tests.conftest import FIXTURES, IN_PROCESS, line_number, read_output, run_c
 HOSTILE = FIXTURES / "hostile"
 
 # Every input record and where it must end up: "clean", or the rejection reason.
-EXPECTED = {
+EXPECTED: dict[tuple[str, int | None], str] = {
     ("cp1252.txt", None): "clean",
     ("latin1.txt", None): "clean",
     ("utf16-bom.txt", None): "clean",

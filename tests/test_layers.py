@@ -84,7 +84,8 @@ def test_no_module_imports_one_that_imports_it_back():
     circles = []
     for start in MODULES:
         # Every module reachable from start; a path back to start is a circle.
-        stack, seen = [(start, (start,))], {start}
+        stack: list[tuple[str, tuple[str, ...]]] = [(start, (start,))]
+        seen = {start}
         while stack:
             node, path = stack.pop()
             for target in graph[node]:

@@ -16,13 +16,13 @@ from apache_beam.options.pipeline_options import PipelineOptions
 
 from pipeline.beam.job import JobConfig, run_job
 from pipeline.beam.rule_files import load_rules
-from pipeline.core.normalize import NormalizeOptions
+from pipeline.core.normalize import NormalizeOptions, UnicodeForm
 from pipeline.core.steps import CleanOptions
 from tests.conftest import BUNDLED_RULES, FIXTURES, IN_PROCESS, read_output, run_cli
 
 SOURCE = FIXTURES / "scripts"
 ARTICLES = {row["id"]: row for row in map(json.loads, (SOURCE / "articles.jsonl").read_text("utf-8").splitlines())}
-RULES = load_rules([BUNDLED_RULES])
+RULES = load_rules([str(BUNDLED_RULES)])
 INPUTS = {"text": "text/*", "jsonl": "articles.jsonl", "html": "pages/*", "parquet": "articles.parquet",
           "warc": "pages.warc.gz"}
 BY_URL = {article["url"]: key for key, article in ARTICLES.items()}
@@ -35,10 +35,11 @@ def built(tmp_path_factory) -> Path:
     return folder
 
 
-def run(built: Path, kind: str, out: Path, unicode_form: str = "NFC") -> tuple[list[dict], list[dict], dict]:
+def run(built: Path, kind: str, out: Path, unicode_form: UnicodeForm = "NFC") -> tuple[list[dict], list[dict], dict]:
     clean = CleanOptions(mass_removal="reject", normalize=NormalizeOptions(unicode_form=unicode_form))
     config = JobConfig(input_pattern=str(built / INPUTS[kind]), output_dir=str(out), rules=RULES, clean=clean)
     _, summary = run_job(config, PipelineOptions(IN_PROCESS))
+    assert summary is not None
     return read_output(out, "clean"), read_output(out, "rejected"), summary
 
 
@@ -95,6 +96,7 @@ def test_languages_keeps_only_those_and_rejects_the_rest_with_the_detected_one(b
     clean = CleanOptions(languages=("ru", "ja"))
     config = JobConfig(input_pattern=str(built / "articles.jsonl"), output_dir=str(tmp_path), rules=RULES, clean=clean)
     _, summary = run_job(config, PipelineOptions(IN_PROCESS))
+    assert summary is not None
     assert sorted(r["id"] for r in read_output(tmp_path, "clean")) == ["ja-kyushu-rain", "ru-volga-bridge"]
     rejected = {r["id"]: r for r in read_output(tmp_path, "rejected")}
     assert sorted(rejected) == ["ar-amman-water", "hi-monsoon-delhi", "ko-minimum-wage", "th-bangkok-flood",

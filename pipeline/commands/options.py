@@ -20,7 +20,6 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Iterator
-from typing import Literal
 
 from apache_beam.io.filesystem import CompressionTypes
 from apache_beam.io.filesystems import FileSystems
@@ -43,7 +42,7 @@ from pipeline.commands.arguments import (
 )
 from pipeline.core.budget import DEFAULT_TIME_BUDGET_SECONDS
 from pipeline.core.dedup import DEFAULT_MODE, DEFAULT_THRESHOLD, MAX_THRESHOLD, MODES, DedupOptions
-from pipeline.core.normalize import NormalizeOptions
+from pipeline.core.normalize import NormalizeOptions, UnicodeForm
 from pipeline.core.pages import HTML_MODES
 from pipeline.core.readers import DEFAULT_MAX_DOC_BYTES, FORMATS, JsonlFields, ReadOptions, detect_format, read_records
 from pipeline.core.readers.compression import open_decompressed
@@ -92,7 +91,7 @@ class CleaningArgs(argparse.Namespace):
     keep_not_articles: bool
     straight_quotes: bool
     decode_html_entities: bool
-    unicode_form: Literal["NFC", "NFKC"]
+    unicode_form: UnicodeForm
     time_budget: float
     max_removed_share: float
     mass_removal: str

@@ -118,7 +118,8 @@ def test_clean_articles_splits_clean_from_rejected_and_counts_both():
 
 def test_an_unforeseen_error_rejects_only_that_article():
     # The readers always give text; an Article without it stands for a bug in the core.
-    articles = [Article(id="bad", text=None, source="a.txt"), Article(id="good", text="T\n\ncalm", source="b.txt")]
+    articles = [Article(id="bad", text=None, source="a.txt"),  # type: ignore[arg-type]  # the bug, on purpose
+                Article(id="good", text="T\n\ncalm", source="b.txt")]
     with beam_pipeline() as pipeline:
         cleaned = pipeline | beam.Create(articles) | CleanArticles([])
         assert_that(cleaned[CLEAN] | beam.Map(lambda c: c.id), equal_to(["good"]), label="Clean")

@@ -14,6 +14,7 @@ from apache_beam.runners.runner import PipelineResult, PipelineRunner, PipelineS
 from pipeline.beam.job import rule_set
 from pipeline.beam.rule_files import load_rules
 from pipeline.beam.runners import outlives_launcher
+from pipeline.commands import run
 from pipeline.commands.cli import build_parser
 from pipeline.commands.options import JobOptions, pipeline_options
 from tests.conftest import (
@@ -303,7 +304,7 @@ def test_a_misspelt_flag_fails_with_exit_2_naming_it_before_anything_is_read(tmp
 def test_the_job_flags_are_pipeline_options_that_a_runner_shows():
     args, beam_flags = build_parser().parse_known_args(
         ["run", "--input", "in/*.jsonl", "--output", "out", "--dedup", "exact", "--max_doc_bytes", "5000",
-         "--rules", "a.toml,b.toml", "--runner=FnApiRunner"])
+         "--rules", "a.toml,b.toml", "--runner=FnApiRunner"], namespace=run.Args())
     options = pipeline_options(args, beam_flags)
     job = options.view_as(JobOptions)
     assert (job.input, job.dedup, job.max_doc_bytes, job.rules, job.overwrite) == \

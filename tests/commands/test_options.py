@@ -6,7 +6,7 @@ import argparse
 
 import pytest
 
-from pipeline.commands import cli
+from pipeline.commands import cli, mine
 from pipeline.commands.cli import build_parser
 from pipeline.commands.mine import mine_config
 from pipeline.commands.options import (
@@ -90,7 +90,7 @@ def test_the_input_group_is_the_same_for_run_eval_and_mine():
 def test_mine_cleans_with_the_cleaning_flags_run_takes():
     args = build_parser().parse_args(["mine", "--input", "fixtures/raw/*", "--output", "unused", "--straight_quotes",
                                       "--unicode_form", "NFKC", "--languages", "en", "--truncated", "reject",
-                                      "--line_model", "on", "--no_headline_line"])
+                                      "--line_model", "on", "--no_headline_line"], namespace=mine.Args())
     clean = mine_config(args).clean
     assert (clean.normalize.straight_quotes, clean.normalize.unicode_form, clean.languages, clean.truncated,
             clean.line_model, clean.first_line_is_headline) == (True, "NFKC", ("en",), "reject", True, False)

@@ -112,6 +112,11 @@ def test_a_long_text_is_signed_a_batch_of_shingles_at_a_time_never_all_at_once(m
 
     sizes: list[int] = []
     update = MinHash.update_batch
-    monkeypatch.setattr(MinHash, "update_batch", lambda self, batch: (sizes.append(len(batch)), update(self, batch)))
+
+    def recording(self, batch):
+        sizes.append(len(batch))
+        return update(self, batch)
+
+    monkeypatch.setattr(MinHash, "update_batch", recording)
     Signer(0.7).signature(" ".join(f"w{i}" for i in range(3 * _BATCH)))
     assert max(sizes) == _BATCH and sum(sizes) == 3 * _BATCH - 4   # every 5-word shingle, a batch at a time

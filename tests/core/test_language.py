@@ -15,7 +15,7 @@ from pipeline.core.language import identify
 from pipeline.core.steps import CleanOptions
 from tests.conftest import BUNDLED_RULES, IN_PROCESS, read_output, run_cli
 
-RULES = load_rules([BUNDLED_RULES])
+RULES = load_rules([str(BUNDLED_RULES)])
 RECORDS = [
     {"id": "digits", "text": "Results\n\n3 - 1, 2 - 2, 0 - 4 (12:30, 14:45)"},
     {"id": "emoji", "text": "🙂🙂\n\n🎉🎉🎉 2026 🎉"},
@@ -47,6 +47,7 @@ def run(tmp_path, **clean) -> tuple[dict, dict, dict]:
     config = JobConfig(input_pattern=str(source), output_dir=str(tmp_path / "out"), rules=RULES,
                        clean=CleanOptions(**clean), dedup=DedupOptions(mode="exact"))
     _, summary = run_job(config, PipelineOptions(IN_PROCESS))
+    assert summary is not None
     return ({r["id"]: r for r in read_output(tmp_path / "out", "clean")},
             {r["id"]: r for r in read_output(tmp_path / "out", "rejected")}, summary)
 

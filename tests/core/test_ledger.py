@@ -8,7 +8,8 @@ from pipeline.beam.rule_files import load_rules
 from pipeline.core.clean import Cleaner, CleanOptions
 from pipeline.core.ledger import CONTEXT_CHARS, Ledger, LedgerLostTrack, Removal
 from pipeline.core.normalize import tidy_layout
-from pipeline.core.records import Article
+from pipeline.core.records import Article, CleanArticle
+from pipeline.core.steps import Draft, Step
 from tests.conftest import (
     BUNDLED_RULES,
     EXPECTED,
@@ -24,6 +25,17 @@ from tests.conftest import (
 from tests.core.test_fast_path import CORPUS, articles, outcome
 
 RULES = load_rules([str(BUNDLED_RULES)])
+
+
+def clean_seeing_ledger(cleaner: Cleaner, article: Article) -> tuple[CleanArticle, list[str]]:
+    """The clean article, and the normalised text the ledger held after each step."""
+    normalised: list[str] = []
+
+    def seen(_step: Step, draft: Draft) -> None:
+        if draft.ledger is not None:
+            normalised.append(draft.ledger.normalised)
+
+    return cleaner.clean(article, seen), normalised
 
 
 def test_cuts_are_located_in_the_normalised_text_after_earlier_cuts_and_a_dropped_headline():
@@ -71,9 +83,8 @@ def test_a_step_that_changes_words_without_reporting_them_is_caught():
 @pytest.mark.parametrize("seed", sorted(RAW.glob("0*.txt")), ids=lambda path: path.stem)
 def test_every_removal_of_a_seed_is_its_text_at_its_offsets_in_the_normalised_text(seed):
     cleaner = Cleaner(RULES, CleanOptions(ledger=True))
-    normalised = []
     article = Article(id=seed.stem, text=seed.read_text(encoding="utf-8"), source=str(seed))
-    clean = cleaner.clean(article, lambda _step, draft: draft.ledger and normalised.append(draft.ledger.normalised))
+    clean, normalised = clean_seeing_ledger(cleaner, article)
     assert clean.removals
     for removal in clean.removals:
         assert normalised[0][removal.start:removal.end] == removal.text
@@ -91,9 +102,7 @@ def scraped_pages():
 def test_a_block_rule_is_one_removal_spanning_its_lines_as_they_were():
     # The ABC video page of fixtures/blocks/: its sidebar is one block of many lines.
     page = next(article for article in scraped_pages() if article.id == "f5e7102a90680611")
-    normalised = []
-    clean = Cleaner(RULES, CleanOptions(ledger=True)).clean(
-        page, lambda _step, draft: draft.ledger and normalised.append(draft.ledger.normalised))
+    clean, normalised = clean_seeing_ledger(Cleaner(RULES, CleanOptions(ledger=True)), page)
     (block,) = [removal for removal in clean.removals if removal.cause == "abc-video-sidebar"]
     assert normalised[0][block.start:block.end] == block.text
     assert block.text.startswith("Additional Live Streams") and block.text.count("\n") > 20

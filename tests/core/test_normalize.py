@@ -47,7 +47,7 @@ def test_unicode_form_option():
 
 def test_unknown_unicode_form_is_refused():
     with pytest.raises(ValueError, match="NFD"):
-        NormalizeOptions(unicode_form="NFD")
+        NormalizeOptions(unicode_form="NFD")  # type: ignore[arg-type]  # a form outside UnicodeForm, on purpose
 
 
 def test_normalize_spaces_turns_exotic_spaces_into_spaces_and_drops_zero_width():

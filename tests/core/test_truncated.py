@@ -54,8 +54,12 @@ def test_a_notice_before_the_last_lines_is_not_the_end_of_the_text():
 
 
 def articles(path: Path) -> list[Article]:
+    found = []
     with path.open("rb") as stream:
-        return [record for record, _ in read_records(stream, str(path), "jsonl", ReadOptions())]
+        for record, _ in read_records(stream, str(path), "jsonl", ReadOptions()):
+            assert isinstance(record, Article), record   # every line of the fixture reads
+            found.append(record)
+    return found
 
 
 @pytest.fixture(scope="module")

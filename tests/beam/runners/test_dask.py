@@ -28,8 +28,8 @@ def test_the_job_on_a_two_worker_dask_cluster_writes_what_the_direct_runner_writ
         shutil.copy(path, inputs)
     flags = ("--input", str(inputs / "*"), "--dedup", "near", "--ledger")
     # FnApiRunner: what the DirectRunner runs here, pinned (conftest.IN_PROCESS).
-    direct = run_cli("run", *flags, "--output", str(tmp_path / "direct"), *IN_PROCESS)
-    assert direct.returncode == 0, direct.stderr
+    in_process = run_cli("run", *flags, "--output", str(tmp_path / "direct"), *IN_PROCESS)
+    assert in_process.returncode == 0, in_process.stderr
     with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster, \
             distributed.Client(cluster) as client, distributed.get_task_stream(client) as tasks:
         done = run_cli_process("run", *flags, "--output", str(tmp_path / "dask"), "--runner=DaskRunner",
@@ -51,10 +51,12 @@ def test_dask_runner_by_name_or_beams_path_is_the_one_that_runs_every_sink(runne
     from apache_beam.options.pipeline_options import StandardOptions
 
     from pipeline.beam.runners import DASK_RUNNER
+    from pipeline.commands import run
     from pipeline.commands.cli import build_parser
     from pipeline.commands.options import pipeline_options
 
-    args, extra = build_parser().parse_known_args(["run", "--input", "x", "--output", "y", f"--runner={runner}"])
+    args, extra = build_parser().parse_known_args(["run", "--input", "x", "--output", "y", f"--runner={runner}"],
+                                                  namespace=run.Args())
     assert pipeline_options(args, extra).view_as(StandardOptions).runner == DASK_RUNNER
 
 

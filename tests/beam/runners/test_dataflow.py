@@ -15,7 +15,7 @@ from apache_beam.portability.api import beam_runner_api_pb2
 from pipeline.beam.job import JobConfig, build_pipeline
 from pipeline.beam.rule_files import load_rules
 from pipeline.beam.transforms import CleanArticleFn
-from pipeline.commands import cli
+from pipeline.commands import cli, run
 from pipeline.commands.options import pipeline_options
 from tests.conftest import BUNDLED_RULES, FIXTURES, run_cli
 
@@ -29,7 +29,8 @@ def job():
     config = JobConfig(input_pattern="gs://example-bucket/raw/*.jsonl", output_dir="gs://example-bucket/clean",
                        rules=rules)
     result = build_pipeline(config, PipelineOptions(DATAFLOW_DRY_RUN)).run()
-    return rules, result.job.proto_pipeline
+    # Beam's dry run sets the job it would submit on a plain PipelineResult, which does not declare it.
+    return rules, result.job.proto_pipeline  # type: ignore[attr-defined]
 
 
 def test_the_graph_holds_every_step_of_the_pipeline(job):
@@ -59,11 +60,11 @@ def test_dry_run_through_the_command_line_builds_the_job_and_returns(tmp_path):
 def test_the_job_flags_reach_the_dataflow_job_options():
     args, beam_flags = cli.build_parser().parse_known_args(
         ["run", "--input", "gs://example-bucket/raw/*.jsonl", "--output", "gs://example-bucket/clean",
-         "--dedup", "near", *DATAFLOW_DRY_RUN])
+         "--dedup", "near", *DATAFLOW_DRY_RUN], namespace=run.Args())
     config = JobConfig(input_pattern=args.input, output_dir=args.output, rules=load_rules([str(BUNDLED_RULES)]))
     result = build_pipeline(config, pipeline_options(args, beam_flags)).run()
-    # The options Dataflow records for the job and shows in its options panel.
-    shown = result.job.options.get_all_options(drop_default=True, retain_unknown_options=True)
+    # The options Dataflow records for the job and shows in its options panel (the dry run's job, as above).
+    shown = result.job.options.get_all_options(drop_default=True, retain_unknown_options=True)  # type: ignore[attr-defined]
     assert {key: shown[key] for key in ("input", "output", "dedup", "runner")} == {
         "input": "gs://example-bucket/raw/*.jsonl", "output": "gs://example-bucket/clean", "dedup": "near",
         "runner": "DataflowRunner"}

@@ -30,8 +30,9 @@ def test_sites_are_url_hosts_without_www_or_a_field():
     article = CleanArticle(id="a", title="t", text="Body.", source="f", line=1, url="https://WWW.Example.com/x",
                            metadata={"source": "Example"})
     assert host_of(article.url) == "example.com"
-    assert mined_document(article).site == "example.com"
-    assert mined_document(article, by="source").site == "Example"
+    by_site, by_source = mined_document(article), mined_document(article, by="source")
+    assert by_site is not None and by_site.site == "example.com"
+    assert by_source is not None and by_source.site == "Example"
     assert mined_document(article, by="publisher") is None
     assert mined_document(CleanArticle("b", "t", "Body.", "f", 1, None)) is None
 
@@ -93,7 +94,7 @@ def test_scan_finds_runs_with_context_and_prose_look_alikes():
     assert count == 1 and run.signature == ("Share this", "Email us")
     assert run.lines == (PROSE, "", "Share this", "Email us", "", "Last words of the story were spoken here today.")
     assert evidence.lookalikes == {}   # no prose line shares a word with the furniture
-    assert evidence.fallback.line == "Last words of the story were spoken here today."
+    assert evidence.fallback is not None and evidence.fallback.line == "Last words of the story were spoken here today."
 
 
 def test_look_alikes_are_prose_on_one_page_and_near_variants_are_set_apart():

@@ -116,7 +116,9 @@ def test_a_record_cut_in_half_is_rejected_not_shipped_as_half_an_article():
 def test_a_wrong_content_length_is_that_records_rejection_and_the_next_record_is_read(change):
     def wrong(record: bytes) -> bytes:
         head, _, rest = record.partition(b"\r\n\r\n")
-        length = int(re.search(rb"Content-Length: (\d+)", head).group(1))
+        declared = re.search(rb"Content-Length: (\d+)", head)
+        assert declared
+        length = int(declared.group(1))
         return head.replace(b"Content-Length: %d" % length, b"Content-Length: %d" % (length + change)) + b"\r\n\r\n" + rest
 
     records = read(resource(0) + wrong(response("https://example.org/a")) + response("https://example.org/b")
