@@ -12,6 +12,7 @@ import json
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from importlib.metadata import version
+from typing import Literal, overload
 
 import apache_beam as beam
 from apache_beam.metrics.metric import MetricsFilter
@@ -267,6 +268,12 @@ def format_summary(summary: dict) -> str:
     lines.append(f"rules: {len(fired)} of {len(summary['rules'])} fired")
     lines += [f"  {name}: {hits['hits']} hits in {hits['documents']} documents" for name, hits in fired.items()]
     return "\n".join(lines)
+
+
+@overload
+def run_job(config: JobConfig, options: PipelineOptions, wait: Literal[True] = True) -> tuple[PipelineResult, dict]: ...
+@overload
+def run_job(config: JobConfig, options: PipelineOptions, wait: bool) -> tuple[PipelineResult, dict | None]: ...
 
 
 def run_job(config: JobConfig, options: PipelineOptions, wait: bool = True) -> tuple[PipelineResult, dict | None]:

@@ -98,13 +98,11 @@ def test_a_story_printed_twice_counts_once_and_a_page_without_a_url_has_no_site(
     config = JobConfig(input_pattern=str(tmp_path / "in" / "pages.jsonl"), output_dir=str(tmp_path / "out"),
                        rules=RULES, site_repeat=SiteRepeatOptions(min_pages=4))
     _, summary = run_job(config, PipelineOptions(IN_PROCESS))
-    assert summary is not None
     clean = {r["id"]: r for r in read_output(tmp_path / "out", "clean")}
     assert summary["site_boilerplate"]["lines_removed"] == 0                 # on 3 distinct texts (4 pages), not 4
     assert clean["zz-no-url"]["text"].startswith(LABEL)
     _, summary = run_job(replace(config, output_dir=str(tmp_path / "out3"), site_repeat=SiteRepeatOptions(min_pages=3)),
                          PipelineOptions(IN_PROCESS))
-    assert summary is not None
     clean = {r["id"]: r for r in read_output(tmp_path / "out3", "clean")}
     assert summary["site_boilerplate"] == {"lines_removed": 5, "documents": 4, "documents_spared": 0}
     assert not clean["zz-copy"]["text"].startswith(LABEL) and clean["zz-no-url"]["text"].startswith(LABEL)

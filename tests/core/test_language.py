@@ -47,7 +47,6 @@ def run(tmp_path, **clean) -> tuple[dict, dict, dict]:
     config = JobConfig(input_pattern=str(source), output_dir=str(tmp_path / "out"), rules=RULES,
                        clean=CleanOptions(**clean), dedup=DedupOptions(mode="exact"))
     _, summary = run_job(config, PipelineOptions(IN_PROCESS))
-    assert summary is not None
     return ({r["id"]: r for r in read_output(tmp_path / "out", "clean")},
             {r["id"]: r for r in read_output(tmp_path / "out", "rejected")}, summary)
 
