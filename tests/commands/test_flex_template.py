@@ -1,6 +1,8 @@
 """The Flex Template's metadata and the command line must describe the same options."""
 
 import json
+import subprocess
+import sys
 
 import regex
 from apache_beam.runners.portability.fn_api_runner import FnApiRunner
@@ -16,6 +18,17 @@ COMMITTED = json.loads((REPO / "deploy" / "metadata.json").read_text(encoding="u
 def test_committed_metadata_is_what_the_command_line_generates():
     assert metadata() == COMMITTED, \
         "deploy/metadata.json is stale: python -m pipeline.commands.flex_template metadata > deploy/metadata.json"
+
+
+def test_the_launcher_images_entry_point_is_a_script_that_runs():
+    # The launcher runs the file FLEX_TEMPLATE_PYTHON_PY_FILE names as a script (not with -m), below WORKDIR.
+    dockerfile = (REPO / "deploy" / "Dockerfile").read_text(encoding="utf-8")
+    entry = regex.search(r'FLEX_TEMPLATE_PYTHON_PY_FILE="\$\{WORKDIR\}/([^"]+)"', dockerfile)
+    assert entry is not None
+    done = subprocess.run([sys.executable, entry.group(1), "metadata"], cwd=REPO, capture_output=True, text=True,
+                          timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout) == COMMITTED
 
 
 def test_every_run_option_is_a_template_parameter_with_its_help_text():
