@@ -245,3 +245,35 @@ def test_every_relative_link_resolves():
             elif anchor and (resolved.suffix != ".md" or anchor not in anchors(resolved)):
                 broken.append(f"{doc.relative_to(REPO)}: {target}: no such heading")
     assert not broken, "\n".join(broken)
+
+
+# A path into the package (`pipeline/core/clean.py`, `pipeline/beam/writers/`) or a dotted name
+# (`pipeline.commands.options.JobOptions`) in the guides or BENCHMARKS.md; `pipeline.bundled_rules` exists only in
+# an installed package (the top-level rules/ in a checkout).
+PACKAGE_PATH = re.compile(r"(?<![\w/.])pipeline/[\w/]+(?:\.\w+)?")
+DOTTED_NAME = re.compile(r"(?<![\w/.])pipeline(?:\.[A-Za-z_]\w*)+")
+INSTALLED_ONLY = {"pipeline.bundled_rules"}
+
+
+def _resolves(name: str) -> bool:
+    """Whether ``name`` is a module of the package, or an attribute of the longest one it starts with."""
+    parts = name.split(".")
+    for cut in range(len(parts), 0, -1):
+        try:
+            found: object = importlib.import_module(".".join(parts[:cut]))
+        except ImportError:
+            continue
+        for part in parts[cut:]:
+            if not hasattr(found, part):
+                return False
+            found = getattr(found, part)
+        return True
+    return False
+
+
+@pytest.mark.parametrize("doc", [*DOCS, REPO / "BENCHMARKS.md"], ids=lambda path: path.name)
+def test_every_module_and_file_of_the_package_named_exists(doc: Path):
+    text = doc.read_text(encoding="utf-8")
+    missing = [path for path in PACKAGE_PATH.findall(text) if not (REPO / path.rstrip("/")).exists()]
+    missing += [name for name in DOTTED_NAME.findall(text) if name not in INSTALLED_ONLY and not _resolves(name)]
+    assert missing == []
