@@ -124,8 +124,10 @@ BYLINES = page("", "".join([
 
 
 def _pages_for_author_tests() -> list[str]:
-    pages = [page(head, body) for head, body, _ in STATED] + [BYLINES] + [path.read_text(encoding="utf-8")
-                                                                          for path in FIXTURE_PAGES]
+    # Without the <rel> element, page_author looks in the page itself (with it, in trafilatura's pruned copy).
+    without_rel = BYLINES.replace("<div><rel>me</rel>Dee Eve</div>", "")
+    pages = [page(head, body) for head, body, _ in STATED] + [BYLINES, without_rel] + [
+        path.read_text(encoding="utf-8") for path in FIXTURE_PAGES]
     return pages + [gzip.decompress(path.read_bytes()).decode("utf-8", "replace")
                     for path in sorted(BENCHMARK_PAGES.glob("*.html.gz"))]
 
@@ -148,11 +150,15 @@ def test_page_author_is_trafilaturas_extract_author():
         tree = load_page(markup)
         assert page_author(tree) == extract_author(tree)
         bylines.append(page_author(tree))
-    assert bylines[len(STATED)] == "Ann Lee"   # not the sidebar's, the comments', the figure's nor the date's
+    # Not the sidebar's, the comments', the figure's nor the date's; with the page copied and without.
+    assert bylines[len(STATED)] == bylines[len(STATED) + 1] == "Ann Lee"
     # Within one expression the first element in the page wins; the last expression reads any element.
     tree = load_page(page("", '<i class="screenname">Nu Ov</i><p class="x">By <span>Ov</span><time>1 May</time> Pa</p>'
                               + PARAGRAPHS))
     assert page_author(tree) == "Nu Ov"
+    # A byline with dates inside: its text is that of the pruned copy, the dates out and their tails joined on.
+    tree = load_page(page("", '<p class="byline">By <time>1 May</time>Ann<time>2 May</time> Lee</p>' + PARAGRAPHS))
+    assert page_author(tree) == extract_author(tree) == "Ann Lee"
 
 
 @pytest.mark.parametrize("markup", [

@@ -92,11 +92,12 @@ def _trimmed(value: str | None) -> str | None:
 
 
 # trafilatura 2.3.1's extract_author, its XPath expressions (trafilatura.xpaths) written as tests of one element.
-# The expressions look at every element of the page and call back into Python for each element's ``re:test``:
-# 5 ms a page on the benchmark's pages, more than any other part of the metadata. The same tests in one Python
-# pass over the elements of the tags they name, stopping at the first byline found, take a fifth of that.
-# tests/test_pages.py checks that trafilatura's expressions are still those below, and that each test picks the
-# elements its expression picks.
+# It copies the page, prunes the copy with the first two and looks for a byline with the other three, each
+# expression walking the whole page and calling back into Python for each element's ``re:test``: 5 ms a page on
+# the benchmark's pages, more than any other part of the metadata. The tests, tried on the page's elements in
+# order until a byline is found (page_author), take a quarter of that. tests/test_pages.py checks that
+# trafilatura's expressions are still those below, that each test picks the elements its expression picks, and
+# that page_author finds what extract_author finds.
 AUTHOR_DISCARD_XPATH = ("""
         .//*[self::a or self::div or self::section or self::span][
         @id='comments' or @class='comments' or @class='title' or @class='date' or
@@ -180,16 +181,26 @@ def _any_byline(element) -> bool:
 AUTHOR_TESTS = (_specific_byline, _byline, _any_byline)
 
 
-def page_author(tree) -> str | None:
-    """The byline in the page's body, as trafilatura 2.3.1's ``extract_author(tree)`` finds it: out of a copy
-    of the page without comments, sidebars, quotes, dates and figures, the first element of the first of its
-    expressions whose text is 3 to 119 characters long, as ``normalize_authors`` leaves it.
+def _pruned(element, root) -> bool:
+    """Whether trafilatura's pruning for the byline search deletes ``element`` itself: a match of
+    ``AUTHOR_DISCARD_XPATHS[0]`` (below the root) or a ``<time>`` or ``<figure>``."""
+    tag = element.tag
+    return tag in ("time", "figure") or (tag in _DISCARD_TAGS and element is not root and discarded_for_author(element))
 
-    >>> from lxml import html
-    >>> page_author(html.fromstring('<html><body><div class="sidebar"><p class="byline">By Bo Chen</p></div>'
-    ...                             '<p class="byline">By <time>today</time>Ann Lee</p></body></html>'))
-    'Ann Lee'
-    """
+
+def _kept(element, root) -> bool:
+    """Whether ``element`` is in the pruned copy of ``root``: neither it nor an element above it is pruned."""
+    while element is not None:
+        if _pruned(element, root):
+            return False
+        if element is root:
+            return True
+        element = element.getparent()
+    return True
+
+
+def _byline_of_pruned_copy(tree) -> str | None:
+    """trafilatura's way: the whole page copied and pruned, then searched."""
     subtree = deepcopy(tree)
     # prune_unwanted_nodes(subtree, AUTHOR_DISCARD_XPATHS): each expression's matches found, then deleted.
     for element in [element for element in subtree.iterdescendants(_DISCARD_TAGS) if discarded_for_author(element)]:
@@ -203,6 +214,37 @@ def page_author(tree) -> str | None:
                 content = trim(" ".join(element.itertext()))
                 if content and 2 < len(content) < 120:
                     return normalize_authors(None, content)
+    return None
+
+
+def page_author(tree) -> str | None:
+    """The byline in the page's body, as trafilatura 2.3.1's ``extract_author(tree)`` finds it: out of a copy
+    of the page without comments, sidebars, quotes, dates and figures, the first element of the first of its
+    expressions whose text is 3 to 119 characters long, as ``normalize_authors`` leaves it.
+
+    Without the copy where that gives the same: an element the pruning keeps, with nothing pruned inside it, has
+    the same text in the pruned copy (a pruned element's tail joins its previous sibling's or its parent's text,
+    never the text of an element beside it), and the tests read attributes, which pruning leaves alone (all but
+    XPath's ``rel='me'``, the text of a ``<rel>`` child: a page with a ``<rel>`` element is copied). So the
+    elements are tried in the page itself, and a page is copied and pruned only when an element tried holds a
+    part that the pruning would take out.
+
+    >>> from lxml import html
+    >>> page_author(html.fromstring('<html><body><div class="sidebar"><p class="byline">By Bo Chen</p></div>'
+    ...                             '<p class="byline">By <time>today</time>Ann Lee</p></body></html>'))
+    'Ann Lee'
+    """
+    if next(tree.iter("rel"), None) is not None:
+        return _byline_of_pruned_copy(tree)
+    for test in AUTHOR_TESTS:
+        for element in tree.iter(etree.Element):
+            if not test(element) or not _kept(element, tree):
+                continue
+            if any(_pruned(inside, tree) for inside in element.iterdescendants()):
+                return _byline_of_pruned_copy(tree)
+            content = trim(" ".join(element.itertext()))
+            if content and 2 < len(content) < 120:
+                return normalize_authors(None, content)
     return None
 
 
