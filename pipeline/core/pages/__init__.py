@@ -2,18 +2,17 @@
 
 ``article`` mode (the default) keeps the page's main content (:mod:`pipeline.core.pages.article`);
 ``full`` mode keeps all its text (:mod:`pipeline.core.pages.full_text`). Both parse once with lxml,
-through trafilatura's loader, which also copes with odd declarations.
+as trafilatura's loader does, which also copes with odd declarations (:mod:`pipeline.core.pages.loading`).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-import trafilatura
-
 from pipeline.core.pages.article import extract_article
 from pipeline.core.pages.extract_ledger import extraction_removals
 from pipeline.core.pages.full_text import full_text, full_text_lines
+from pipeline.core.pages.loading import load_page
 from pipeline.core.pages.metadata import page_meta
 from pipeline.core.records import Rejected
 from pipeline.core.truncated import markup_evidence
@@ -48,7 +47,7 @@ def html_to_page(markup: str, mode: str = "article", url: str | None = None, led
     if tags > MAX_TAGS:
         raise Rejected("read", "too_complex", f"the page has {tags:,} tags, over {MAX_TAGS:,}: generated, "
                                               "not a news page")
-    tree = trafilatura.load_html(markup)
+    tree = load_page(markup)
     if tree is None:
         raise Rejected("read", "empty_text", "the page has no HTML content to read")
     meta = page_meta(tree, url)

@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 import contextlib
+import re
+from copy import deepcopy
 from dataclasses import dataclass, field
 from html import unescape
 
 from htmldate import find_date
-from trafilatura.metadata import META_URL, examine_meta, extract_author, extract_meta_json, extract_sitename, extract_url
+from lxml import etree
+from trafilatura.json_metadata import normalize_authors
+from trafilatura.metadata import META_URL, examine_meta, extract_meta_json, extract_sitename, extract_url
 from trafilatura.settings import set_date_params
-from trafilatura.utils import line_processing
+from trafilatura.utils import line_processing, trim
+from trafilatura.xml import delete_element
 
 from pipeline.core.site_suffix import site_names, strip_site_suffix
 
@@ -30,10 +35,39 @@ def _first(tree, xpath: str) -> str | None:
     return None
 
 
-def page_title(tree, url: str | None) -> str | None:
-    """``og:title``, else ``<title>`` without a site suffix, else the first ``<h1>``; never a body paragraph."""
-    names = site_names(url, _first(tree, '//meta[@property="og:site_name"]/@content'))
-    og_title = _first(tree, '//meta[@property="og:title" or @name="og:title"]/@content')
+def head_statements(tree) -> dict[str, str]:
+    """What the page's ``<meta>`` and ``<link>`` elements state of its headline and URL: the first non-blank
+    value (spaces collapsed) of each of ``og:site_name``, ``og:title`` (a property or a name), ``canonical`` (the
+    ``href`` of ``<link rel="canonical">``) and ``og:url``, in one pass over those elements, not a query over the
+    whole page for each.
+
+    >>> from lxml import html
+    >>> head_statements(html.fromstring('<html><head><meta property="og:title" content=" "><meta name="og:title" '
+    ...     'content=" Storm  cuts power"><link rel="canonical" href="https://h.example/a"></head></html>'))
+    {'og:title': 'Storm cuts power', 'canonical': 'https://h.example/a'}
+    """
+    found: dict[str, str] = {}
+    named: tuple[str, ...]
+    for element in tree.iter("meta", "link"):
+        if element.tag == "link":
+            named = ("canonical",) if element.get("rel") == "canonical" else ()
+            value = element.get("href")
+        else:
+            prop = element.get("property")
+            named = tuple(key for key in ("og:site_name", "og:title", "og:url")
+                          if prop == key or (key == "og:title" and element.get("name") == key))
+            value = element.get("content")
+        if named and value is not None and (text := " ".join(value.split())):
+            for key in named:
+                found.setdefault(key, text)
+    return found
+
+
+def page_title(tree, url: str | None, stated: dict[str, str]) -> str | None:
+    """``og:title``, else ``<title>`` without a site suffix, else the first ``<h1>``; never a body paragraph.
+    ``stated``: the page's :func:`head_statements`."""
+    names = site_names(url, stated.get("og:site_name"))
+    og_title = stated.get("og:title")
     if og_title:
         return strip_site_suffix(og_title, names, always=False)
     title = _first(tree, "//head/title/text()") or _first(tree, "//title/text()")
@@ -46,8 +80,8 @@ def page_title(tree, url: str | None) -> str | None:
     return None
 
 
-def page_url(tree) -> str | None:
-    return _first(tree, '//link[@rel="canonical"]/@href') or _first(tree, '//meta[@property="og:url"]/@content')
+def page_url(stated: dict[str, str]) -> str | None:
+    return stated.get("canonical") or stated.get("og:url")
 
 
 def _trimmed(value: str | None) -> str | None:
@@ -55,6 +89,163 @@ def _trimmed(value: str | None) -> str | None:
     if not value:
         return value
     return line_processing(unescape(value if len(value) <= 10_000 else value[:9999] + "…"))
+
+
+# trafilatura 2.3.1's extract_author, its XPath expressions (trafilatura.xpaths) written as tests of one element.
+# It copies the page, prunes the copy with the first two and looks for a byline with the other three, each
+# expression walking the whole page and calling back into Python for each element's ``re:test``: 5 ms a page on
+# the benchmark's pages, more than any other part of the metadata. The tests, tried on the page's elements in
+# order until a byline is found (page_author), take a quarter of that. tests/core/pages/test_pages.py checks that
+# trafilatura's expressions are still those below, that each test picks the elements its expression picks, and
+# that page_author finds what extract_author finds.
+AUTHOR_DISCARD_XPATH = ("""
+        .//*[self::a or self::div or self::section or self::span][
+        @id='comments' or @class='comments' or @class='title' or @class='date' or
+        re:test(@id, '^comments|comment-?list|ProductReviews') or
+        re:test(@class, '^[Cc]omments|commentlist|comments-list|sidebar|is-hidden|quote|embedly-instagram"""
+                        """|article-(?:share|support)|print|category|meta-date|meta-reviewer') or
+        contains(@data-component, 'Figure')]
+        """)
+_DISCARD_TAGS = ("a", "div", "section", "span")
+_DISCARD_ID = re.compile(r"^comments|comment-?list|ProductReviews")
+_DISCARD_CLASS = re.compile(r"^[Cc]omments|commentlist|comments-list|sidebar|is-hidden|quote|embedly-instagram"
+                            r"|article-(?:share|support)|print|category|meta-date|meta-reviewer")
+
+
+def discarded_for_author(element) -> bool:
+    """The test of ``AUTHOR_DISCARD_XPATHS[0]`` (bylines are not looked for in comments, sidebars, quotes...),
+    for an element of ``_DISCARD_TAGS``."""
+    get = element.get
+    identifier, classes = get("id", ""), get("class", "")
+    return (identifier == "comments" or classes in ("comments", "title", "date") or bool(_DISCARD_ID.search(identifier))
+            or bool(_DISCARD_CLASS.search(classes)) or "Figure" in get("data-component", ""))
+
+
+AUTHOR_XPATHS = (
+    """
+        //*[self::a or self::address or self::div or self::link or self::p or self::span or self::strong][
+        @rel='author' or @id='author' or @class='author' or @itemprop='author name' or rel='me' or
+        @data-testid='AuthorCard' or @data-testid='AuthorURL' or
+        re:test(@class, 'author-?name|AuthorName|authorName')]|//author
+        """,
+    """
+        //*[self::a or self::div or self::h3 or self::h4 or self::p or self::span][
+        @class='byline' or @class='username' or @class='byl' or @class='BBL' or
+        contains(@itemprop, 'author') or
+        re:test(@id, 'author|zuozhe|bianji|xiaobian') or
+        re:test(@class, 'author|channel-name|zuozhe|bianji|xiaobian|submitted-by|posted-by|journalist-name')]
+        """,
+    """
+        //*[
+        contains(@data-component, 'Byline') or contains(@itemprop, 'author') or
+        re:test(@id, '[Aa]uthor') or
+        re:test(@class, '[Aa]uthor|screenname|writer|[Bb]yline')]
+        """,
+)
+_SPECIFIC_TAGS = frozenset(("a", "address", "div", "link", "p", "span", "strong"))
+_SPECIFIC_CLASS = re.compile(r"author-?name|AuthorName|authorName")
+_BYLINE_TAGS = frozenset(("a", "div", "h3", "h4", "p", "span"))
+_BYLINE_ID = re.compile(r"author|zuozhe|bianji|xiaobian")
+_BYLINE_CLASS = re.compile(r"author|channel-name|zuozhe|bianji|xiaobian|submitted-by|posted-by|journalist-name")
+_ANY_ID = re.compile(r"[Aa]uthor")
+_ANY_CLASS = re.compile(r"[Aa]uthor|screenname|writer|[Bb]yline")
+
+
+def _specific_byline(element) -> bool:
+    if element.tag == "author":
+        return True
+    if element.tag not in _SPECIFIC_TAGS:
+        return False
+    get = element.get
+    return (get("rel") == "author" or get("id") == "author" or get("class") == "author"
+            or get("itemprop") == "author name" or get("data-testid") in ("AuthorCard", "AuthorURL")
+            or bool(_SPECIFIC_CLASS.search(get("class", "")))
+            or any(child.tag == "rel" and child.text_content() == "me" for child in element))   # XPath's rel='me'
+
+
+def _byline(element) -> bool:
+    if element.tag not in _BYLINE_TAGS:
+        return False
+    get = element.get
+    return (get("class") in ("byline", "username", "byl", "BBL") or "author" in get("itemprop", "")
+            or bool(_BYLINE_ID.search(get("id", ""))) or bool(_BYLINE_CLASS.search(get("class", ""))))
+
+
+def _any_byline(element) -> bool:
+    get = element.get
+    return ("Byline" in get("data-component", "") or "author" in get("itemprop", "")
+            or bool(_ANY_ID.search(get("id", ""))) or bool(_ANY_CLASS.search(get("class", ""))))
+
+
+# In the order of AUTHOR_XPATHS.
+AUTHOR_TESTS = (_specific_byline, _byline, _any_byline)
+
+
+def _pruned(element, root) -> bool:
+    """Whether trafilatura's pruning for the byline search deletes ``element`` itself: a match of
+    ``AUTHOR_DISCARD_XPATHS[0]`` (below the root) or a ``<time>`` or ``<figure>``."""
+    tag = element.tag
+    return tag in ("time", "figure") or (tag in _DISCARD_TAGS and element is not root and discarded_for_author(element))
+
+
+def _kept(element, root) -> bool:
+    """Whether ``element`` is in the pruned copy of ``root``: neither it nor an element above it is pruned."""
+    while element is not None:
+        if _pruned(element, root):
+            return False
+        if element is root:
+            return True
+        element = element.getparent()
+    return True
+
+
+def _byline_of_pruned_copy(tree) -> str | None:
+    """trafilatura's way: the whole page copied and pruned, then searched."""
+    subtree = deepcopy(tree)
+    # prune_unwanted_nodes(subtree, AUTHOR_DISCARD_XPATHS): each expression's matches found, then deleted.
+    for element in [element for element in subtree.iterdescendants(_DISCARD_TAGS) if discarded_for_author(element)]:
+        delete_element(element)
+    for element in list(subtree.iter("time", "figure")):
+        delete_element(element)
+    # extract_metainfo(subtree, AUTHOR_XPATHS, len_limit=120), each expression's elements in document order.
+    for test in AUTHOR_TESTS:
+        for element in subtree.iter(etree.Element):
+            if test(element):
+                content = trim(" ".join(element.itertext()))
+                if content and 2 < len(content) < 120:
+                    return normalize_authors(None, content)
+    return None
+
+
+def page_author(tree) -> str | None:
+    """The byline in the page's body, as trafilatura 2.3.1's ``extract_author(tree)`` finds it: out of a copy
+    of the page without comments, sidebars, quotes, dates and figures, the first element of the first of its
+    expressions whose text is 3 to 119 characters long, as ``normalize_authors`` leaves it.
+
+    Without the copy where that gives the same: an element the pruning keeps, with nothing pruned inside it, has
+    the same text in the pruned copy (a pruned element's tail joins its previous sibling's or its parent's text,
+    never the text of an element beside it), and the tests read attributes, which pruning leaves alone (all but
+    XPath's ``rel='me'``, the text of a ``<rel>`` child: a page with a ``<rel>`` element is copied). So the
+    elements are tried in the page itself, and a page is copied and pruned only when an element tried holds a
+    part that the pruning would take out.
+
+    >>> from lxml import html
+    >>> page_author(html.fromstring('<html><body><div class="sidebar"><p class="byline">By Bo Chen</p></div>'
+    ...                             '<p class="byline">By <time>today</time>Ann Lee</p></body></html>'))
+    'Ann Lee'
+    """
+    if next(tree.iter("rel"), None) is not None:
+        return _byline_of_pruned_copy(tree)
+    for test in AUTHOR_TESTS:
+        for element in tree.iter(etree.Element):
+            if not test(element) or not _kept(element, tree):
+                continue
+            if any(_pruned(inside, tree) for inside in element.iterdescendants()):
+                return _byline_of_pruned_copy(tree)
+            content = trim(" ".join(element.itertext()))
+            if content and 2 < len(content) < 120:
+                return normalize_authors(None, content)
+    return None
 
 
 def stated_fields(tree, url: str | None = None) -> tuple[str | None, str | None, str | None]:
@@ -74,7 +265,7 @@ def stated_fields(tree, url: str | None = None) -> tuple[str | None, str | None,
         found.author = None
     with contextlib.suppress(Exception):
         found = extract_meta_json(tree, found)
-    author = found.author or extract_author(tree)
+    author = found.author or page_author(tree)
     found_url = found.url or extract_url(tree, url)
     date = find_date(tree, **{**set_date_params(extensive=False), "url": found_url})
     site = found.sitename or extract_sitename(tree)
@@ -89,9 +280,10 @@ def stated_fields(tree, url: str | None = None) -> tuple[str | None, str | None,
 
 def page_meta(tree, url: str | None = None) -> PageMeta:
     """Headline, URL and the metadata fields the page states, from one parsed tree (left unchanged)."""
-    url = page_url(tree) or url
+    stated = head_statements(tree)
+    url = page_url(stated) or url
     # extensive=False: htmldate's extensive search found the same dates on all 90 benchmark pages, at 2.4x the cost.
     author, date, site_name = stated_fields(tree, url)
     fields = {"author": author, "date": date, "site_name": site_name, "language": tree.get("lang") or None}
-    return PageMeta(title=page_title(tree, url), url=url,
+    return PageMeta(title=page_title(tree, url, stated), url=url,
                     fields={key: " ".join(value.split()) for key, value in fields.items() if value and value.strip()})

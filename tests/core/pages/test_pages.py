@@ -1,17 +1,26 @@
 """HTML pages to text: article extraction, full text, metadata, and hostile markup."""
 
+import gzip
+import os
 import time
+from pathlib import Path
 
 import pytest
-from lxml import html
-from trafilatura.metadata import extract_metadata
+import trafilatura
+from lxml import etree, html
+from trafilatura.metadata import extract_author, extract_metadata
+from trafilatura.xpaths import AUTHOR_DISCARD_XPATHS, AUTHOR_XPATHS
 
-from pipeline.core.pages import MAX_TAGS, html_to_page
+from pipeline.core.pages import MAX_TAGS, html_to_page, metadata
 from pipeline.core.pages.article import drop_link_lists, is_furniture_line, lift_tweets
 from pipeline.core.pages.full_text import full_text
-from pipeline.core.pages.metadata import stated_fields
+from pipeline.core.pages.loading import load_page
+from pipeline.core.pages.metadata import discarded_for_author, page_author, stated_fields
 from pipeline.core.records import Rejected
-from tests.conftest import FIXTURES
+from tests.conftest import FIXTURES, REPO
+
+BENCHMARK_PAGES = Path(os.environ.get("NEWSCLEAN_CORPUS", REPO.parent / "shared" / "corpus")) \
+    / "article_extraction_benchmark" / "html"
 
 PARAGRAPHS = "".join(f"<p>Paragraph {i} of the report, which the council published on Tuesday after a long "
                      f"inquiry into the flooding of the lower town.</p>" for i in range(6))
@@ -98,6 +107,73 @@ FIXTURE_PAGES = sorted((FIXTURES / "pages").glob("*.html"))
 def test_stated_fields_are_those_of_trafilaturas_extract_metadata(markup, url):
     reference = extract_metadata(html.fromstring(markup), default_url=url, extensive=False)
     assert stated_fields(html.fromstring(markup), url) == (reference.author, reference.date, reference.sitename)
+
+
+# Bylines in the body, one for each branch of trafilatura's author expressions, and what they must not read.
+BYLINES = page("", "".join([
+    '<div class="sidebar"><p class="byline">By Side Bar</p></div>',
+    '<section id="comment-list"><a rel="author">Commenter</a></section>',
+    '<span class="Comments-count"><span class="author">Reader</span></span>', '<p class="title">By Title Line</p>',
+    '<div data-component="FigureBlock"><span class="author">Photo Credit</span></div>', '<time class="author">Today</time>',
+    '<a rel="author">Ann Lee</a>', '<address id="author">Bo Chen</address>', '<link class="author">',
+    '<strong itemprop="author name">Cy Dee</strong>', '<div><rel>me</rel>Dee Eve</div>', '<p data-testid="AuthorCard">Eve Fo</p>',
+    '<span class="post-authorName">Fo Gu</span>', "<author>Gu Ha</author>", '<h3 class="byline">Ha Iv</h3>',
+    '<h4 itemprop="creator author">Iv Jo</h4>', '<div id="xiaobian-1">Jo Ka</div>', '<p class="submitted-by x">Ka Lu</p>',
+    '<em data-component="TopByline">Lu Mo</em>', '<b id="Author">Mo Nu</b>', '<i class="screenname">Nu Ov</i>',
+    '<p class="x">By <span>Ov</span><time>1 May</time> Pa</p>', PARAGRAPHS]))
+
+
+def _pages_for_author_tests() -> list[str]:
+    # Without the <rel> element, page_author looks in the page itself (with it, in trafilatura's pruned copy).
+    without_rel = BYLINES.replace("<div><rel>me</rel>Dee Eve</div>", "")
+    pages = [page(head, body) for head, body, _ in STATED] + [BYLINES, without_rel] + [
+        path.read_text(encoding="utf-8") for path in FIXTURE_PAGES]
+    return pages + [gzip.decompress(path.read_bytes()).decode("utf-8", "replace")
+                    for path in sorted(BENCHMARK_PAGES.glob("*.html.gz"))]
+
+
+def test_the_author_tests_are_trafilaturas_expressions_and_pick_the_same_elements():
+    """page_author transcribes trafilatura 2.3.1's expressions: a trafilatura that changes them fails here."""
+    assert [expression.path for expression in AUTHOR_DISCARD_XPATHS] == [metadata.AUTHOR_DISCARD_XPATH, "//time|//figure"]
+    assert [expression.path for expression in AUTHOR_XPATHS] == list(metadata.AUTHOR_XPATHS)
+    for markup in _pages_for_author_tests():
+        tree = load_page(markup)
+        assert AUTHOR_DISCARD_XPATHS[0](tree) == [element for element in tree.iterdescendants(metadata._DISCARD_TAGS)
+                                                  if discarded_for_author(element)]
+        for expression, test in zip(AUTHOR_XPATHS, metadata.AUTHOR_TESTS, strict=True):
+            assert expression(tree) == [element for element in tree.iter(etree.Element) if test(element)]
+
+
+def test_page_author_is_trafilaturas_extract_author():
+    bylines = []
+    for markup in _pages_for_author_tests():
+        tree = load_page(markup)
+        assert page_author(tree) == extract_author(tree)
+        bylines.append(page_author(tree))
+    # Not the sidebar's, the comments', the figure's nor the date's; with the page copied and without.
+    assert bylines[len(STATED)] == bylines[len(STATED) + 1] == "Ann Lee"
+    # Within one expression the first element in the page wins; the last expression reads any element.
+    tree = load_page(page("", '<i class="screenname">Nu Ov</i><p class="x">By <span>Ov</span><time>1 May</time> Pa</p>'
+                              + PARAGRAPHS))
+    assert page_author(tree) == "Nu Ov"
+    # A byline with dates inside: its text is that of the pruned copy, the dates out and their tails joined on.
+    tree = load_page(page("", '<p class="byline">By <time>1 May</time>Ann<time>2 May</time> Lee</p>' + PARAGRAPHS))
+    assert page_author(tree) == extract_author(tree) == "Ann Lee"
+
+
+@pytest.mark.parametrize("markup", [
+    page("<title>T</title>", PARAGRAPHS), "<p>x</p>", "<div><p>One</p><p>Two</p></div>", "",
+    '<?xml version="1.0" encoding="utf-8"?><html><body><p>Declared</p></body></html>',
+    "<!DOCTYPE html PUBLIC \"-//W3C//DTD XHTML 1.0//EN\" \"x.dtd\"/>\n<html><body><p>Doctype</p></body></html>",
+    "<html/>\n<body><p>Self-closed</p></body>", "<html><body><p>Control\x0b characters\x00</p></body></html>",
+    "<p>no html here but</p><p>two blocks</p>", "plain text, no markup at all",
+] + [path.read_text(encoding="utf-8") for path in FIXTURE_PAGES + sorted((REPO / "fixtures").glob("*/*.html"))])
+def test_the_page_tree_is_trafilaturas(markup):
+    tree, theirs = load_page(markup), trafilatura.load_html(markup)
+    assert (tree is None) == (theirs is None)
+    if tree is not None:
+        assert etree.tostring(tree, encoding="unicode") == etree.tostring(theirs, encoding="unicode")
+        assert {type(element) for element in tree.iter()} <= {html.HtmlElement}
 
 
 def test_stated_fields_of_a_byline_json_ld_and_a_twitter_handle():
