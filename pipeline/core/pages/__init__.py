@@ -13,10 +13,11 @@ import trafilatura
 
 from pipeline.core.pages.article import extract_article
 from pipeline.core.pages.extract_ledger import extraction_removals
-from pipeline.core.pages.full_text import full_text, full_text_lines
+from pipeline.core.pages.full_text import full_text, full_text_lines, join_wide_lines
 from pipeline.core.pages.metadata import page_meta
 from pipeline.core.records import Rejected
 from pipeline.core.truncated import markup_evidence
+from pipeline.core.words import has_unspaced_script
 
 HTML_MODES = ("article", "full")
 # The largest of the benchmark's 90 real pages has about 3,200 tags; a page with 30 times that is
@@ -51,6 +52,8 @@ def html_to_page(markup: str, mode: str = "article", url: str | None = None, led
     tree = trafilatura.load_html(markup)
     if tree is None:
         raise Rejected("read", "empty_text", "the page has no HTML content to read")
+    if has_unspaced_script(markup):   # Chinese or Japanese text wrapped in the source reads without spaces
+        join_wide_lines(tree)
     meta = page_meta(tree, url)
     truncated = markup_evidence(tree)   # before the extraction, which changes the tree
     if mode != "article":

@@ -27,11 +27,15 @@ from dataclasses import dataclass
 import trafilatura
 from lxml import html as lxml_html
 
+from pipeline.core.words import has_unspaced_script, letter_words
+
 _WORD = re.compile(r"\w+")
 # Step 3: the precise text must hold at least this share of the default text's words.
 FALLBACK_RATIO = 0.5
 # A list is "related links" when at least this share of its words are link text.
 _LINK_LIST_SHARE = 0.9
+# A paragraph or list item whose link words are under this share of its words is prose that links a name or two.
+_PROSE_LINK_SHARE = 0.5
 
 # Step 4. English, as most news is; in other languages these lines simply do not occur.
 _FURNITURE_LINE = re.compile(
@@ -67,7 +71,16 @@ _TEASER_LABEL = re.compile(r"\[(?:[A-Z]{3,}\s?)+\]\s*\|?\s*$")
 
 
 def _words(text: str | None) -> int:
-    return len(_WORD.findall(text or ""))
+    """How many words ``text`` holds: its runs of word characters, each unit of a script without spaces a word.
+
+    In Chinese or Japanese a run is a phrase: ``<li><a>会展中心站</a>的C口和D口暂不开放</li>`` would be one link
+    word of two, a related-links list, where it is 5 of 15.
+
+    >>> _words("Storm hits the coast."), _words("会展中心站的C口和D口暂不开放")
+    (4, 15)
+    """
+    text = text or ""
+    return len(letter_words(text)) if has_unspaced_script(text) else len(_WORD.findall(text))
 
 
 def lift_tweets(tree) -> None:
@@ -106,6 +119,29 @@ def drop_link_lists(tree) -> list:
     return dropped
 
 
+def unlink_prose(tree) -> None:
+    """In paragraphs and list items in a script without spaces, put the links' text in place of the links where
+    they are under half of the words: trafilatura's link-density test counts characters (an element under 30 to
+    300 of them whose links are nearly all under 10 is a link farm), and in Chinese or Japanese that is a sentence
+    or a list of them naming a place or two, which in English would be five times longer and never tested.
+
+    >>> from lxml import html
+    >>> tree = html.fromstring('<div><ul><li><a href="/a">会展中心站</a>的C口和D口暂不开放</li></ul>'
+    ...                        '<ul><li><a href="/b">梅雨前線の停滞</a></li></ul></div>')
+    >>> unlink_prose(tree)
+    >>> html.tostring(tree, encoding="unicode")
+    '<div><ul><li>会展中心站的C口和D口暂不开放</li></ul><ul><li><a href="/b">梅雨前線の停滞</a></li></ul></div>'
+    """
+    for block in tree.xpath("//p[.//a] | //li[.//a]"):
+        text = block.text_content()
+        if not has_unspaced_script(text):
+            continue
+        links = block.findall(".//a")
+        if _words(" ".join(link.text_content() for link in links)) < _PROSE_LINK_SHARE * _words(text):
+            for link in links:
+                link.drop_tag()
+
+
 def is_furniture_line(line: str) -> bool:
     """A line that is page furniture wherever it stands.
 
@@ -136,6 +172,7 @@ def extract_article(tree, url: str | None = None) -> Extraction:
     dropped)."""
     lift_tweets(tree)
     link_lists = drop_link_lists(tree)
+    unlink_prose(tree)
     text = trafilatura.extract(tree, favor_precision=True, include_comments=False, url=url) or ""
     words = _words(text)
     default_lost = None
