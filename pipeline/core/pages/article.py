@@ -14,8 +14,9 @@ convention of news templates in general, never of one site:
    may have thrown the body away (a class name like ``barrons-article`` holds
    the furniture word ``bar``): the default run decides, and the longer text wins.
 4. Lines that are page furniture on any news site are dropped: teasers
-   (``Read more:``, ``Related:``, ``[VIDEO]``), newsletter, share and comment
-   prompts, reporter contact and credit lines, tag lines.
+   (``Read more:``, ``Related:``, ``[VIDEO]``, and ``Read also:`` in the scripts
+   other than Latin), newsletter, share and comment prompts, reporter contact
+   and credit lines, tag lines.
 5. A text made only of the page's link texts is its menu: the page has no article.
 """
 
@@ -37,7 +38,7 @@ _LINK_LIST_SHARE = 0.9
 # A paragraph or list item whose link words are under this share of its words is prose that links a name or two.
 _PROSE_LINK_SHARE = 0.5
 
-# Step 4. English, as most news is; in other languages these lines simply do not occur.
+# Step 4. English, as most news is; the labels of the same teasers in other scripts are below.
 _FURNITURE_LINE = re.compile(
     r"""^(?:
         \[?\s*(?:read|see|watch)\s+(?:more|also|next)\b.*            # Read more: / SEE MORE / See also
@@ -64,6 +65,22 @@ _FURNITURE_LINE = re.compile(
       | contributing\s*:.*
       | (?:filed\s+under|tags?|tagged(?:\s+with)?)\s*:.*
     )$""",
+    re.IGNORECASE | re.VERBOSE,
+)
+# "Read also:" and "Related:" in the scripts other than Latin, the commonest wording of each (a line that starts so
+# is a teaser, as "Read more: ..." is in English): Japanese, Chinese (simplified and traditional), Korean, Russian
+# and Ukrainian, Arabic, Greek, Hindi, Thai; after a bullet or bracket a template puts before them.
+_FURNITURE_LABEL = re.compile(
+    r"""^[\[【〔(（▶►■●◆>»\s]*(?:
+        関連記事|関連ニュース|あわせて読みたい
+      | 相关阅读|延伸阅读|推荐阅读|相关新闻|相关文章|相關閱讀|延伸閱讀|推薦閱讀|相關新聞
+      | 관련\s?기사
+      | читайте\s+(?:также|ещё|еще|також)|смотрите\s+также
+      | [اإ]قرأ\s+(?:أيضا|أيضاً|ايضا|المزيد)
+      | διαβάστε\s+(?:επίσης|ακόμη|ακόμα)
+      | (?:यह|ये|इसे)\s+भी\s+पढ़ें
+      | อ่านเพิ่มเติม|ข่าวที่เกี่ยวข้อง|อ่านข่าวที่เกี่ยวข้อง
+    )""",
     re.IGNORECASE | re.VERBOSE,
 )
 # A teaser line of a tabloid "DON'T MISS" block ends in a bracketed upper-case label.
@@ -149,8 +166,12 @@ def is_furniture_line(line: str) -> bool:
     True
     >>> is_furniture_line("Read the full report on the council's website.")
     False
+    >>> is_furniture_line("Читайте также: Старую переправу закроют на ремонт"), is_furniture_line("【関連記事】大雨の備え")
+    (True, True)
     """
-    return bool(_FURNITURE_LINE.match(line.strip()) or _TEASER_LABEL.search(line))
+    line = line.strip()
+    return bool(_FURNITURE_LINE.match(line) or _TEASER_LABEL.search(line)
+                or (not line.isascii() and _FURNITURE_LABEL.match(line)))
 
 
 @dataclass(frozen=True)
