@@ -188,12 +188,13 @@ class Extraction:
     default_lost: str | None = None
 
 
-def extract_article(tree, url: str | None = None) -> Extraction:
+def extract_article(tree, url: str | None = None, unspaced: bool = False) -> Extraction:
     """The article body of a parsed page and how it was found (the tree is changed: tweets lifted, link lists
-    dropped)."""
+    dropped; with ``unspaced``, a page in a script without spaces, links in prose unwrapped)."""
     lift_tweets(tree)
     link_lists = drop_link_lists(tree)
-    unlink_prose(tree)
+    if unspaced:
+        unlink_prose(tree)
     text = trafilatura.extract(tree, favor_precision=True, include_comments=False, url=url) or ""
     words = _words(text)
     default_lost = None

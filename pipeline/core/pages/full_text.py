@@ -118,7 +118,8 @@ def join_wide_lines(tree) -> None:
     space at each wrap. Text in ``<pre>`` keeps its line breaks.
 
     >>> from lxml import html
-    >>> tree = html.fromstring("<div><p>東京で\\n    地震が<b>起きた</b>。\\n  続報</p><p>Tokyo\\n  quake</p><pre>東\\n京</pre></div>")
+    >>> tree = html.fromstring("<div><p>東京で\\n    地震が<b>起きた</b>。\\n  続報</p>"
+    ...                        "<p>Tokyo\\n  quake</p><pre>東\\n京</pre></div>")
     >>> join_wide_lines(tree)
     >>> [element.text_content() for element in tree]
     ['東京で地震が起きた。続報', 'Tokyo\\n  quake', '東\\n京']
