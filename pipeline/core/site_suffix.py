@@ -17,9 +17,11 @@ from urllib.parse import urlsplit
 import regex
 
 # "Headline | Site", "Headline - Site", "Headline ⋆ Site": the part after the last separator. A hyphen or
-# colon counts only between spaces ("Covid-19", "Trump: no deal" are headlines).
-_SEPARATOR = r"(?:[ ]*[|–—•⋆·»][ ]*|[ ]+[-:][ ]+)"
-_TAIL = r"(?P<tail>[^|–—•⋆·»:\n]{1,60})"
+# colon counts only between spaces ("Covid-19", "Trump: no deal" are headlines). Chinese and Japanese titles,
+# without spaces, use the full-width bar ("見出し｜新聞") and the underscore ("标题_晚报"), which counts only
+# where it does not join two ASCII letters or digits ("file_name").
+_SEPARATOR = r"(?:[ ]*[|–—•⋆·»｜][ ]*|[ ]+[-:][ ]+|[ ]*(?<![A-Za-z0-9])_(?![A-Za-z0-9])[ ]*)"
+_TAIL = r"(?P<tail>[^|–—•⋆·»｜_:\n]{1,60})"
 _SEPARATED_TAIL = regex.compile(rf"^(?P<head>.+?){_SEPARATOR}{_TAIL}$")
 _SUFFIX = regex.compile(_SEPARATOR + _TAIL)
 _WORD = regex.compile(r"\w+")
@@ -107,6 +109,8 @@ def strip_site_suffix(title: str, names: Sequence[str], always: bool = False) ->
     'Trump signs order'
     >>> strip_site_suffix("Temperatures are rising - and so are ice cream prices", site_names("https://www.bbc.com/x"))
     'Temperatures are rising - and so are ice cream prices'
+    >>> strip_site_suffix("地铁十四号线东段开通运营_城市晚报", [], always=True)
+    '地铁十四号线东段开通运营'
     """
     split = split_site_suffix(title)
     if split and split[0] and (always or names_site(split[1], names)):

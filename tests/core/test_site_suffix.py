@@ -38,6 +38,13 @@ def test_a_title_tag_loses_any_last_part_and_a_repeat_a_short_one():
     assert not names_site("", ["bbc"])
 
 
+def test_chinese_and_japanese_titles_lose_a_site_name_after_a_full_width_bar_or_an_underscore():
+    assert strip_site_suffix("九州北部で記録的大雨｜西日本ニュース", [], always=True) == "九州北部で記録的大雨"
+    assert strip_site_suffix("地铁十四号线东段开通运营_城市晚报", [], always=True) == "地铁十四号线东段开通运营"
+    # An underscore joining ASCII letters or digits is part of a name.
+    assert strip_site_suffix("Python's snake_case turns 30", [], always=True) == "Python's snake_case turns 30"
+
+
 def test_a_record_title_field_loses_the_site_name_the_url_or_source_gives():
     cleaner = Cleaner([])
     text = "Clinton Foundation spent 5.7% on charity.\n\nThe rest went to salaries."

@@ -14,8 +14,9 @@ convention of news templates in general, never of one site:
    may have thrown the body away (a class name like ``barrons-article`` holds
    the furniture word ``bar``): the default run decides, and the longer text wins.
 4. Lines that are page furniture on any news site are dropped: teasers
-   (``Read more:``, ``Related:``, ``[VIDEO]``), newsletter, share and comment
-   prompts, reporter contact and credit lines, tag lines.
+   (``Read more:``, ``Related:``, ``[VIDEO]``, and ``Read also:`` in the scripts
+   other than Latin), newsletter, share and comment prompts, reporter contact
+   and credit lines, tag lines.
 5. A text made only of the page's link texts is its menu: the page has no article.
 """
 
@@ -27,13 +28,17 @@ from dataclasses import dataclass
 import trafilatura
 from lxml import html as lxml_html
 
+from pipeline.core.words import has_unspaced_script, letter_words
+
 _WORD = re.compile(r"\w+")
 # Step 3: the precise text must hold at least this share of the default text's words.
 FALLBACK_RATIO = 0.5
 # A list is "related links" when at least this share of its words are link text.
 _LINK_LIST_SHARE = 0.9
+# A paragraph or list item whose link words are under this share of its words is prose that links a name or two.
+_PROSE_LINK_SHARE = 0.5
 
-# Step 4. English, as most news is; in other languages these lines simply do not occur.
+# Step 4. English, as most news is; the labels of the same teasers in other scripts are below.
 _FURNITURE_LINE = re.compile(
     r"""^(?:
         \[?\s*(?:read|see|watch)\s+(?:more|also|next)\b.*            # Read more: / SEE MORE / See also
@@ -62,12 +67,37 @@ _FURNITURE_LINE = re.compile(
     )$""",
     re.IGNORECASE | re.VERBOSE,
 )
+# "Read also:" and "Related:" in the scripts other than Latin, the commonest wording of each (a line that starts so
+# is a teaser, as "Read more: ..." is in English): Japanese, Chinese (simplified and traditional), Korean, Russian
+# and Ukrainian, Arabic, Greek, Hindi, Thai; after a bullet or bracket a template puts before them.
+_FURNITURE_LABEL = re.compile(
+    r"""^[\[【〔(（▶►■●◆>»\s]*(?:
+        関連記事|関連ニュース|あわせて読みたい
+      | 相关阅读|延伸阅读|推荐阅读|相关新闻|相关文章|相關閱讀|延伸閱讀|推薦閱讀|相關新聞
+      | 관련\s?기사
+      | читайте\s+(?:также|ещё|еще|також)|смотрите\s+также
+      | [اإ]قرأ\s+(?:أيضا|أيضاً|ايضا|المزيد)
+      | διαβάστε\s+(?:επίσης|ακόμη|ακόμα)
+      | (?:यह|ये|इसे)\s+भी\s+पढ़ें
+      | อ่านเพิ่มเติม|ข่าวที่เกี่ยวข้อง|อ่านข่าวที่เกี่ยวข้อง
+    )""",
+    re.IGNORECASE | re.VERBOSE,
+)
 # A teaser line of a tabloid "DON'T MISS" block ends in a bracketed upper-case label.
 _TEASER_LABEL = re.compile(r"\[(?:[A-Z]{3,}\s?)+\]\s*\|?\s*$")
 
 
 def _words(text: str | None) -> int:
-    return len(_WORD.findall(text or ""))
+    """How many words ``text`` holds: its runs of word characters, each unit of a script without spaces a word.
+
+    In Chinese or Japanese a run is a phrase: ``<li><a>会展中心站</a>的C口和D口暂不开放</li>`` would be one link
+    word of two, a related-links list, where it is 5 of 15.
+
+    >>> _words("Storm hits the coast."), _words("会展中心站的C口和D口暂不开放")
+    (4, 15)
+    """
+    text = text or ""
+    return len(letter_words(text)) if has_unspaced_script(text) else len(_WORD.findall(text))
 
 
 def lift_tweets(tree) -> None:
@@ -106,6 +136,29 @@ def drop_link_lists(tree) -> list:
     return dropped
 
 
+def unlink_prose(tree) -> None:
+    """In paragraphs and list items in a script without spaces, put the links' text in place of the links where
+    they are under half of the words: trafilatura's link-density test counts characters (an element under 30 to
+    300 of them whose links are nearly all under 10 is a link farm), and in Chinese or Japanese that is a sentence
+    or a list of them naming a place or two, which in English would be five times longer and never tested.
+
+    >>> from lxml import html
+    >>> tree = html.fromstring('<div><ul><li><a href="/a">会展中心站</a>的C口和D口暂不开放</li></ul>'
+    ...                        '<ul><li><a href="/b">梅雨前線の停滞</a></li></ul></div>')
+    >>> unlink_prose(tree)
+    >>> html.tostring(tree, encoding="unicode")
+    '<div><ul><li>会展中心站的C口和D口暂不开放</li></ul><ul><li><a href="/b">梅雨前線の停滞</a></li></ul></div>'
+    """
+    for block in tree.xpath("//p[.//a] | //li[.//a]"):
+        text = block.text_content()
+        if not has_unspaced_script(text):
+            continue
+        links = block.findall(".//a")
+        if _words(" ".join(link.text_content() for link in links)) < _PROSE_LINK_SHARE * _words(text):
+            for link in links:
+                link.drop_tag()
+
+
 def is_furniture_line(line: str) -> bool:
     """A line that is page furniture wherever it stands.
 
@@ -113,8 +166,12 @@ def is_furniture_line(line: str) -> bool:
     True
     >>> is_furniture_line("Read the full report on the council's website.")
     False
+    >>> is_furniture_line("Читайте также: Старую переправу закроют на ремонт"), is_furniture_line("【関連記事】大雨の備え")
+    (True, True)
     """
-    return bool(_FURNITURE_LINE.match(line.strip()) or _TEASER_LABEL.search(line))
+    line = line.strip()
+    return bool(_FURNITURE_LINE.match(line) or _TEASER_LABEL.search(line)
+                or (not line.isascii() and _FURNITURE_LABEL.match(line)))
 
 
 @dataclass(frozen=True)
@@ -131,11 +188,13 @@ class Extraction:
     default_lost: str | None = None
 
 
-def extract_article(tree, url: str | None = None) -> Extraction:
+def extract_article(tree, url: str | None = None, unspaced: bool = False) -> Extraction:
     """The article body of a parsed page and how it was found (the tree is changed: tweets lifted, link lists
-    dropped)."""
+    dropped; with ``unspaced``, a page in a script without spaces, links in prose unwrapped)."""
     lift_tweets(tree)
     link_lists = drop_link_lists(tree)
+    if unspaced:
+        unlink_prose(tree)
     text = trafilatura.extract(tree, favor_precision=True, include_comments=False, url=url) or ""
     words = _words(text)
     default_lost = None

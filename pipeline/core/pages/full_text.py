@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+import regex
+
 from pipeline.core.normalize import tidy_layout
 
 # Elements whose content is never article text.
@@ -24,6 +26,13 @@ _BLOCKS = {
 # Markers no HTML source whitespace can produce: U+2029 ends a paragraph, U+2028 a line.
 _PARAGRAPH, _LINE = "\u2029", "\u2028"
 _SOURCE_WHITESPACE = re.compile(r"[ \t\r\n\f]+")
+# A line break in the source between two East Asian wide characters (Han, Kana, their punctuation, full-width
+# forms; not Hangul, which spaces its words) with the spaces around it: CSS Text 3's segment break
+# transformation removes it where a browser would make it a space, as Chinese and Japanese put none between words.
+_WIDE = r"[[\p{ea=W}\p{ea=F}\p{ea=H}]--\p{Hangul}]"
+_WIDE_BREAK = regex.compile(rf"(?V1)(?<={_WIDE})[ \t\r\f]*\n[ \t\r\n\f]*(?={_WIDE})")
+# Elements whose text is not laid out as prose.
+_VERBATIM = {"pre", "textarea", "script", "style"}
 
 
 class Opened:
@@ -101,6 +110,25 @@ def _walk(tree, segments: list[Segment] | None = None) -> list[str]:
     if segments is not None:
         paragraph_mark()
     return parts
+
+
+def join_wide_lines(tree) -> None:
+    """Remove, in the tree's text, each source line break between two wide characters (see ``_WIDE_BREAK``):
+    a Japanese paragraph wrapped in the HTML source reads as one run of text, as the browser shows it, not with a
+    space at each wrap. Text in ``<pre>`` keeps its line breaks.
+
+    >>> from lxml import html
+    >>> tree = html.fromstring("<div><p>東京で\\n    地震が<b>起きた</b>。\\n  続報</p>"
+    ...                        "<p>Tokyo\\n  quake</p><pre>東\\n京</pre></div>")
+    >>> join_wide_lines(tree)
+    >>> [element.text_content() for element in tree]
+    ['東京で地震が起きた。続報', 'Tokyo\\n  quake', '東\\n京']
+    """
+    for element in tree.iter():
+        if isinstance(element.tag, str) and element.tag not in _VERBATIM and element.text and "\n" in element.text:
+            element.text = _WIDE_BREAK.sub("", element.text)
+        if element.tail and "\n" in element.tail:
+            element.tail = _WIDE_BREAK.sub("", element.tail)
 
 
 def _layout(text: str) -> str:

@@ -51,6 +51,15 @@ def test_full_text_keeps_source_line_breaks_as_spaces_and_br_as_a_line_break():
     assert full("<p>A long\n   sentence.<br>Next line.</p>") == "A long sentence.\nNext line."
 
 
+def test_chinese_and_japanese_wrapped_in_the_source_read_without_spaces_at_the_wraps():
+    wrapped = page("<title>九州北部で大雨</title>",
+                   "<p>九州北部では断続的に\n      激しい雨が降り、\n  河川が増水した。</p><p>서울에서\n  비가 왔다.</p>"
+                   "<pre>東京\n大阪</pre>")
+    # Korean spaces its words: its wraps stay spaces, as English ones do.
+    assert html_to_page(wrapped, "full").text.split("\n\n") == [
+        "九州北部では断続的に激しい雨が降り、河川が増水した。", "서울에서 비가 왔다.", "東京 大阪"]
+
+
 def test_full_text_decodes_entities_and_keeps_the_tail_after_a_dropped_element():
     assert full("<p>Fish &amp; chips&nbsp;&#8211; <script>x()</script>“fresh”</p>") == "Fish & chips\u00a0– “fresh”"
 
@@ -220,6 +229,27 @@ def test_lists_of_links_are_dropped_and_lists_of_prose_stay():
         "Schools are closed, the council said.Trains run late."]
 
 
+def test_in_chinese_a_list_of_prose_naming_a_linked_station_stays_and_a_list_of_linked_headlines_goes():
+    # Each item is one run of word characters: by runs, every item would be a link "word" of one.
+    tree = html.fromstring(page("", "<ul><li><a>会展中心站</a>的C口和D口预计十月中旬开放</li>"
+                                    "<li><a>大学城站</a>的B口因周边道路施工暂缓开放</li></ul>"
+                                    "<ul><li><a>地铁十四号线西段进入设备调试阶段</a></li>"
+                                    "<li><a>我市公布轨道交通建设计划</a></li></ul>"))
+    drop_link_lists(tree)
+    assert [" ".join(ul.text_content().split()) for ul in tree.iter("ul")] == [
+        "会展中心站的C口和D口预计十月中旬开放大学城站的B口因周边道路施工暂缓开放"]
+
+
+def test_a_chinese_paragraph_naming_two_linked_sources_stays_in_the_article():
+    # Under 30 characters with two links under 10: trafilatura alone drops it as a link farm.
+    paragraphs = "".join(f"<p>第{i}段。市政府今天发布了新的交通计划，计划包括新建三条公交线路和两座地铁站，预计明年完工。</p>"
+                         for i in range(6))
+    markup = page("<title>新交通计划发布</title>",
+                  f"<article>{paragraphs}<p>记者从<a href='/a'>市交通局</a>和<a href='/b'>地铁集团</a>获悉，"
+                      f"新线路今日开通。</p>{paragraphs}</article>")
+    assert "记者从市交通局和地铁集团获悉，新线路今日开通。" in html_to_page(markup).text.split("\n\n")
+
+
 def test_a_list_of_one_link_stays_and_an_ordered_list_of_links_goes():
     tree = html.fromstring(page("", "<ul><li><a>One story</a></li></ul><ol><li><a>Two</a></li><li><a>Three</a></li></ol>"))
     drop_link_lists(tree)
@@ -231,6 +261,21 @@ def test_a_list_of_one_link_stays_and_an_ordered_list_of_links_goes():
                                   "Ann Lee may be reached at ann@herald.example", "Watch: the flood [VIDEO]"])
 def test_furniture_lines(line):
     assert is_furniture_line(line)
+
+
+@pytest.mark.parametrize("line", ["【関連記事】梅雨前線の停滞、週末まで続く見通し", "相关阅读：地铁西段进入调试阶段",
+                                  "延伸閱讀：捷運新線通車", "▶ 관련기사: 최저임금위 막판 협상",
+                                  "Читайте также: Старую переправу закроют", "ЧИТАЙТЕ ТАКЖЕ",
+                                  "اقرأ أيضاً: ارتفاع درجات الحرارة", "Διαβάστε επίσης: Νέα γραμμή τραμ",
+                                  "ये भी पढ़ें: यमुना का जलस्तर बढ़ा", "อ่านเพิ่มเติม: กรมอุตุฯ เตือนฝนตกหนัก"])
+def test_read_also_teasers_in_scripts_other_than_latin(line):
+    assert is_furniture_line(line)
+
+
+@pytest.mark.parametrize("line", ["記事の関連記事は下にあります。", "Жители читают также местные газеты.",
+                                  "Мост откроют в декабре, читайте также о переправе ниже."])
+def test_the_labels_inside_a_sentence_stay(line):
+    assert not is_furniture_line(line)
 
 
 @pytest.mark.parametrize("line", ["Read the full report on the council's website.",
