@@ -150,7 +150,7 @@ def main(argv: list[str] | None = None) -> int:
                     help="clean text (any format the job reads): the threshold goes above every line's score")
     ap.add_argument("--content_kept", type=float, default=0.9995)
     ap.add_argument("--l2", type=float, default=1.0)
-    ap.add_argument("--write", action="store_true", help=f"write pipeline/{MODEL_FILE}")
+    ap.add_argument("--write", action="store_true", help=f"write pipeline/core/{MODEL_FILE}")
     args = ap.parse_args(argv)
 
     cleaner = Cleaner(load_rules([bundled_rules_dir()]), CleanOptions(line_model=False))

@@ -1,10 +1,10 @@
 """Command line: ``python -m pipeline run|eval|mine|audit|explain|report|rules test|list|cost``.
 
 This module only builds the parser from the commands (``pipeline/commands/``: one module per command, each with
-``HELP``, ``add_arguments()`` and ``main(args, beam_args)``) and dispatches. The flags several commands share
-are declared once, in ``pipeline.commands.options``. A command that runs Beam takes any other flag only if it is
-one of Beam's pipeline options (``--runner``, ``--direct_num_workers``, ``--project``...); one that is not is an
-error, before anything is read.
+``HELP``, ``TAKES_BEAM_OPTIONS``, ``Args``, ``add_arguments()`` and ``main(args, beam_args)``) and dispatches.
+The flags several commands share are declared once, in ``pipeline.commands.options``. A command that runs Beam
+takes any other flag only if it is one of Beam's pipeline options (``--runner``, ``--direct_num_workers``,
+``--project``...); one that is not is an error, before anything is read.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ import logging
 import os
 import sys
 from types import ModuleType
+from typing import Any
 
 from apache_beam.options.pipeline_options import PipelineOptions
 
@@ -103,13 +104,19 @@ def _check_flags(parser: argparse.ArgumentParser, args: argparse.Namespace, extr
         parser.error(f"unrecognized arguments: {' '.join(stray)} (a flag of 'run', not of 'mine')")
 
 
+def parse(parser: argparse.ArgumentParser, argv: list[str]) -> tuple[Any, list[str]]:
+    """``argv`` parsed into its command's ``Args`` (what mypy checks the command's ``main`` against), and the
+    flags left for Beam (``Any``: which ``Args`` depends on the words). The parser has no flag of its own but --help,
+    so the first word is the command."""
+    named = COMMANDS.get(next((token for token in argv if not token.startswith("-")), ""))
+    return parser.parse_known_args(argv, namespace=named.Args() if named else None)
+
+
 def main(argv: list[str] | None = None, launch_only: bool = False) -> int:
     """The command line; ``launch_only``: submit the job and return, never wait (the Flex Template launcher)."""
     parser = build_parser()
     argv = sys.argv[1:] if argv is None else argv
-    # The parser has no flag of its own but --help, so the first word is the command: its Args types what is parsed.
-    named = COMMANDS.get(next((token for token in argv if not token.startswith("-")), ""))
-    args, extra = parser.parse_known_args(argv, namespace=named.Args() if named else None)
+    args, extra = parse(parser, argv)
     _check_flags(parser, args, extra, argv)
     logging.basicConfig(level=logging.WARNING, force=True)
     # Beam's Dataflow client logs the job's id and console URL at INFO.

@@ -94,7 +94,7 @@ def main(args: Args, beam_args: list[str]) -> int:
     options = use_our_runners(PipelineOptions(beam_args))
     if runner_name(options) in RUNNERS_WITHOUT_METRICS:
         raise ConfigError(f"mine reports from Beam's counters, which the {runner_name(options)} does not collect; "
-                              "run mine on another runner (the DirectRunner, Dataflow)")
+                          "run mine on another runner (the DirectRunner, Dataflow)")
     with progress_lines(args, args.input, options) as progress:
         result = build_mine_pipeline(replace(config, progress=progress), options).run()
         result.wait_until_finish()

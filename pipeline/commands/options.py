@@ -8,8 +8,8 @@
   model): ``run``, ``eval``, ``mine``, ``explain``; :func:`clean_options`;
 - job (the ledger, dedup, site boilerplate, reshuffling): ``run``, ``eval``. :func:`add_job_options` is every
   group ``run`` takes, and feeds :class:`JobOptions` (the job's Beam pipeline options) and the Flex Template
-  metadata; :func:`job_config` is what they make, and :func:`run_config` the same from a finished run's
-  provenance (``explain --run``, ``audit``).
+  metadata; :func:`job_config` is what they make; :func:`run_args` reads a finished run's flags back from its
+  provenance (``audit``), :func:`run_config` its whole configuration (``explain --run``).
 
 So ``mine`` and ``explain`` clean as ``run`` does with the same flags, and a flag added to a group reaches every
 command that takes the group (``tests/commands/test_options.py`` checks that no command restates one).
@@ -323,6 +323,11 @@ def job_config(args: JobArgs) -> JobConfig:
     )
 
 
+class RunArgs(JobArgs):
+    """A finished run's job flags (:func:`run_args`), with the rule set its summary.json records."""
+    rule_set: dict
+
+
 def run_args(output_dir: str, flag: str) -> RunArgs:
     """The job flags of the run that wrote ``output_dir``, from the provenance in its summary.json (its input and
     every job option it was given; the others at their defaults); ``flag`` names where ``output_dir`` was given,
@@ -339,11 +344,6 @@ def run_args(output_dir: str, flag: str) -> RunArgs:
             setattr(args, name, value)
     args.input, args.output, args.rule_set = given["input"], output_dir, given["rules"]
     return args
-
-
-class RunArgs(JobArgs):
-    """A finished run's job flags (:func:`run_args`), with the rule set its summary.json records."""
-    rule_set: dict
 
 
 def run_config(output_dir: str, flag: str) -> JobConfig:

@@ -44,6 +44,8 @@ def test_audit_of_the_run_alone_reads_its_input_as_the_run_did(tmp_path):
     assert report["corpora"]["politico.jsonl"]["before"]["by_signal"] == {"repeated": 3, "furniture_words": 0,
                                                                           "link_list": 0}
     assert "| politico.jsonl | 3 | 515 | 0.0058 | 449 | 0.0000 |" in done.stdout
+    done = run_cli("audit", str(out), "--output_format", "jsonl")   # the run wrote Parquet
+    assert (done.returncode, f"{out} holds no clean-* output in jsonl" in done.stderr) == (2, True)
 
 
 def test_audit_command_fails_fast_on_a_folder_without_a_run(tmp_path):

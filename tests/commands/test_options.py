@@ -118,6 +118,7 @@ def test_each_commands_args_type_names_exactly_the_flags_its_parser_fills(comman
     assert annotated(cli.COMMANDS[command].Args) == destinations(COMMANDS[command])
 
 
-def test_the_command_line_parses_into_the_commands_args_type():
-    args, _ = build_parser().parse_known_args(["audit", "out"], namespace=cli.COMMANDS["audit"].Args())
-    assert (type(args).__module__, args.output_dir, args.raw) == ("pipeline.commands.audit", "out", None)
+@pytest.mark.parametrize("argv", [["audit", "out"], ["rules", "test"], ["run", "--input", "x", "--output", "y"]])
+def test_the_command_line_parses_into_the_commands_args_type(argv):
+    args, _ = cli.parse(build_parser(), argv)
+    assert type(args) is cli.COMMANDS[argv[0]].Args
