@@ -26,6 +26,7 @@ from pipeline.commands.options import (
     checked_rules,
     clean_options,
     read_options,
+    require_input,
 )
 from pipeline.core.mine.draft import REPORT_SUFFIX
 from pipeline.core.mine.tally import BY_SITE, MineOptions
@@ -75,8 +76,7 @@ def mine_config(args: Args) -> MineConfig:
     if args.no_bundled_rules and not args.rules:
         raise ConfigError("--no_bundled_rules leaves no rules: name rule files or folders with --rules")
     rules = checked_rules(args, args.time_budget)
-    if not FileSystems.match([args.input])[0].metadata_list:
-        raise ConfigError(f"--input {args.input} matches no files")
+    require_input(args.input)
     return MineConfig(
         input_pattern=args.input, output_dir=args.output, rules=rules, input_format=args.input_format,
         read=read_options(args), clean=clean_options(args),

@@ -174,9 +174,21 @@ def add_rules_options(parser: argparse.ArgumentParser) -> None:
     add_flag(parser, "--no_bundled_rules", "use only the --rules given, not the bundled rules")
 
 
+def rule_paths(paths: list[str], no_bundled_rules: bool) -> list[str]:
+    """The rule files and folders a command loads, in order: the bundled rules first (unless ``no_bundled_rules``),
+    then ``paths``."""
+    return ([] if no_bundled_rules else [bundled_rules_dir()]) + list(paths)
+
+
+def require_input(pattern: str) -> None:
+    """Refuse an ``--input`` glob that matches nothing, before anything is read."""
+    if not FileSystems.match([pattern])[0].metadata_list:
+        raise ConfigError(f"--input {pattern} matches no files")
+
+
 def loaded_rules(args: RulesArgs) -> list[Rule]:
     """The bundled rules (unless --no_bundled_rules), then --rules in order, loaded (a bad file raises RuleError)."""
-    return load_rules(([] if args.no_bundled_rules else [bundled_rules_dir()]) + args.rules)
+    return load_rules(rule_paths(args.rules, args.no_bundled_rules))
 
 
 def checked_rules(args: RulesArgs, time_budget: float) -> list[Rule]:
@@ -305,8 +317,7 @@ def pipeline_options(args: JobArgs, beam_flags: list[str]) -> PipelineOptions:
 def job_config(args: JobArgs) -> JobConfig:
     """Load and check everything the job needs; raise before any data is read."""
     rules = checked_rules(args, args.time_budget)
-    if not FileSystems.match([args.input])[0].metadata_list:
-        raise ConfigError(f"--input {args.input} matches no files")
+    require_input(args.input)
     return JobConfig(
         input_pattern=args.input,
         output_dir=args.output,

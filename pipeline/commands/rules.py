@@ -6,9 +6,9 @@ from __future__ import annotations
 import argparse
 import itertools
 
-from pipeline.beam.rule_files import bundled_rules_dir, load_rules
+from pipeline.beam.rule_files import load_rules
 from pipeline.commands.arguments import positive_int
-from pipeline.commands.options import ConfigError, input_articles, input_paths, print_failures
+from pipeline.commands.options import ConfigError, input_articles, input_paths, print_failures, rule_paths
 from pipeline.core.clean import Cleaner
 from pipeline.core.records import Rejected
 from pipeline.core.rules import CompiledRule, Rule, RuleSet, example_failures
@@ -57,7 +57,7 @@ def _rule_paths(args: Args) -> list[str]:
     """The rule files a job with the same flags would load: the bundled ones first, unless told otherwise."""
     if args.no_bundled_rules and not args.paths:
         raise ConfigError("--no_bundled_rules leaves no rules: name rule files or folders")
-    return ([] if args.no_bundled_rules else [bundled_rules_dir()]) + list(args.paths)
+    return rule_paths(args.paths, args.no_bundled_rules)
 
 
 def _test(args: Args) -> int:
