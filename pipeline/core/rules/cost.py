@@ -92,6 +92,7 @@ def _time_entry_points(rule: CompiledRule, cost: Cost) -> None:
     rule.matches_line = _timed(rule.matches_line, cost, lambda _args: 1)  # type: ignore[method-assign]
     rule.apply = _timed(rule.apply, cost, lines_given)  # type: ignore[method-assign]
     rule.apply_whole = _timed(rule.apply_whole, cost, whole_text)  # type: ignore[method-assign]
+    rule.apply_at_line_starts = _timed(rule.apply_at_line_starts, cost, whole_text)  # type: ignore[method-assign]
 
 
 def _timed(function: Callable[..., Any], cost: Cost, lines: Callable[[tuple], int]) -> Callable[..., Any]:

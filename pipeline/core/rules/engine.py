@@ -224,4 +224,6 @@ def _run(rule: CompiledRule, text: str, budget: Budget, cuts: list[Cut] | None,
     """One rule that is not a line rule, on the lines its literals allow (``holding``; None: all of them)."""
     if rule.block or rule.within_lines:
         return rule.apply(text, budget, cuts, holding)
+    if rule.starts_lines:
+        return rule.apply_at_line_starts(text, budget, cuts)
     return rule.apply_whole(text, budget, cuts)

@@ -204,6 +204,42 @@ def stays_within_lines(pattern: str, flags: int) -> bool:
         return False
 
 
+def starts_at_line_starts(pattern: str, flags: int) -> bool:
+    """Whether every match of ``pattern`` begins where a line begins and is not empty.
+
+    Then trying the pattern at each line's start finds every match a search of the whole text finds: the
+    first item of every branch is ``^`` with MULTILINE (or ``\\A``). Searching backwards (REVERSE) is refused.
+
+    >>> starts_at_line_starts(r"^(?:facebook|twitter)(?:\\n+(?:facebook|twitter))+", regex.MULTILINE)
+    True
+    >>> starts_at_line_starts(r"^share|twitter", regex.MULTILINE)   # the second branch starts anywhere
+    False
+    >>> starts_at_line_starts(r"^share", 0)   # without MULTILINE, ^ is the text's start only: still a line's
+    True
+    """
+    if flags & regex.REVERSE:
+        return False
+    try:
+        tree = parse(pattern, flags)
+        return _min_width(tree) > 0 and _starts_a_line(tree) and not any(
+            getattr(node, "case_flags", 0) & regex.FULLCASE or isinstance(node, _regex_core.Fuzzy)
+            for node in _walk(tree))
+    except (regex.error, _regex_core.error, ValueError, RecursionError):
+        return False
+
+
+def _starts_a_line(node: object) -> bool:
+    core = _regex_core
+    if isinstance(node, core.Sequence):
+        return bool(node.items) and _starts_a_line(node.items[0])
+    if isinstance(node, core.Branch):
+        return all(_starts_a_line(branch) for branch in node.branches)
+    if isinstance(node, (core.Group, core.Atomic)):
+        return _starts_a_line(node.subpattern)
+    # Not StartOfLineU: the Unicode line-break mode starts lines after other characters too.
+    return type(node) in (core.StartOfLine, core.StartOfString)
+
+
 def _within_a_line(node: object) -> bool:
     core = _regex_core
     if isinstance(node, (core.Sequence, core.Branch, core.GreedyRepeat, core.Group, core.Atomic, core.LookAround,

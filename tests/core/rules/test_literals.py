@@ -5,7 +5,15 @@ from regex import _regex
 from pipeline.beam.rule_files import load_rules
 from pipeline.core.budget import Budget
 from pipeline.core.rules import CompiledRule, Rule, RuleSet
-from pipeline.core.rules.literals import FOLDING, Derived, LiteralIndex, derive, searchable, stays_within_lines
+from pipeline.core.rules.literals import (
+    FOLDING,
+    Derived,
+    LiteralIndex,
+    derive,
+    searchable,
+    starts_at_line_starts,
+    stays_within_lines,
+)
 from tests.conftest import BUNDLED_RULES
 from tests.reference import apply_rules_one_by_one
 
@@ -85,6 +93,39 @@ def test_stays_within_lines(pattern, flags, within):
     assert stays_within_lines(pattern, flags) is within
 
 
+@pytest.mark.parametrize("pattern, flags, starts", [
+    (r"^(?:facebook|twitter)[ ]*(?:\n+(?:facebook|twitter)[ ]*)+(?=\n|\Z)", MULTI | NOCASE, True),
+    (r"\AHeadline\n+", 0, True),                  # the text's start is a line's
+    (r"^Foo\nBar", 0, True),                       # without MULTILINE, ^ is the text's start
+    (r"(?:^Share|^Tweet)\n", MULTI, True),         # every branch starts a line
+    (r"^Share|Tweet\n", MULTI, False),             # the second branch starts anywhere
+    (r"Share\n^Tweet", MULTI, False),
+    (r"(?r)^Share\n", MULTI, False),               # searched backwards
+    (r"(?w)^Share\n", MULTI, False),               # Unicode line breaks start lines after other characters
+    (r"^(?=x)", MULTI, False),                     # an empty match
+])
+def test_starts_at_line_starts(pattern, flags, starts):
+    assert starts_at_line_starts(pattern, regex.compile(pattern, flags).flags) is starts
+
+
+@pytest.mark.parametrize("pattern, replacement, text", [
+    # A match that ends where a line starts, and one right after it.
+    (r"^(?:Share|Tweet)(?:\n+(?:Share|Tweet))+\n?", "", "Body.\nShare\nTweet\nShare\nEnd.\nTweet\n\nShare\nTweet\n"),
+    # Groups in the replacement; a match that ends inside a line; the text's last line.
+    (r"^(Photo): (\w+)\n(\w+)", r"\3 (\1 \2)", "Photo: Reuters\nBody Photo: x\nPhoto: AP\nLast"),
+    (r"^Share\nTweet\n?", "", "Share\nTweet\nShare\nTweet"),   # the second starts where the first ends
+    (r"^Share\n+Tweet", "", ""),
+])
+def test_a_rule_tried_at_line_starts_finds_what_a_whole_text_search_finds(pattern, replacement, text):
+    compiled = CompiledRule(rule(pattern, replacement=replacement, flags=("MULTILINE",)))
+    assert compiled.starts_lines
+    cuts: list = []
+    expected_cuts: list = []
+    assert compiled.apply_at_line_starts(text, Budget(2.0), cuts) == compiled.apply_whole(text, Budget(2.0),
+                                                                                         expected_cuts)
+    assert cuts == expected_cuts
+
+
 def test_the_index_finds_each_rules_lines_in_one_pass_in_either_case():
     index = LiteralIndex([Derived(("MORE",), folded=False), None, Derived(("read more",), folded=True)])
     text = "Ann Lee MORE said.\nBob\nREAD MORE\nmore\nRead more"
@@ -103,6 +144,10 @@ def test_the_index_finds_each_rules_lines_in_one_pass_in_either_case():
     # A line rule after a rule that stays within lines, on a line that rule changed.
     ([rule(r"\w+ \w+ MORE", "card"), rule(r"^Read the rest$", "rest", flags=("MULTILINE", "IGNORECASE"))],
      "Ann Lee MOREread the rest\nBody.\nRead THE rest"),
+    # A rule tried at line starts only, after a pass of line rules that emptied a line of its run.
+    ([rule(r"^Email$", "email", flags=("MULTILINE",)),
+      rule(r"^(?:Share|Tweet)(?:\n+(?:Share|Tweet))+", "column", flags=("MULTILINE",))],
+     "Body.\nShare\nEmail\nTweet\nEnd."),
     # A literal in a case regex folds that lower-casing alone would not ('İ' for 'i').
     ([rule(r"^ilan$", "ilan", flags=("MULTILINE", "IGNORECASE"))], "İLAN\nIlan\nılan\nBody."),
 ])
