@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 
 from pipeline.core.budget import Budget
 from pipeline.core.ledger import Cut, Ledger
@@ -53,6 +54,7 @@ class RuleSet:
         self._url_scoped = [at for at, rule in enumerate(self.rules) if rule.rule.urls]
         self._position = {rule.name: at for at, rule in enumerate(self.rules)}
         self._gate_position = [self._position[rule.name] for rule in line_rules]
+        self._gate_index_at = {at: i for i, at in enumerate(self._gate_position)}
         # A line rule the gate judges by its first characters gains little from literals in most paragraphs.
         prefix_judged = {self._gate_position[i] for i in self.gate.by_prefix}
         self.prefix_judged = {self.rules[at].name for at in prefix_judged}
@@ -69,6 +71,8 @@ class RuleSet:
         # elsewhere.
         site_rules = {at for positions in self._by_site.values() for at in positions}
         self.literals = LiteralIndex([None if at in site_rules else found for at, found in enumerate(self.searched)])
+        # Line rules (by gate index) tried without literals: on every line the gate lets through.
+        self._unsearched = frozenset(i for i, at in enumerate(self._gate_position) if self.searched[at] is None)
         self._site_literals: dict[str, LiteralIndex] = {}
         # Rules whose literals a pass of line rules can create (emptying a line joins the breaks around it):
         # the pass runs before they are looked for.
@@ -125,6 +129,9 @@ class RuleSet:
         sites = self.sites_of(url)
         found = self.find(text, sites)
         breaks_stale = False
+        # The text's lines and the gate's screen of them, kept from one pass to the next while no other rule
+        # changes the text.
+        screened: _Screened | None = None
         for rule, line_rule in self.steps_in_scope(url, source, budget, sites):
             if line_rule is not None:
                 pending.append(line_rule)
@@ -132,7 +139,7 @@ class RuleSet:
             at = self._position[rule.name]
             if at in self._after_pass:
                 if pending:
-                    text, found = self._pass(text, pending, budget, hits, ledger, found)
+                    text, found, screened = self._pass(text, pending, budget, hits, ledger, found, screened)
                     pending, breaks_stale = [], True
                 if breaks_stale:
                     found, breaks_stale = self.find(text, sites), False
@@ -140,7 +147,7 @@ class RuleSet:
             if holding is not None and not holding:
                 continue
             if pending:
-                text, found = self._pass(text, pending, budget, hits, ledger, found)
+                text, found, screened = self._pass(text, pending, budget, hits, ledger, found, screened)
                 pending, breaks_stale = [], True
                 holding = self.lines(at, found)
                 if holding is not None and not holding:
@@ -153,28 +160,40 @@ class RuleSet:
             if ledger is not None and cuts:
                 ledger.removed(STEP, cuts)
         if pending:
-            text, _ = self._pass(text, pending, budget, hits, ledger, found)
+            text, _, _ = self._pass(text, pending, budget, hits, ledger, found, screened)
         return text, {rule.name: hits[rule.name] for rule in self.rules if rule.name in hits}
 
     def _pass(self, text: str, pending: list[int], budget: Budget, hits: dict[str, int], ledger: Ledger | None,
-              found: dict[int, set[int]]) -> tuple[str, dict[int, set[int]]]:
-        """:meth:`_remove_lines`, and where the literals of ``found`` are once its lines are emptied."""
-        text, emptied = self._remove_lines(text, pending, budget, hits, ledger, found)
+              found: dict[int, set[int]], screened: _Screened | None,
+              ) -> tuple[str, dict[int, set[int]], _Screened]:
+        """:meth:`_remove_lines`, where the literals of ``found`` are once its lines are emptied, and the
+        screen of the text it leaves."""
+        if screened is None or screened.text is not text:
+            lines = text.split("\n")
+            screened = _Screened(text, lines, self.gate.screen(lines))
+        text, emptied = self._remove_lines(screened, pending, budget, hits, ledger, found)
         if emptied:
             found = {rule: left for rule, lines in found.items() if (left := lines - emptied)}
-        return text, found
+            # An emptied line has no candidate; the other lines are as they were.
+            candidates = {index: alive for index, alive in screened.candidates.items() if index not in emptied}
+            screened = _Screened(text, screened.lines, candidates)
+        return text, found, screened
 
-    def _remove_lines(self, text: str, pending: list[int], budget: Budget, hits: dict[str, int],
+    def _remove_lines(self, screened: _Screened, pending: list[int], budget: Budget, hits: dict[str, int],
                       ledger: Ledger | None, found: dict[int, set[int]]) -> tuple[str, set[int]]:
-        """The text with every line a pending line rule matches emptied, and the indices of those lines."""
-        gate_rules = self.gate.rules
-        # Each rule looks only at the lines holding one of its literals.
-        holding = {i: on for i in pending if (on := self.lines(self._gate_position[i], found)) is not None}
-        active = {i for i in pending if holding.get(i, True)}
+        """The text with every line a pending line rule matches emptied, and the indices of those lines.
+
+        Empties the lines in ``screened.lines`` itself.
+        """
+        gate_rules, gate_index_at = self.gate.rules, self._gate_index_at
+        waiting = set(pending)
+        # Each rule with literals looks only at the lines holding one; the others at every line.
+        holding = {i: on for at, on in found.items() if (i := gate_index_at.get(at)) is not None and i in waiting}
+        active = holding.keys() | (waiting & self._unsearched)
+        text, lines = screened.text, screened.lines
         if not active:
             return text, set()
-        lines = text.split("\n")
-        to_try = self.gate.screen(lines)
+        to_try = dict(screened.candidates)
         for i in self.gate.any_start:
             if i in active:
                 for index in holding[i] if i in holding else range(len(lines)):
@@ -200,6 +219,15 @@ class RuleSet:
         for index, _ in emptied:
             lines[index] = ""
         return "\n".join(lines), {index for index, _ in emptied}
+
+
+@dataclass(frozen=True)
+class _Screened:
+    """A text, its lines, and the gate's candidates for each line that has some (:meth:`LineGate.screen`)."""
+
+    text: str
+    lines: list[str]
+    candidates: dict[int, tuple[int, ...]]
 
 
 def host_and_parents(host: str) -> Iterator[str]:
