@@ -21,6 +21,7 @@ for "any character" instead.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -157,6 +158,8 @@ def parse(pattern: str, flags: int) -> object:
             global_flags = info.global_flags
 
 
+# A job builds its rules more than once (checked at launch, then in each worker): the parse is done once.
+@functools.cache
 def derive(pattern: str, flags: int) -> Derived | None:
     """The literals one of which every match of ``pattern`` holds; None when none can be derived.
 
@@ -185,6 +188,7 @@ def derive(pattern: str, flags: int) -> Derived | None:
     return Derived(tuple(sorted(found)), folded)
 
 
+@functools.cache
 def stays_within_lines(pattern: str, flags: int) -> bool:
     """Whether every match of ``pattern`` lies inside one line and is not empty, whatever surrounds it.
 
@@ -204,6 +208,7 @@ def stays_within_lines(pattern: str, flags: int) -> bool:
         return False
 
 
+@functools.cache
 def starts_at_line_starts(pattern: str, flags: int) -> bool:
     """Whether every match of ``pattern`` begins where a line begins and is not empty.
 
