@@ -1,4 +1,4 @@
-"""Step 7: the lines the rules left that the line model scores as furniture (``--line_model on``; off by default).
+"""Step 8: the lines the rules left that the line model scores as furniture (``--line_model on``; off by default).
 
 After the language step, because the model's features are English: it runs only on articles identified as
 English. Each line it removes is in the ledger with cause ``line-model`` and its score. A document where the
