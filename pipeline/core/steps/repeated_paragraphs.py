@@ -23,8 +23,7 @@ from __future__ import annotations
 
 import regex
 
-from pipeline.core.normalize import tidy_layout
-from pipeline.core.steps.base import Draft, Step
+from pipeline.core.steps.base import Draft, Step, without_spans
 
 # The cause each removal has in the ledger.
 REPEATED_PARAGRAPH = "repeated-paragraph"
@@ -48,7 +47,7 @@ def repeated_lines(body: str) -> list[tuple[int, int]]:
 
     >>> body = ("Lede " * 30 + "\\n\\nPhoto: AP\\n\\n" + "Lede " * 30 + "\\n\\nSecond paragraph.")
     >>> [(start, end) for start, end in repeated_lines(body)]
-    [(162, 311)]
+    [(163, 313)]
     >>> repeated_lines("Advertisement\\n\\nText.\\n\\nAdvertisement")
     []
     """
@@ -87,11 +86,6 @@ class DropRepeatedParagraphs(Step):
             return
         if draft.ledger:
             draft.ledger.removed(self.name, [(REPEATED_PARAGRAPH, start, end, "") for start, end in found])
-        body, kept, at = draft.body, [], 0
-        for start, end in found:
-            kept.append(body[at:start])
-            at = end
-        kept.append(body[at:])
-        draft.body = tidy_layout("".join(kept))
+        draft.body = without_spans(draft.body, found)
         if draft.ledger:
             draft.ledger.follow(draft.body)
