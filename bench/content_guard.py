@@ -7,7 +7,8 @@ Usage:
 
 Each input (text files, JSONL, any format the job reads) is read with the job's own readers and cleaned with
 pipeline.core.clean.Cleaner and the rules (bundled, then --rules in order). A document *changed* when a rule fired,
-a headline repeat was dropped, the line model removed a line (``--line_model on``), or it was rejected. For
+a headline repeat or a paragraph printed twice was dropped,
+the line model removed a line (``--line_model on``), or it was rejected. For
 clean text (``../shared/corpus/bbc_fulltext/bbc/*/*.txt``) the answer must be 0; every changed document is
 printed with the words that went, so a person sees why.
 Exits 1 when any document changed, so it can gate a rule change.
@@ -73,6 +74,7 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"{record.id}: rejected {error.reason}: {error}")
             continue
         reasons = (list(clean.stats["rules"]) + (["headline_repeats"] if clean.stats["headline_repeats"] else [])
+                   + (["repeated_paragraphs"] if clean.stats["repeated_paragraphs"] else [])
                    + (["line_model"] if clean.stats.get("line_model_lines") else []))
         if not reasons:
             continue

@@ -18,7 +18,10 @@ What is measured, in words (whitespace-separated tokens of the normalised text):
     (NFKC, curly quotes to straight, edge punctuation and a possessive 's dropped),
     so every normalised word is either kept or removed; the body is
     aligned first and the title against the unmatched words above the body's first kept word (see
-    kept_mask);
+    kept_mask); the words of a paragraph the cleaner dropped as a later exact copy (the ledger's
+    repeated-paragraph removals) are removed and left out of the alignment, because word alignment alone
+    cannot tell which of two equal copies survived and would credit the output to whichever copy runs on
+    into the longest match (usually the later one, which the labels call cruft);
   * a word gets its line's label; on a mixed line a word is cruft when most of its characters lie inside a
     cruft span, content otherwise; ambiguous lines are not scored;
   * cruft removed = removed cruft words / cruft words; content kept = kept content words / content words;
@@ -42,9 +45,11 @@ from pathlib import Path
 
 from pipeline.beam.rule_files import bundled_rules_dir, load_rules
 from pipeline.core.clean import Cleaner, CleanOptions
+from pipeline.core.ledger import Removal
 from pipeline.core.normalize import NormalizeOptions, UnicodeFixer, normalize
 from pipeline.core.records import Article, Rejected
 from pipeline.core.rules.schema import RuleError
+from pipeline.core.steps.repeated_paragraphs import REPEATED_PARAGRAPH
 
 WORD = re.compile(r"\S+")
 QUOTES = str.maketrans({"‘": "'", "’": "'", "‚": "'", "‛": "'", "“": '"', "”": '"', "„": '"', "‟": '"'})
@@ -142,8 +147,10 @@ def label_words(lines: list[dict], normalised_lines: list[str]) -> list[Word]:
     return words
 
 
-def kept_mask(source_words: list[str], title_words: list[str], text_words: list[str]) -> list[bool]:
-    """Which normalised words survive in the output (title + "\n\n" + text).
+def kept_mask(source_words: list[str], title_words: list[str], text_words: list[str],
+              known_removed: frozenset[int] = frozenset()) -> list[bool]:
+    """Which normalised words survive in the output (title + "\n\n" + text); ``known_removed``: indices of
+    words the cleaner is known to have removed (later copies of a paragraph), which take no part in aligning.
 
     The output body is aligned first; the output title is then aligned against the normalised words the
     body left unmatched. Aligning "title + text" in one pass gives the same answer except when a headline is
@@ -152,10 +159,11 @@ def kept_mask(source_words: list[str], title_words: list[str], text_words: list[
     """
     a = [fold(w) for w in source_words]
     kept = [False] * len(a)
-    matcher = difflib.SequenceMatcher(None, a, [fold(w) for w in text_words], autojunk=False)
+    aligned = [i for i in range(len(a)) if i not in known_removed]
+    matcher = difflib.SequenceMatcher(None, [a[i] for i in aligned], [fold(w) for w in text_words], autojunk=False)
     for block in matcher.get_matching_blocks():
         for i in range(block.a, block.a + block.size):
-            kept[i] = True
+            kept[aligned[i]] = True
     # The title comes from the record or from the top of the text, so it may only take words above the first
     # word the body kept, and only in runs of at least three words (or the whole title): single words of
     # removed furniture ("Trump", "GOP") must not count as kept because the title happens to hold them.
@@ -170,6 +178,20 @@ def kept_mask(source_words: list[str], title_words: list[str], text_words: list[
     return kept
 
 
+def copied_words(normalised: str, removals: tuple[Removal, ...]) -> frozenset[int]:
+    """Indices of the normalised words inside the cleaner's repeated-paragraph removals (the ledger's offsets).
+
+    >>> text = "One two.\\n\\nThree four.\\n\\nThree four."
+    >>> sorted(copied_words(text, (Removal("repeated_paragraphs", REPEATED_PARAGRAPH, 23, 34, "Three four."),)))
+    [4, 5]
+    """
+    spans = [(r.start, r.end) for r in removals if r.cause == REPEATED_PARAGRAPH]
+    if not spans:
+        return frozenset()
+    return frozenset(i for i, word in enumerate(re.finditer(r"\S+", normalised))
+                     if any(start <= word.start() and word.end() <= end for start, end in spans))
+
+
 def score_doc(cleaner: Cleaner, fixer: UnicodeFixer, rec: dict) -> DocResult:
     normalised = normalize(rec["raw_text"], fixer)
     nlines = normalised.split("\n")
@@ -181,7 +203,7 @@ def score_doc(cleaner: Cleaner, fixer: UnicodeFixer, rec: dict) -> DocResult:
     tally = Tally(docs=1)
     try:
         out = cleaner.clean(article)
-        kept = kept_mask(source_words, out.title.split(), out.text.split())
+        kept = kept_mask(source_words, out.title.split(), out.text.split(), copied_words(normalised, out.removals))
     except Rejected:
         tally.rejected = 1
         kept = [False] * len(words)
@@ -219,7 +241,7 @@ def main(argv: list[str] | None = None) -> int:
     for value in args.rules:
         paths.extend(p for p in value.split(",") if p)
     try:
-        cleaner = Cleaner(load_rules(paths), CleanOptions(line_model=args.line_model == "on"))
+        cleaner = Cleaner(load_rules(paths), CleanOptions(line_model=args.line_model == "on", ledger=True))
     except RuleError as error:
         print(f"rules do not load: {error}", file=sys.stderr)
         return 2

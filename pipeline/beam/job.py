@@ -48,6 +48,7 @@ from pipeline.beam.transforms import (
     MASS_REMOVAL,
     NAMESPACE,
     RECORDS,
+    REPEATED_PARAGRAPHS,
     STATS,
     TRUNCATED,
     CleanArticles,
@@ -223,6 +224,7 @@ def summarize(counters: dict[str, int], rules: Sequence[Rule], files: dict) -> d
         },
         "bytes": {"in": counters.get(BYTES_IN, 0), "out": counters.get(BYTES_OUT, 0)},
         "headline_repeats_removed": counters.get(HEADLINE_REPEATS, 0),
+        "repeated_paragraphs_removed": counters.get(REPEATED_PARAGRAPHS, 0),
         "flagged_mass_removal": counters.get(MASS_REMOVAL, 0),
         # Shipped flagged; with --truncated reject they are in rejected_by_reason instead.
         "flagged_truncated": counters.get(TRUNCATED, 0),
@@ -252,6 +254,7 @@ def format_summary(summary: dict) -> str:
         f"files: {files['read']} read, {len(files['not_reconciled'])} where read != clean + rejected + duplicates",
         f"bytes: {size['in']} in, {size['out']} out",
         f"headline repeats removed: {summary['headline_repeats_removed']}",
+        f"paragraphs printed twice, later copies removed: {summary['repeated_paragraphs_removed']}",
         f"flagged for mass removal by rules: {summary['flagged_mass_removal']}",
         f"flagged truncated (a teaser or paywalled text): {summary['flagged_truncated']}",
         f"ids used by more than one clean record: {summary['duplicate_ids']}",

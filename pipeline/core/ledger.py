@@ -35,7 +35,7 @@ Cut = tuple[str, int, int, str]
 
 @dataclass(frozen=True)
 class Removal:
-    """One removal: the step that made it (``extract``, ``rules``, ``headline_repeats``, ``line_model``,
+    """One removal: the step that made it (``extract``, ``rules``, ``headline_repeats``, ``repeated_paragraphs``, ``line_model``,
     ``rejected``), its cause within the step (the rule's name, ``headline_repeat``, the rejection's reason, why
     extraction left it out), where it was in the normalised text (for ``extract``, in the page's full text), what
     it removed, what replaced it (a rule's replacement; usually nothing), the text around it, for a step that

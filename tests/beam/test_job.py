@@ -16,6 +16,7 @@ def test_summarize_groups_counters_by_outcome_reason_and_rule():
     counters = {
         "docs.read": 5, "docs.clean": 3, "docs.rejected": 2, "docs.rejected.invalid_json": 1,
         "docs.rejected.empty_text": 1, "bytes.in": 900, "bytes.out": 700, "headline.repeats_removed": 2,
+        "paragraph.repeats_removed": 3,
         "rule.read-time-line.hits": 4, "rule.read-time-line.docs": 3, "docs.flagged.mass_removal": 1,
         "docs.flagged.truncated": 2, "docs.duplicate": 1, "docs.duplicate.near": 1,
         "language.clean.en": 2, "language.clean.de": 1, "language.duplicate.en": 1, "language.rejected.fr": 2,
@@ -28,6 +29,7 @@ def test_summarize_groups_counters_by_outcome_reason_and_rule():
         "rejected_by_reason": {"empty_text": 1, "invalid_json": 1},
         "bytes": {"in": 900, "out": 700},
         "headline_repeats_removed": 2,
+        "repeated_paragraphs_removed": 3,
         "flagged_mass_removal": 1,
         "flagged_truncated": 2,
         "duplicate_ids": 0,
@@ -45,6 +47,7 @@ def test_summarize_groups_counters_by_outcome_reason_and_rule():
         "files: 2 read, 0 where read != clean + rejected + duplicates",
         "bytes: 900 in, 700 out",
         "headline repeats removed: 2",
+        "paragraphs printed twice, later copies removed: 3",
         "flagged for mass removal by rules: 1",
         "flagged truncated (a teaser or paywalled text): 2",
         "ids used by more than one clean record: 0",

@@ -63,6 +63,7 @@ def test_report_writes_one_page_with_the_runs_counts_and_nothing_from_outside(ru
     assert counts(html) == {
         "documents.read": "9", "documents.clean": "7", "documents.rejected": "2", "documents.duplicates": "0",
         "headline_repeats": str(summary["headline_repeats_removed"]), "mass_removal": "0",
+        "repeated_paragraphs": str(summary["repeated_paragraphs_removed"]),
         "rejected.invalid_json": "1", "rejected.missing_text": "1",
         "language.en": "7",
         **{f"hits.{rule}": str(hits["hits"]) for rule, hits in summary["rules"].items() if hits["hits"]},

@@ -171,6 +171,7 @@ def test_ledger_counts_agree_with_the_summary_counters(tmp_path):
     # The seed, dup and dup-2; the read time of the rejected document is in its whole-document removal.
     assert by_rule == {"read-time-line": 3, "comment-widget": 2, "hover-card": 3}
     assert sum(r["step"] == "headline_repeats" for r in removed) == summary["headline_repeats_removed"]
+    assert sum(r["step"] == "repeated_paragraphs" for r in removed) == summary["repeated_paragraphs_removed"]
     rejected = {r["id"]: r["cause"] for r in removed if r["step"] == "rejected"}
     # The cleaner's rejections are whole-document removals; a line that never parsed has no document to remove from.
     assert rejected == {"only-cruft": "empty_after_cleaning", "empty": "empty_text"}

@@ -23,6 +23,8 @@ DOCS_REJECTED = "docs.rejected"
 BYTES_IN = "bytes.in"
 BYTES_OUT = "bytes.out"
 HEADLINE_REPEATS = "headline.repeats_removed"
+# Later copies of a paragraph printed twice in one document (pipeline.core.steps.repeated_paragraphs).
+REPEATED_PARAGRAPHS = "paragraph.repeats_removed"
 MASS_REMOVAL = "docs.flagged.mass_removal"
 TRUNCATED = "docs.flagged.truncated"
 DUPLICATE_IDS = "docs.duplicate_id"

@@ -16,6 +16,7 @@ from pipeline.beam.transforms.accounting import (
     FILE_COUNTS,
     HEADLINE_REPEATS,
     MASS_REMOVAL,
+    REPEATED_PARAGRAPHS,
     STATS,
     TRUNCATED,
     BundleCounters,
@@ -107,6 +108,7 @@ class CleanArticleFn(beam.DoFn):
             self.progress.add(counts_of.CLEAN)
         counters.inc(BYTES_OUT, len(clean.title.encode("utf-8")) + len(clean.text.encode("utf-8")))
         counters.inc(HEADLINE_REPEATS, clean.stats["headline_repeats"])
+        counters.inc(REPEATED_PARAGRAPHS, clean.stats["repeated_paragraphs"])
         if clean.stats.get("mass_removal"):
             counters.inc(MASS_REMOVAL)
         if clean.stats.get("truncated"):

@@ -69,6 +69,9 @@ def _documents(run: Run) -> str:
                     for name in ("read", "clean", "rejected", "duplicates"))
     cards += (f"<div class=card>{_count('headline_repeats', summary['headline_repeats_removed'])}"
               f"<span>headline repeats removed</span></div>"
+              # A run written before the step existed has no count of it.
+              f"<div class=card>{_count('repeated_paragraphs', summary.get('repeated_paragraphs_removed', 0))}"
+              f"<span>repeated paragraphs removed</span></div>"
               f"<div class=card>{_count('mass_removal', summary['flagged_mass_removal'])}"
               f"<span>flagged for mass removal</span></div>")
     reasons = "".join(f"<tr><td>{escape(reason)}</td><td class=n data-count='rejected.{escape(reason)}'>{count:,}</td></tr>"

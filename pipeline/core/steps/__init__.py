@@ -10,6 +10,7 @@ from pipeline.core.steps.language import IdentifyLanguage
 from pipeline.core.steps.line_model import RemoveCruftLines
 from pipeline.core.steps.normalize_text import NormalizeText
 from pipeline.core.steps.not_article import RejectNotArticles
+from pipeline.core.steps.repeated_paragraphs import DropRepeatedParagraphs
 from pipeline.core.steps.split_headline import SplitHeadline
 from pipeline.core.steps.truncated import FlagTruncated
 
@@ -19,6 +20,7 @@ STEPS: tuple[type[Step], ...] = (
     FlagTruncated,
     ApplyRules,
     DropHeadlineRepeats,
+    DropRepeatedParagraphs,
     RejectNotArticles,
     IdentifyLanguage,
     RemoveCruftLines,

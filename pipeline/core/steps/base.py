@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from pipeline.core.budget import DEFAULT_TIME_BUDGET_SECONDS, Budget
 from pipeline.core.ledger import Ledger
-from pipeline.core.normalize import NormalizeOptions
+from pipeline.core.normalize import NormalizeOptions, tidy_layout
 from pipeline.core.records import Article
 from pipeline.core.rules.schema import Rule
 
@@ -63,6 +63,21 @@ class Draft:
     metadata: dict = field(default_factory=dict)
     # With CleanOptions.ledger, from normalisation on: each step that removes text reports it here.
     ledger: Ledger | None = None
+
+
+def without_spans(body: str, spans: Sequence[tuple[int, int]]) -> str:
+    """``body`` without ``spans`` (``(start, end)``, sorted, not overlapping), its layout tidied: what a step that
+    removes whole lines leaves.
+
+    >>> without_spans("Keep.\\n\\nDrop.\\n\\nKeep too.", [(7, 12)])
+    'Keep.\\n\\nKeep too.'
+    """
+    kept, at = [], 0
+    for start, end in spans:
+        kept.append(body[at:start])
+        at = end
+    kept.append(body[at:])
+    return tidy_layout("".join(kept))
 
 
 class Step:

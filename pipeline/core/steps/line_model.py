@@ -1,4 +1,4 @@
-"""Step 7: the lines the rules left that the line model scores as furniture (``--line_model on``; off by default).
+"""Step 8: the lines the rules left that the line model scores as furniture (``--line_model on``; off by default).
 
 After the language step, because the model's features are English: it runs only on articles identified as
 English. Each line it removes is in the ledger with cause ``line-model`` and its score. A document where the
@@ -12,9 +12,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from pipeline.core.line_model import LineModel, bundled_model, cruft_lines
-from pipeline.core.normalize import tidy_layout
 from pipeline.core.rules.schema import Rule
-from pipeline.core.steps.base import CleanOptions, Draft, Step
+from pipeline.core.steps.base import CleanOptions, Draft, Step, without_spans
 from pipeline.core.words import count_words
 
 # The cause each removal has in the ledger.
@@ -48,12 +47,7 @@ class RemoveCruftLines(Step):
         if draft.ledger:
             draft.ledger.removed(self.name, [(LINE_MODEL, start, end, "") for start, end, _ in found],
                                  scores=[round(score, 4) for _, _, score in found])
-        kept, at = [], 0
-        for start, end, _ in found:
-            kept.append(body[at:start])
-            at = end
-        kept.append(body[at:])
-        draft.body = tidy_layout("".join(kept))
+        draft.body = without_spans(body, [(start, end) for start, end, _ in found])
         if draft.ledger:
             draft.ledger.follow(draft.body)
         draft.stats["line_model_lines"] = len(found)

@@ -1,4 +1,4 @@
-"""Step 5: pages that are not articles (error pages, navigation left without a story) go to rejected.
+"""Step 6: pages that are not articles (error pages, navigation left without a story) go to rejected.
 
 Rejected, not flagged: such a page has no content to keep, and a rejection is counted
 (``docs.rejected.not_article``) and can be read with its evidence; ``--keep_not_articles``
