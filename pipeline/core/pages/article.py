@@ -25,6 +25,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+import regex
 import trafilatura
 from lxml import html as lxml_html
 
@@ -82,6 +83,53 @@ _FURNITURE_LABEL = re.compile(
       | อ่านเพิ่มเติม|ข่าวที่เกี่ยวข้อง|อ่านข่าวที่เกี่ยวข้อง
     )""",
     re.IGNORECASE | re.VERBOSE,
+)
+# The lines around the story that news sites in those scripts print as text where English ones use markup
+# trafilatura knows (a byline element, a caption, a footer), and that a reader never takes for the story: a
+# line that is only a reporter's or editor's name with its label, or the wire's name in brackets, a source or
+# photo credit, a date and time with the labels beside it, a reproduction notice. Whole lines only, each
+# label with its punctuation, so that a sentence that starts with the same word (记者会上, Источник в
+# правительстве) is never one; matched only on lines that are not ASCII.
+_HAN_NAME = r"[\p{Han}·]{2,4}"
+_CJK_DATE = r"(?:\d{4}\s*年\s*)?\d{1,2}\s*月\s*\d{1,2}\s*日"
+_NUMERIC_DATE = r"\d{4}[./-]\d{1,2}[./-]\d{1,2}|\d{1,2}/\d{1,2}"
+_CLOCK = r"\d{1,2}\s*(?:[:：]\s*\d{2}(?:\s*[:：]\s*\d{2})?|時\s*\d{1,2}\s*分|时\s*\d{1,2}\s*分)"
+_SCRIPT_FURNITURE = regex.compile(
+    rf"""(?V1)^(?:
+        # 责任编辑：王磊, 【纠错】【责任编辑：王磊】, （編輯：張美玲）1151207
+        (?:【(?:纠错|糾錯)】\s*)*[【\[（(〔]?\s*(?:责任编辑|責任編輯|责编|責編|编辑|編輯|值班编辑|編審|编审)\s*[：:／/]\s*
+          {_HAN_NAME}(?:[\s、，,／/]+{_HAN_NAME})*\s*[】\]）)〕]?\s*\d{{0,8}}
+      | 【(?:纠错|糾錯)】
+        # 记者 张伟, 本报记者 张伟 李娜, 作者：张伟, 文／林志明, 佐藤花子記者
+      | [【\[（(]?\s*(?:本报|本報)?(?:特约|特約)?(?:记者|記者|通讯员|通訊員|作者|撰文|撰稿|摄影|攝影|文|图|圖)
+          (?:\s*[：:／/|｜]\s*|\s+){_HAN_NAME}(?:[\s、，,／/]+{_HAN_NAME})*\s*[】\]）)]?
+      | [\p{{Han}}\p{{Hiragana}}\p{{Katakana}}ー・]{{2,10}}\s?(?:記者|特派員|通信員)
+        # a Korean byline: 박영희 기자, 김철수 기자 kimcs@example.co.kr, [서울=뉴시스] 박영희 기자
+      | (?:\[[\p{{Hangul}}\p{{Han}}=\s]{{2,12}}\]\s*)?\p{{Hangul}}{{2,4}}\s?(?:기자|특파원|객원기자|선임기자|인턴기자|통신원)
+          (?:\s*[,·]\s*\p{{Hangul}}{{2,4}}\s?(?:기자|특파원))*\s*=?\s*(?:[\w.+-]+@[\w-]+(?:\.[\w-]+)+)?
+        # 【共同通信】, （共同）, [연합뉴스]: the wire's name alone
+      | [【（(〔\[]\s*(?:共同通信|共同|時事通信|時事|ロイター|ＡＦＰ＝時事|AFP＝時事|ＡＦＰ|ＡＰ|新华社|新華社|中新社|中央社
+          |연합뉴스|뉴시스|뉴스1)\s*[】）)〕\]]
+        # 来源：新华社, 出典：気象庁, Источник: ТАСС, المصدر: ..., 출처: ...; Фото: ..., 写真：...; 新华社记者 陈斌 摄
+      | (?:来源|來源|稿源|消息来源|出典|出处|出處|출처|источник|المصدر|фото|видео|写真|사진)\s*[：:]\s*.{{1,60}}
+      | .{{0,100}}(?:记者|記者)\s*{_HAN_NAME}\s*(?:摄|攝)
+        # a Japanese caption: 記者会見する財務相＝７日午前、財務省、田中撮影; the author box: この記事を書いた人 ...
+      | .{{1,100}}[＝=].{{1,60}}撮影[）)]?
+      | この記事を書いた人.{{0,80}}
+        # 2026年12月07日 07:45 来源：中国天气网, 12/7(月) 10:30配信, 입력 2026.12.07 10:30
+      | (?:{_CJK_DATE}|{_NUMERIC_DATE})\s*(?:[（(][月火水木金土日][）)])?\s*(?:{_CLOCK})?\s*(?:配信|更新|発表|发布|發布)?
+          (?:\s+(?:来源|來源|作者|编辑|編輯|责任编辑|責任編輯|出典)\s*[：:]\s*\S{{1,20}})*
+      | (?:(?:기사\s?)?입력|수정|승인|최종\s?수정|업데이트)\s*[:：]?\s*(?:{_NUMERIC_DATE})\.?\s*(?:{_CLOCK})?
+          (?:\s+(?:수정|업데이트)\s*[:：]?\s*(?:{_NUMERIC_DATE})\.?\s*(?:{_CLOCK})?)?
+        # reproduction notices in a line of their own
+      | .{{0,80}}(?:無断(?:転載|転用|複製)を?禁|(?:未经|未經|非经|非經)(?:书面|書面)?(?:授权|授權|许可|許可|同意).{{0,40}}
+          (?:不得|禁止|严禁|嚴禁)|版权所有|版權所有|무단\s?전재\s?(?:및|&|·|,)?\s?재?배포\s?금지
+          |при\s+(?:использовании|цитировании|перепечатке)\s+материалов.{{0,40}}ссылка\s+обязательна
+          |جميع\s+الحقوق\s+محفوظة).{{0,80}}
+        # a portal's reaction buttons (Yahoo! News Japan), read out as one line
+      | (?:学びがある|わかりやすい|新しい視点|\s)+
+    )$""",
+    regex.IGNORECASE | regex.VERBOSE,
 )
 # A teaser line of a tabloid "DON'T MISS" block ends in a bracketed upper-case label.
 _TEASER_LABEL = re.compile(r"\[(?:[A-Z]{3,}\s?)+\]\s*\|?\s*$")
@@ -171,7 +219,21 @@ def is_furniture_line(line: str) -> bool:
     """
     line = line.strip()
     return bool(_FURNITURE_LINE.match(line) or _TEASER_LABEL.search(line)
-                or (not line.isascii() and _FURNITURE_LABEL.match(line)))
+                or (not line.isascii() and (_FURNITURE_LABEL.match(line) or is_script_furniture_line(line))))
+
+
+def is_script_furniture_line(line: str) -> bool:
+    """A byline, credit, date or notice line as news sites in scripts other than Latin print them
+    (``_SCRIPT_FURNITURE``); ``line`` stripped.
+
+    >>> [is_script_furniture_line(line) for line in ("责任编辑：李明", "박영희 기자 yhpark@hanbit.example",
+    ...     "【共同通信】", "Источник: пресс-служба мэрии", "2026年12月07日 07:45 来源：中国天气网")]
+    [True, True, True, True, True]
+    >>> [is_script_furniture_line(line) for line in ("记者会上，他说：“我们会继续努力。”", "【服务消费增长较快】",
+    ...     "Источник в правительстве сообщил об этом в среду.", "12月7日，国家统计局发布数据。")]
+    [False, False, False, False]
+    """
+    return _SCRIPT_FURNITURE.match(line) is not None
 
 
 @dataclass(frozen=True)

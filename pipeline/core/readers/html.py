@@ -14,28 +14,63 @@ from pipeline.core.records import Article
 _DECLARED_CHARSET = re.compile(rb"""<meta[^>]{0,200}?charset\s*=\s*["']?([A-Za-z0-9._:-]{1,40})""", re.IGNORECASE)
 
 
+# The East Asian encodings as browsers read them (the WHATWG Encoding Standard): a page that declares Shift_JIS,
+# GB2312 or EUC-KR is written in the vendor's superset (Windows' code pages 932 and 949, GBK), and holds what only
+# the superset has (①, 髙, 镕, 똠), where the strict codec of the same name fails and the page would be read as
+# Windows-1252 mojibake. By the name Python's lookup gives a label, or by the label where Python knows none.
+_SUPERSETS = {"shift_jis": "cp932", "gb2312": "gb18030", "gbk": "gb18030", "euc_kr": "cp949", "big5": "big5hkscs"}
+_SUPERSET_LABELS = {"windows-31j": "cp932", "x-sjis": "cp932", "x-gbk": "gb18030", "windows-936": "gb18030",
+                    "windows-949": "cp949", "x-windows-949": "cp949"}
+
+
+def page_codec(label: str) -> str | None:
+    """The Python codec that reads a page declaring ``label``, None for one Python does not know.
+
+    >>> page_codec("Shift_JIS"), page_codec("gb2312"), page_codec("EUC-KR"), page_codec("koi8-r"), page_codec("x")
+    ('cp932', 'gb18030', 'cp949', 'koi8-r', None)
+    """
+    label = label.lower()
+    if label in _SUPERSET_LABELS:
+        return _SUPERSET_LABELS[label]
+    try:
+        name = codecs.lookup(label).name
+    except LookupError:
+        return None
+    return _SUPERSETS.get(name, name)
+
+
 def decode_page(data: bytes) -> str:
-    """Bytes of a page as text: in the charset it declares when that is not UTF-8 and the bytes fit it.
+    """Bytes of a page as text: in the charset it declares when that is not UTF-8 and the bytes fit it. A page
+    in one of the East Asian encodings that is not UTF-8 either reads as a browser shows it, with U+FFFD for a
+    stray byte (a page cut inside a character), not as Windows-1252.
 
     >>> decode_page('<meta charset="koi8-r"><p>Москва</p>'.encode("koi8-r"))
     '<meta charset="koi8-r"><p>Москва</p>'
     >>> decode_page(b'<meta charset="base64"><p>Moscow</p>')
     '<meta charset="base64"><p>Moscow</p>'
+    >>> decode_page('<meta charset="Shift_JIS"><p>①髙橋</p>'.encode("cp932") + b"\\x82")
+    '<meta charset="Shift_JIS"><p>①髙橋</p>\\ufffd'
     """
     declared = _DECLARED_CHARSET.search(data[:4096])
     if declared:
-        try:
-            codec = codecs.lookup(declared.group(1).decode("ascii"))
-        except LookupError:
-            codec = None
-        if codec and codec.name not in ("utf-8", "utf-8-sig", "ascii"):
+        codec = page_codec(declared.group(1).decode("ascii"))
+        if codec and codec not in ("utf-8", "utf-8-sig", "ascii"):
             try:
-                return data.decode(codec.name)
+                return data.decode(codec)
             except (UnicodeDecodeError, ValueError, LookupError):
                 # The declaration is wrong, or names a codec that is not a text encoding ('base64', 'rot13'):
                 # read it as any other file.
-                pass
+                if codec in _SUPERSETS.values() and not _is_utf8(data):
+                    return data.decode(codec, errors="replace")
     return decode_bytes(data)
+
+
+def _is_utf8(data: bytes) -> bool:
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 class HtmlReader(WholeFileReader):
