@@ -26,6 +26,7 @@ _SEPARATOR = (r"(?:[ ]*[|–—•⋆·»｜][ ]*|[ ]+[-:][ ]+|[ ]*(?<![A-Za-z0-
 _TAIL = r"(?P<tail>[^|–—•⋆·»｜_:\n]{1,60})"
 _SEPARATED_TAIL = regex.compile(rf"^(?P<head>.+?){_SEPARATOR}{_TAIL}$")
 _SUFFIX = regex.compile(_SEPARATOR + _TAIL)
+_COLON_TAIL = regex.compile(rf"^(?P<head>.+)：{_TAIL}$")
 # A part after a separator only Chinese and Japanese titles use (the underscore, the hyphen between Han or Kana
 # characters, the full-width bar), of at most 12 characters.
 _WIDE_SECTION = regex.compile(r"^(?P<head>.+?)(?:[ ]*(?<![A-Za-z0-9])_(?![A-Za-z0-9])[ ]*|[ ]*｜[ ]*"
@@ -122,6 +123,10 @@ def strip_site_suffix(title: str, names: Sequence[str], always: bool = False) ->
     ('今晨能见度不足200米', 'X-ray 200米-A')
     >>> strip_site_suffix("同比增长4.6%_财经频道_华夏网", [], always=True), strip_site_suffix("a_b | Site", [], always=True)
     ('同比增长4.6%', 'a_b')
+    >>> strip_site_suffix("予算案が膨らむ：朝陽新聞デジタル", site_names(None, "朝陽新聞デジタル"), always=True)
+    '予算案が膨らむ'
+    >>> strip_site_suffix("大雾黄色预警：今晨能见度不足200米", site_names("https://jiangcheng-wb.example/x"), always=True)
+    '大雾黄色预警：今晨能见度不足200米'
     """
     split = split_site_suffix(title)
     if split and split[0] and (always or names_site(split[1], names)):
@@ -130,4 +135,9 @@ def strip_site_suffix(title: str, names: Sequence[str], always: bool = False) ->
         while always and (section := _WIDE_SECTION.match(head)):
             head = section.group("head")
         return head
+    # "見出し：朝陽新聞デジタル": the full-width colon also opens Chinese and Japanese subtitles, so only a site's name
+    # after it goes.
+    named = _COLON_TAIL.match(title)
+    if named and names_site(named.group("tail"), names):
+        return named.group("head").strip()
     return title
