@@ -40,7 +40,7 @@ def page_codec(label: str) -> str | None:
 
 
 def decode_page(data: bytes) -> str:
-    """Bytes of a page as text: in the charset it declares when that is not UTF-8 and the bytes fit it. A page
+    """Bytes of a page as text: UTF-8 when they are; else in the charset it declares when the bytes fit it. A page
     in one of the East Asian encodings that is not UTF-8 either reads as a browser shows it, with U+FFFD for a
     stray byte (a page cut inside a character), not as Windows-1252.
 
@@ -50,27 +50,36 @@ def decode_page(data: bytes) -> str:
     '<meta charset="base64"><p>Moscow</p>'
     >>> decode_page('<meta charset="Shift_JIS"><p>①髙橋</p>'.encode("cp932") + b"\\x82")
     '<meta charset="Shift_JIS"><p>①髙橋</p>\\ufffd'
+    >>> decode_page('<meta charset="gb2312"><p>消费增长</p>'.encode("utf-8"))   # GBK would read 娑堣垂澧為暱
+    '<meta charset="gb2312"><p>消费增长</p>'
     """
     declared = _DECLARED_CHARSET.search(data[:4096])
     if declared:
         codec = page_codec(declared.group(1).decode("ascii"))
         if codec and codec not in ("utf-8", "utf-8-sig", "ascii"):
+            # A page saved again as UTF-8 keeps its old declaration (a crawler's copy, an archive's): bytes that
+            # are valid UTF-8 beyond ASCII are UTF-8, as no text in GBK, Shift_JIS or Windows-1251 is, where
+            # GBK or Windows-1251 would read them without an error, as mojibake.
+            if (utf8 := _as_utf8(data)) is not None:
+                return utf8
             try:
                 return data.decode(codec)
             except (UnicodeDecodeError, ValueError, LookupError):
                 # The declaration is wrong, or names a codec that is not a text encoding ('base64', 'rot13'):
                 # read it as any other file.
-                if codec in _SUPERSETS.values() and not _is_utf8(data):
+                if codec in _SUPERSETS.values():
                     return data.decode(codec, errors="replace")
     return decode_bytes(data)
 
 
-def _is_utf8(data: bytes) -> bool:
+def _as_utf8(data: bytes) -> str | None:
+    """``data`` as UTF-8 when it is valid UTF-8 and not ASCII, else None."""
+    if data.isascii():
+        return None
     try:
-        data.decode("utf-8")
+        return data.decode("utf-8-sig")
     except UnicodeDecodeError:
-        return False
-    return True
+        return None
 
 
 class HtmlReader(WholeFileReader):
