@@ -182,9 +182,9 @@ def test_chinese_and_japanese_wrapped_in_the_source_read_without_spaces_at_the_w
 
 
 # Pages laid out as news sites in those scripts lay out an article: a national daily in Shift_JIS and a portal of
-# wire copy (its <html lang> says "en") in Japanese, a GB2312 and a traditional page and a brief in Chinese, a
-# EUC-KR page whose body is text between <br> and a brief in Korean, a Windows-1251 page in Russian, a page right
-# to left in Arabic; the pages in legacy encodings declare them only in <meta>, and hold characters only the
+# wire copy (its <html lang> says "en") in Japanese, a GB2312, a traditional, a portal's and a brief in Chinese
+# (the brief's <html lang> says "en"), a EUC-KR page whose body is text between <br>, a wire's page and a brief in
+# Korean, a Windows-1251 page in Russian, a page right to left in Arabic; the pages in legacy encodings declare them only in <meta>, and hold characters only the
 # vendors' supersets have (①, 镕, 똠). Each around the story: the byline, editor and source lines, the date line,
 # captions, reproduction notices, share bars, rankings and related lists.
 SITE_TITLES = {
@@ -197,6 +197,8 @@ SITE_TITLES = {
     "ko-brief-snow": "서울 첫눈 관측…평년보다 9일 늦어",
     "ru-cp1251-metro": "В Казани открыли две новые станции метро",
     "ar-cairo-metro": "افتتاح المرحلة الأولى من الخط الرابع لمترو القاهرة",
+    "ko-yonhap-rates": '한은, 기준금리 연 2.50% 동결…"물가·환율 불확실성"',
+    "zh-portal-ev": "新能源汽车下乡活动启动 首批百余款车型参加",
 }
 # trafilatura finds no body container on the daily's page and recovers its paragraphs one by one, never a list:
 # the list of the budget's four items is lost (in any script; not fixed here).
