@@ -184,9 +184,10 @@ def test_chinese_and_japanese_wrapped_in_the_source_read_without_spaces_at_the_w
 # Pages laid out as news sites in those scripts lay out an article: a national daily in Shift_JIS and a portal of
 # wire copy (its <html lang> says "en") in Japanese, a GB2312, a traditional, a portal's and a brief in Chinese
 # (the brief's <html lang> says "en"), a EUC-KR page whose body is text between <br>, a wire's page and a brief in
-# Korean, a Windows-1251 page in Russian, a page right to left in Arabic; the pages in legacy encodings declare them only in <meta>, and hold characters only the
-# vendors' supersets have (①, 镕, 똠). Each around the story: the byline, editor and source lines, the date line,
-# captions, reproduction notices, share bars, rankings and related lists.
+# Korean, a Windows-1251 page in Russian, a page right to left in Arabic; the pages in legacy encodings declare
+# them only in <meta>, and hold characters only the vendors' supersets have (①, 镕, 똠). Each around the story:
+# the byline, editor and source lines, the date line, captions, reproduction notices, share bars, rankings and
+# related lists.
 SITE_TITLES = {
     "ja-daily-budget": "来年度予算案、過去最大の１２０兆円台に 防衛費と社会保障費が膨らむ",
     "ja-portal-quake": "石川県で震度４ 津波の心配なし（共同通信）",   # the portal's og:title names the wire

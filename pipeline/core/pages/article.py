@@ -91,6 +91,7 @@ _FURNITURE_LABEL = re.compile(
 # label with its punctuation, so that a sentence that starts with the same word (记者会上, Источник в
 # правительстве) is never one; matched only on lines that are not ASCII.
 _HAN_NAME = r"[\p{Han}·]{2,4}"
+_CJK_NAME = r"[\p{Han}\p{Hiragana}\p{Katakana}ー]"
 _CJK_DATE = r"(?:\d{4}\s*年\s*)?\d{1,2}\s*月\s*\d{1,2}\s*日"
 _NUMERIC_DATE = r"\d{4}[./-]\d{1,2}[./-]\d{1,2}|\d{1,2}/\d{1,2}"
 _CLOCK = r"\d{1,2}\s*(?:[:：]\s*\d{2}(?:\s*[:：]\s*\d{2})?|時\s*\d{1,2}\s*分|时\s*\d{1,2}\s*分)"
@@ -102,7 +103,7 @@ _SCRIPT_FURNITURE = regex.compile(
       | 【(?:纠错|糾錯)】
         # (原标题：...), a parenthesised name or two closing the story: （佐藤花子）, （佐藤花子、鈴木一郎）, （完）
       | [（(]?(?:原标题|原標題)\s*[：:].{{1,80}}?[）)]?
-      | [（(]\s*[\p{{Han}}\p{{Hiragana}}\p{{Katakana}}ー]{{1,6}}(?:[、・,，]\s*[\p{{Han}}\p{{Hiragana}}\p{{Katakana}}ー]{{2,6}})*\s*[）)]
+      | [（(]\s*{_CJK_NAME}{{1,6}}(?:[、・,，]\s*{_CJK_NAME}{{2,6}})*\s*[）)]
         # 记者 张伟, 本报记者 张伟 李娜, 作者：张伟, 文／林志明, 佐藤花子記者
       | [【\[（(]?\s*(?:本报|本報)?(?:特约|特約)?(?:记者|記者|通讯员|通訊員|作者|撰文|撰稿|摄影|攝影|文|图|圖)
           (?:\s*[：:／/|｜]\s*|\s+){_HAN_NAME}(?:[\s、，,／/]+{_HAN_NAME})*\s*[】\]）)]?
