@@ -1,5 +1,6 @@
 """Articles in seven scripts, end to end through the job: none is lost, each body survives as written; news pages in
-eight scripts, each body extracted as its truth has it, without the page's furniture.
+eight scripts, and pages laid out as Japanese, Chinese, Korean, Russian and Arabic sites lay out an article, each
+body extracted as its truth has it, without the page's furniture.
 
 The fixtures (fixtures/scripts/) are self-written news articles in Japanese, Chinese, Korean, Thai, Arabic,
 Russian and Hindi, scraped with cruft the bundled rules know; they are built as text files, JSONL, Parquet, HTML

@@ -16,7 +16,8 @@ convention of news templates in general, never of one site:
 4. Lines that are page furniture on any news site are dropped: teasers
    (``Read more:``, ``Related:``, ``[VIDEO]``, and ``Read also:`` in the scripts
    other than Latin), newsletter, share and comment prompts, reporter contact
-   and credit lines, tag lines.
+   and credit lines, tag lines; in those scripts also the byline, editor, source
+   and date lines and reproduction notices their sites print as text.
 5. A text made only of the page's link texts is its menu: the page has no article.
 """
 
