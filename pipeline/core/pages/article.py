@@ -108,6 +108,9 @@ _SCRIPT_FURNITURE = regex.compile(
         # 记者 张伟, 本报记者 张伟 李娜, 作者：张伟, 文／林志明, 佐藤花子記者
       | [【\[（(]?\s*(?:本报|本報)?(?:特约|特約)?(?:记者|記者|通讯员|通訊員|作者|撰文|撰稿|摄影|攝影|文|图|圖)
           (?:\s*[：:／/|｜]\s*|\s+){_HAN_NAME}(?:[\s、，,／/]+{_HAN_NAME})*\s*[】\]）)]?
+          (?:\s+(?:{_CJK_DATE}|{_NUMERIC_DATE})\s*(?:{_CLOCK})?)?
+        # a portal's app promotion: 打开星河新闻客户端，查看更多精彩内容
+      | (?:打开|打開|下载|下載)\S{{0,20}}(?:客户端|客戶端|APP|App|app)(?:[，,]\s*.{{0,30}})?
       | [\p{{Han}}\p{{Hiragana}}\p{{Katakana}}ー・]{{2,10}}\s?(?:記者|特派員|通信員)
         # a Korean byline: 박영희 기자, 김철수 기자 kimcs@example.co.kr, [서울=뉴시스] 박영희 기자
       | (?:\[[\p{{Hangul}}\p{{Han}}=\s]{{2,12}}\]\s*)?\p{{Hangul}}{{2,4}}\s?(?:기자|특파원|객원기자|선임기자|인턴기자|통신원)
@@ -118,6 +121,8 @@ _SCRIPT_FURNITURE = regex.compile(
         # 来源：新华社, 出典：気象庁, Источник: ТАСС, المصدر: ..., 출처: ...; Фото: ..., 写真：...; 新华社记者 陈斌 摄
       | (?:来源|來源|稿源|消息来源|出典|出处|出處|출처|источник|المصدر|фото|видео|写真|사진)\s*[：:]\s*.{{1,60}}
       | .{{0,100}}(?:记者|記者)\s*{_HAN_NAME}\s*(?:摄|攝)
+        # a Korean caption, ending in its credit: 품목별 수출액 추이. [그래픽=한빛경제], ... (사진=연합뉴스)
+      | .{{0,150}}[\[(](?:사진|그래픽|자료|영상|제공)\s*=\s*[^\])]{{1,30}}[\])]
         # Автор: Иван Петров, Подписывайтесь на наш Telegram-канал..., 7 декабря 2026, 10:30; كتب: أحمد علي
       | (?:автор|текст|редактор)\s*:\s*[\p{{Cyrillic}}.\s]{{3,40}}
       | подписывайтесь\s+на\b.{{0,100}}
@@ -219,6 +224,36 @@ def unlink_prose(tree) -> None:
         if _words(" ".join(link.text_content() for link in links)) < _PROSE_LINK_SHARE * _words(text):
             for link in links:
                 link.drop_tag()
+
+
+# Elements after which a page laid out with <br> goes on with the story in bare text.
+_BLOCK_TAGS = frozenset(("div", "figure", "table", "p", "ul", "ol", "blockquote", "section", "aside", "h1", "h2", "h3",
+                         "h4", "h5", "h6", "br"))
+
+
+def paragraph_tails(tree) -> None:
+    """Put the text that follows a ``<div>``, ``<figure>`` or ``<table>`` inside a body laid out with ``<br>`` (up to
+    the next ``<br>`` or block) in a ``<p>`` of its own: trafilatura drops such an element's tail with it (a photo
+    box in the middle of a Korean or Chinese story laid out so, and the paragraph after it is gone).
+
+    >>> from lxml import html
+    >>> tree = html.fromstring('<div>첫 문단이다.<br><br><div><img src="a.jpg"></div>둘째 <b>문단</b>이다.<br><br>끝.</div>')
+    >>> paragraph_tails(tree)
+    >>> html.tostring(tree, encoding="unicode")
+    '<div>첫 문단이다.<br><br><div><img src="a.jpg"></div><p>둘째 <b>문단</b>이다.</p><br><br>끝.</div>'
+    """
+    for element in list(tree.iter("div", "figure", "table")):
+        parent = element.getparent()
+        if not (element.tail or "").strip() or parent is None or parent.find("br") is None:
+            continue
+        paragraph = lxml_html.Element("p")
+        paragraph.text, element.tail = element.tail, None
+        sibling = element.getnext()
+        while sibling is not None and sibling.tag not in _BLOCK_TAGS:
+            following = sibling.getnext()
+            paragraph.append(sibling)   # moves it, with its tail
+            sibling = following
+        element.addnext(paragraph)
 
 
 def is_furniture_line(line: str) -> bool:
