@@ -1,5 +1,6 @@
 """Articles in seven scripts, end to end through the job: none is lost, each body survives as written; news pages in
-eight scripts, each body extracted as its truth has it, without the page's furniture.
+eight scripts, and pages laid out as Japanese, Chinese, Korean, Russian and Arabic sites lay out an article, each
+body extracted as its truth has it, without the page's furniture.
 
 The fixtures (fixtures/scripts/) are self-written news articles in Japanese, Chinese, Korean, Thai, Arabic,
 Russian and Hindi, scraped with cruft the bundled rules know; they are built as text files, JSONL, Parquet, HTML
@@ -121,6 +122,9 @@ def test_an_unknown_language_code_stops_the_run_before_anything_is_read(tmp_path
 # article, share bars, comments and a footer; the truth in the article-extraction benchmark's format.
 SCRIPT_PAGES = FIXTURES / "script_pages"
 PAGE_TRUTH = json.loads((SCRIPT_PAGES / "ground-truth.json").read_text("utf-8"))
+# The eight pages in those two templates; the others are laid out as sites in their scripts lay out an article.
+TEMPLATE_PAGES = ("ar-amman-water", "el-piraeus-port", "hi-monsoon-delhi", "ja-kyushu-rain", "ko-minimum-wage",
+                  "ru-volga-bridge", "th-bangkok-flood", "zh-metro-line")
 # The page's furniture by its place in the template: menu, share bars, caption, related box, teaser, comments, footer.
 FURNITURE = ("//nav | //div[@class='menu'] | //div[starts-with(@class, 'share-bar')] | //div[starts-with(@class, 'social')]"
              " | //figcaption | //p[@class='wp-caption-text'] | //aside | //div[@class='related-posts'] | //p[strong]"
@@ -146,7 +150,8 @@ def test_every_page_in_every_script_is_in_the_clean_output_with_its_language(scr
 
 def test_each_body_matches_its_truth_and_the_headline_is_the_title_without_the_site_name(script_pages):
     clean, _ = script_pages
-    for key, record in clean.items():
+    for key in TEMPLATE_PAGES:
+        record = clean[key]
         score = score_page(key, PAGE_TRUTH[key]["articleBody"], record["text"])
         assert score.f1 >= 0.97, (key, unmatched_runs(record["text"], PAGE_TRUTH[key]["articleBody"]),
                                   unmatched_runs(PAGE_TRUTH[key]["articleBody"], record["text"]))
@@ -158,7 +163,8 @@ def test_each_body_matches_its_truth_and_the_headline_is_the_title_without_the_s
 
 def test_the_pages_furniture_is_gone_from_the_text(script_pages):
     clean, _ = script_pages
-    for key, record in clean.items():
+    for key in TEMPLATE_PAGES:
+        record = clean[key]
         tree = lxml_html.fromstring((SCRIPT_PAGES / f"{key}.html").read_bytes())
         furniture = [" ".join(element.text_content().split()) for element in tree.xpath(FURNITURE)]
         pieces = {piece for text in furniture for piece in text.split(" | ") if len(piece) > 1}
@@ -174,3 +180,47 @@ def test_chinese_and_japanese_wrapped_in_the_source_read_without_spaces_at_the_w
     assert " " not in clean["ja-kyushu-rain"]["text"].replace("ＪＲ", "")
     # A list of stations, each naming its station with a link: prose, not related links.
     assert "- 会展中心站的C口和D口预计十月中旬开放；" in clean["zh-metro-line"]["text"].split("\n\n")
+
+
+# Pages laid out as news sites in those scripts lay out an article: a national daily in Shift_JIS and a portal of
+# wire copy (its <html lang> says "en") in Japanese, a GB2312, a traditional, a portal's and a brief in Chinese
+# (the brief's <html lang> says "en"), a EUC-KR page whose body is text between <br>, a wire's page and a brief in
+# Korean, a Windows-1251 page in Russian, a page right to left in Arabic; the pages in legacy encodings declare
+# them only in <meta>, and hold characters only the vendors' supersets have (①, 镕, 똠). Each around the story:
+# the byline, editor and source lines, the date line, captions, reproduction notices, share bars, rankings and
+# related lists.
+SITE_TITLES = {
+    "ja-daily-budget": "来年度予算案、過去最大の１２０兆円台に 防衛費と社会保障費が膨らむ",
+    "ja-portal-quake": "石川県で震度４ 津波の心配なし（共同通信）",   # the portal's og:title names the wire
+    "zh-gbk-consumption": "前11个月社会消费品零售总额同比增长4.6%",
+    "zh-tw-typhoon": "颱風海葵逼近 東部山區豪雨特報",
+    "zh-brief-fog": "大雾黄色预警：今晨京津冀部分地区能见度不足200米",
+    "ko-euckr-exports": "K-푸드 수출 100억 달러 돌파…라면·김이 견인",
+    "ko-brief-snow": "서울 첫눈 관측…평년보다 9일 늦어",
+    "ru-cp1251-metro": "В Казани открыли две новые станции метро",
+    "ar-cairo-metro": "افتتاح المرحلة الأولى من الخط الرابع لمترو القاهرة",
+    "ko-yonhap-rates": '한은, 기준금리 연 2.50% 동결…"물가·환율 불확실성"',
+    "zh-portal-ev": "新能源汽车下乡活动启动 首批百余款车型参加",
+}
+# trafilatura finds no body container on the daily's page and recovers its paragraphs one by one, never a list:
+# the list of the budget's four items is lost (in any script; not fixed here).
+LOST_LIST = "\n".join(["①社会保障費　約３９兆円", "②国債費　約３０兆円", "③地方交付税交付金　約１９兆円", "④防衛費　約９兆円"])
+
+
+def test_pages_as_sites_in_those_scripts_lay_them_out_clean_to_their_truth(script_pages):
+    clean, _ = script_pages
+    assert sorted(SITE_TITLES) == sorted(set(PAGE_TRUTH) - set(TEMPLATE_PAGES))
+    for key, title in SITE_TITLES.items():
+        record = clean[key]
+        truth = PAGE_TRUTH[key]["articleBody"]
+        if key == "ja-daily-budget":
+            truth = truth.replace(LOST_LIST + "\n", "")
+        assert record["text"] == truth.replace("\n", "\n\n"), key
+        assert record["title"] == title, key
+        assert record["metadata"]["language"] == key.split("-")[0], key
+
+
+@pytest.mark.xfail(strict=True, reason="trafilatura's recovery of a page without a body container keeps no list")
+def test_a_list_in_a_page_without_a_body_container_is_kept(script_pages):
+    clean, _ = script_pages
+    assert LOST_LIST.replace("\n", "\n\n") in clean["ja-daily-budget"]["text"]

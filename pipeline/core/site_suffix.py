@@ -19,11 +19,19 @@ import regex
 # "Headline | Site", "Headline - Site", "Headline ⋆ Site": the part after the last separator. A hyphen or
 # colon counts only between spaces ("Covid-19", "Trump: no deal" are headlines). Chinese and Japanese titles,
 # without spaces, use the full-width bar ("見出し｜新聞") and the underscore ("标题_晚报"), which counts only
-# where it does not join two ASCII letters or digits ("file_name").
-_SEPARATOR = r"(?:[ ]*[|–—•⋆·»｜][ ]*|[ ]+[-:][ ]+|[ ]*(?<![A-Za-z0-9])_(?![A-Za-z0-9])[ ]*)"
+# where it does not join two ASCII letters or digits ("file_name"), and the hyphen between two Han or Kana
+# characters ("标题-晚报", "标题--人民网"), where no word is hyphenated.
+_SEPARATOR = (r"(?:[ ]*[|–—•⋆·»｜][ ]*|[ ]+[-:][ ]+|[ ]*(?<![A-Za-z0-9])_(?![A-Za-z0-9])[ ]*"
+              r"|(?<=[\p{Han}\p{Hiragana}\p{Katakana}])-{1,2}(?=[\p{Han}\p{Hiragana}\p{Katakana}]))")
 _TAIL = r"(?P<tail>[^|–—•⋆·»｜_:\n]{1,60})"
 _SEPARATED_TAIL = regex.compile(rf"^(?P<head>.+?){_SEPARATOR}{_TAIL}$")
 _SUFFIX = regex.compile(_SEPARATOR + _TAIL)
+_COLON_TAIL = regex.compile(rf"^(?P<head>.+)：{_TAIL}$")
+# A part after a separator only Chinese and Japanese titles use (the underscore, the hyphen between Han or Kana
+# characters, the full-width bar), of at most 12 characters.
+_WIDE_SECTION = regex.compile(r"^(?P<head>.+?)(?:[ ]*(?<![A-Za-z0-9])_(?![A-Za-z0-9])[ ]*|[ ]*｜[ ]*"
+                              r"|(?<=[\p{Han}\p{Hiragana}\p{Katakana}])-{1,2}(?=[\p{Han}\p{Hiragana}\p{Katakana}]))"
+                              r"[^|–—•⋆·»｜_:\n]{1,12}$")
 _WORD = regex.compile(r"\w+")
 # Words a site's name adds to what its host spells: "The Eagle Rising Daily" on eaglerising.com.
 _FILLER = regex.compile(r"(?:the|news|daily|online|com|net|org|co|uk|www|media|network|tv|and)*")
@@ -111,8 +119,27 @@ def strip_site_suffix(title: str, names: Sequence[str], always: bool = False) ->
     'Temperatures are rising - and so are ice cream prices'
     >>> strip_site_suffix("地铁十四号线东段开通运营_城市晚报", [], always=True)
     '地铁十四号线东段开通运营'
+    >>> strip_site_suffix("今晨能见度不足200米-江城晚报", [], always=True), strip_site_suffix("X-ray 200米-A", [], always=True)
+    ('今晨能见度不足200米', 'X-ray 200米-A')
+    >>> strip_site_suffix("同比增长4.6%_财经频道_华夏网", [], always=True), strip_site_suffix("a_b | Site", [], always=True)
+    ('同比增长4.6%', 'a_b')
+    >>> strip_site_suffix("消费数据发布--财经--人民网", [], always=True)
+    '消费数据发布'
+    >>> strip_site_suffix("予算案が膨らむ：朝陽新聞デジタル", site_names(None, "朝陽新聞デジタル"), always=True)
+    '予算案が膨らむ'
+    >>> strip_site_suffix("大雾黄色预警：今晨能见度不足200米", site_names("https://jiangcheng-wb.example/x"), always=True)
+    '大雾黄色预警：今晨能见度不足200米'
     """
     split = split_site_suffix(title)
     if split and split[0] and (always or names_site(split[1], names)):
-        return split[0]
+        head = split[0]
+        # A Chinese or Japanese <title> names the section before the site ("标题_财经频道_华夏网").
+        while always and (section := _WIDE_SECTION.match(head)):
+            head = section.group("head")
+        return head
+    # "見出し：朝陽新聞デジタル": the full-width colon also opens Chinese and Japanese subtitles, so only a site's name
+    # after it goes.
+    named = _COLON_TAIL.match(title)
+    if named and names_site(named.group("tail"), names):
+        return named.group("head").strip()
     return title

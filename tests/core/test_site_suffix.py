@@ -45,6 +45,17 @@ def test_chinese_and_japanese_titles_lose_a_site_name_after_a_full_width_bar_or_
     assert strip_site_suffix("Python's snake_case turns 30", [], always=True) == "Python's snake_case turns 30"
 
 
+def test_chinese_and_japanese_titles_lose_a_section_and_site_after_hyphens_underscores_or_a_colon_naming_the_site():
+    assert strip_site_suffix("今晨能见度不足200米-江城晚报", [], always=True) == "今晨能见度不足200米"
+    assert strip_site_suffix("消费数据发布--财经--人民网", [], always=True) == "消费数据发布"
+    assert strip_site_suffix("同比增长4.6%_财经频道_华夏网", [], always=True) == "同比增长4.6%"
+    names = site_names("https://www.choyo-shimbun.example/a", "朝陽新聞デジタル")
+    assert strip_site_suffix("予算案が膨らむ：朝陽新聞デジタル", names, always=True) == "予算案が膨らむ"
+    # A full-width colon that opens a subtitle stays, and so does a hyphen in a Latin word.
+    assert strip_site_suffix("大雾黄色预警：今晨能见度不足200米", names, always=True) == "大雾黄色预警：今晨能见度不足200米"
+    assert strip_site_suffix("X-ray clinic opens", [], always=True) == "X-ray clinic opens"
+
+
 def test_a_record_title_field_loses_the_site_name_the_url_or_source_gives():
     cleaner = Cleaner([])
     text = "Clinton Foundation spent 5.7% on charity.\n\nThe rest went to salaries."

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from pipeline.core.pages.article import extract_article
+import regex
+
+from pipeline.core.pages.article import extract_article, paragraph_tails
 from pipeline.core.pages.extract_ledger import extraction_removals
 from pipeline.core.pages.full_text import full_text, full_text_lines, join_wide_lines
 from pipeline.core.pages.loading import load_page
@@ -24,6 +26,8 @@ HTML_MODES = ("article", "full")
 MAX_TAGS = 100_000
 # Languages written without spaces between words, by the primary subtag of a page's <html lang>.
 _UNSPACED_LANGUAGES = frozenset({"ja", "zh", "yue", "wuu", "th", "lo", "km", "my"})
+_LETTER = regex.compile(r"\p{L}")
+_OTHER_LETTER = regex.compile(r"[\p{L}--\p{Latin}]", regex.V1)
 
 
 @dataclass(frozen=True)
@@ -49,6 +53,19 @@ def in_unspaced_script(title: str | None, language: str | None) -> bool:
     return has_unspaced_script(title or "") or (language or "").split("-")[0].lower() in _UNSPACED_LANGUAGES
 
 
+def in_script_other_than_latin(title: str | None) -> bool:
+    """Whether most letters of a page's headline are of a script other than Latin (Chinese, Korean, Cyrillic,
+    Arabic...): the pages whose layouts the steps for those scripts are for, and no English page.
+
+    >>> in_script_other_than_latin("한은, 기준금리 2.50% 동결"), in_script_other_than_latin("Xi (习近平) meets Biden")
+    (True, False)
+    """
+    if not title or title.isascii():
+        return False
+    other = len(_OTHER_LETTER.findall(title))
+    return other > len(_LETTER.findall(title)) - other
+
+
 def html_to_page(markup: str, mode: str = "article", url: str | None = None, ledger: bool = False) -> Page:
     """The page's text in ``mode``, with its title, canonical URL and stated metadata; with ``ledger``, in article
     mode, what the extraction left out. A page with no article is rejected (``no_article``), carrying that too.
@@ -71,6 +88,8 @@ def html_to_page(markup: str, mode: str = "article", url: str | None = None, led
     truncated = markup_evidence(tree)   # before the extraction, which changes the tree
     if mode != "article":
         return Page(text=full_text(tree), title=meta.title, url=meta.url, metadata=meta.fields, truncated=truncated)
+    if in_script_other_than_latin(meta.title):   # a story laid out with <br> goes on after a photo box
+        paragraph_tails(tree)
     if ledger:
         whole, lines = full_text_lines(tree)   # before the extraction, which changes the tree
         extraction = extract_article(tree, meta.url, unspaced)

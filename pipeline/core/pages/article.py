@@ -16,7 +16,8 @@ convention of news templates in general, never of one site:
 4. Lines that are page furniture on any news site are dropped: teasers
    (``Read more:``, ``Related:``, ``[VIDEO]``, and ``Read also:`` in the scripts
    other than Latin), newsletter, share and comment prompts, reporter contact
-   and credit lines, tag lines.
+   and credit lines, tag lines; in those scripts also the byline, editor, source
+   and date lines and reproduction notices their sites print as text.
 5. A text made only of the page's link texts is its menu: the page has no article.
 """
 
@@ -25,6 +26,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+import regex
 import trafilatura
 from lxml import html as lxml_html
 
@@ -82,6 +84,71 @@ _FURNITURE_LABEL = re.compile(
       | อ่านเพิ่มเติม|ข่าวที่เกี่ยวข้อง|อ่านข่าวที่เกี่ยวข้อง
     )""",
     re.IGNORECASE | re.VERBOSE,
+)
+# The lines around the story that news sites in those scripts print as text where English ones use markup
+# trafilatura knows (a byline element, a caption, a footer), and that a reader never takes for the story: a
+# line that is only a reporter's or editor's name with its label, or the wire's name in brackets, a source or
+# photo credit, a date and time with the labels beside it, a reproduction notice. Whole lines only, each
+# label with its punctuation, so that a sentence that starts with the same word (记者会上, Источник в
+# правительстве) is never one; matched only on lines that are not ASCII.
+_HAN_NAME = r"[\p{Han}·]{2,4}"
+_CJK_NAME = r"[\p{Han}\p{Hiragana}\p{Katakana}ー]"
+_CJK_DATE = r"(?:\d{4}\s*年\s*)?\d{1,2}\s*月\s*\d{1,2}\s*日"
+_NUMERIC_DATE = r"\d{4}[./-]\d{1,2}[./-]\d{1,2}|\d{1,2}/\d{1,2}"
+_CLOCK = r"\d{1,2}\s*(?:[:：]\s*\d{2}(?:\s*[:：]\s*\d{2})?|時\s*\d{1,2}\s*分|时\s*\d{1,2}\s*分)"
+_SCRIPT_FURNITURE = regex.compile(
+    rf"""(?V1)^(?:
+        # 责任编辑：王磊, 【纠错】【责任编辑：王磊】, （編輯：張美玲）1151207
+        (?:【(?:纠错|糾錯)】\s*)*[【\[（(〔]?\s*(?:责任编辑|責任編輯|责编|責編|编辑|編輯|值班编辑|編審|编审)\s*[：:／/]\s*
+          {_HAN_NAME}(?:[\s、，,／/]+{_HAN_NAME})*\s*[】\]）)〕]?\s*(?:[A-Z]{{1,4}}\d{{1,6}}|\d{{1,8}})?
+      | 【(?:纠错|糾錯)】
+        # (原标题：...), a parenthesised name or two closing the story: （佐藤花子）, （佐藤花子、鈴木一郎）, （完）
+      | [（(]?(?:原标题|原標題)\s*[：:].{{1,80}}?[）)]?
+      | [（(]\s*{_CJK_NAME}{{1,6}}(?:[、・,，]\s*{_CJK_NAME}{{2,6}})*\s*[）)]
+        # 记者 张伟, 本报记者 张伟 李娜, 作者：张伟, 文／林志明, 佐藤花子記者
+      | [【\[（(]?\s*(?:本报|本報)?(?:特约|特約)?(?:记者|記者|通讯员|通訊員|作者|撰文|撰稿|摄影|攝影|文|图|圖)
+          (?:\s*[：:／/|｜]\s*|\s+){_HAN_NAME}(?:[\s、，,／/]+{_HAN_NAME})*\s*[】\]）)]?
+          (?:\s+(?:{_CJK_DATE}|{_NUMERIC_DATE})\s*(?:{_CLOCK})?)?
+        # a portal's app promotion: 打开星河新闻客户端，查看更多精彩内容
+      | (?:打开|打開|下载|下載)\S{{0,20}}(?:客户端|客戶端|APP|App|app)(?:[，,]\s*.{{0,30}})?
+      | [\p{{Han}}\p{{Hiragana}}\p{{Katakana}}ー・]{{2,10}}\s?(?:記者|特派員|通信員)
+        # a Korean byline: 박영희 기자, 김철수 기자 kimcs@example.co.kr, [서울=뉴시스] 박영희 기자
+      | (?:\[[\p{{Hangul}}\p{{Han}}=\s]{{2,12}}\]\s*)?\p{{Hangul}}{{2,4}}\s?(?:기자|특파원|객원기자|선임기자|인턴기자|통신원)
+          (?:\s*[,·]\s*\p{{Hangul}}{{2,4}}\s?(?:기자|특파원))*\s*=?\s*(?:[\w.+-]+@[\w-]+(?:\.[\w-]+)+)?
+        # 【共同通信】, （共同）, [연합뉴스]: the wire's name alone
+      | [【（(〔\[]\s*(?:共同通信|共同|時事通信|時事|ロイター|ＡＦＰ＝時事|AFP＝時事|ＡＦＰ|ＡＰ|新华社|新華社|中新社|中央社
+          |연합뉴스|뉴시스|뉴스1)\s*[】）)〕\]]
+        # 来源：新华社, 出典：気象庁, Источник: ТАСС, المصدر: ..., 출처: ...; Фото: ..., 写真：...; 新华社记者 陈斌 摄
+      | (?:来源|來源|稿源|消息来源|出典|出处|出處|출처|источник|المصدر|фото|видео|写真|사진)\s*[：:]\s*.{{1,60}}
+      | .{{0,100}}(?:记者|記者)\s*{_HAN_NAME}\s*(?:摄|攝)
+        # a Korean caption, ending in its credit: 품목별 수출액 추이. [그래픽=한빛경제], ... (사진=연합뉴스)
+      | .{{0,150}}[\[(](?:사진|그래픽|자료|영상|제공)\s*=\s*[^\])]{{1,30}}[\])]
+        # Автор: Иван Петров, Подписывайтесь на наш Telegram-канал..., 7 декабря 2026, 10:30; كتب: أحمد علي
+      | (?:автор|текст|редактор)\s*:\s*[\p{{Cyrillic}}.\s]{{3,40}}
+      | подписывайтесь\s+на\b.{{0,100}}
+      | \d{{1,2}}\s+(?:января|февраля|марта|апреля|мая|июня|июля|августа|сентября|октября|ноября|декабря)\s+\d{{4}}
+          (?:\s*(?:г\.|года))?(?:[,\s]+\d{{1,2}}:\d{{2}})?
+      | (?:كتب|كتبت|بقلم|تحرير)\s*:\s*[\p{{Arabic}}\s]{{3,40}}
+        # a Japanese caption: 記者会見する財務相＝７日午前、財務省、田中撮影; the author box: この記事を書いた人 ...
+      | .{{1,100}}[＝=].{{1,60}}撮影[）)]?
+      | この記事を書いた人.{{0,80}}
+        # 2026年12月07日 07:45 来源：中国天气网, 12/7(月) 10:30配信, 입력 2026.12.07 10:30
+      | (?:{_CJK_DATE}|{_NUMERIC_DATE})\s*(?:[（(][月火水木金土日][）)])?\s*(?:{_CLOCK})?\s*(?:配信|更新|発表|发布|發布|송고)?
+          (?:\s+(?:来源|來源|作者|编辑|編輯|责任编辑|責任編輯|出典)\s*[：:]\s*\S{{1,20}})*
+      | (?:(?:기사\s?)?입력|수정|승인|최종\s?수정|업데이트|송고\s?시간)\s*[:：]?\s*(?:{_NUMERIC_DATE})\.?\s*(?:{_CLOCK})?
+          (?:\s+(?:수정|업데이트)\s*[:：]?\s*(?:{_NUMERIC_DATE})\.?\s*(?:{_CLOCK})?)?
+        # reproduction notices in a line of their own
+      | .{{0,80}}(?:無断(?:転載|転用|複製)を?禁|(?:未经|未經|非经|非經)(?:书面|書面)?(?:授权|授權|许可|許可|同意).{{0,40}}
+          (?:不得|禁止|严禁|嚴禁)|版权所有|版權所有|무단\s?(?:전재|복제).{{0,40}}금지
+          |при\s+(?:использовании|цитировании|перепечатке)\s+материалов.{{0,40}}ссылка\s+обязательна
+          |جميع\s+الحقوق\s+محفوظة).{{0,80}}
+        # a Korean wire's tip line (제보는 카카오톡 okjebo) and its note for screen readers
+      | (?:제보는|기사\s?제보)\s*[:：]?\s*(?:카카오톡|이메일|전화).{{0,60}}
+      | 이\s?기사는\s?AI\s?요약\s?서비스를\s?제공합니다\.?
+        # a portal's reaction buttons (Yahoo! News Japan), read out as one line
+      | (?:学びがある|わかりやすい|新しい視点|\s)+
+    )$""",
+    regex.IGNORECASE | regex.VERBOSE,
 )
 # A teaser line of a tabloid "DON'T MISS" block ends in a bracketed upper-case label.
 _TEASER_LABEL = re.compile(r"\[(?:[A-Z]{3,}\s?)+\]\s*\|?\s*$")
@@ -159,6 +226,36 @@ def unlink_prose(tree) -> None:
                 link.drop_tag()
 
 
+# Elements after which a page laid out with <br> goes on with the story in bare text.
+_BLOCK_TAGS = frozenset(("div", "figure", "table", "p", "ul", "ol", "blockquote", "section", "aside", "h1", "h2", "h3",
+                         "h4", "h5", "h6", "br"))
+
+
+def paragraph_tails(tree) -> None:
+    """Put the text that follows a ``<div>``, ``<figure>`` or ``<table>`` inside a body laid out with ``<br>`` (up to
+    the next ``<br>`` or block) in a ``<p>`` of its own: trafilatura drops such an element's tail with it (a photo
+    box in the middle of a Korean or Chinese story laid out so, and the paragraph after it is gone).
+
+    >>> from lxml import html
+    >>> tree = html.fromstring('<div>첫 문단이다.<br><br><div><img src="a.jpg"></div>둘째 <b>문단</b>이다.<br><br>끝.</div>')
+    >>> paragraph_tails(tree)
+    >>> html.tostring(tree, encoding="unicode")
+    '<div>첫 문단이다.<br><br><div><img src="a.jpg"></div><p>둘째 <b>문단</b>이다.</p><br><br>끝.</div>'
+    """
+    for element in list(tree.iter("div", "figure", "table")):
+        parent = element.getparent()
+        if not (element.tail or "").strip() or parent is None or parent.find("br") is None:
+            continue
+        paragraph = lxml_html.Element("p")
+        paragraph.text, element.tail = element.tail, None
+        sibling = element.getnext()
+        while sibling is not None and sibling.tag not in _BLOCK_TAGS:
+            following = sibling.getnext()
+            paragraph.append(sibling)   # moves it, with its tail
+            sibling = following
+        element.addnext(paragraph)
+
+
 def is_furniture_line(line: str) -> bool:
     """A line that is page furniture wherever it stands.
 
@@ -171,7 +268,21 @@ def is_furniture_line(line: str) -> bool:
     """
     line = line.strip()
     return bool(_FURNITURE_LINE.match(line) or _TEASER_LABEL.search(line)
-                or (not line.isascii() and _FURNITURE_LABEL.match(line)))
+                or (not line.isascii() and (_FURNITURE_LABEL.match(line) or is_script_furniture_line(line))))
+
+
+def is_script_furniture_line(line: str) -> bool:
+    """A byline, credit, date or notice line as news sites in scripts other than Latin print them
+    (``_SCRIPT_FURNITURE``); ``line`` stripped.
+
+    >>> [is_script_furniture_line(line) for line in ("责任编辑：李明", "박영희 기자 yhpark@hanbit.example",
+    ...     "【共同通信】", "Источник: пресс-служба мэрии", "2026年12月07日 07:45 来源：中国天气网")]
+    [True, True, True, True, True]
+    >>> [is_script_furniture_line(line) for line in ("记者会上，他说：“我们会继续努力。”", "【服务消费增长较快】",
+    ...     "Источник в правительстве сообщил об этом в среду.", "12月7日，国家统计局发布数据。")]
+    [False, False, False, False]
+    """
+    return _SCRIPT_FURNITURE.match(line) is not None
 
 
 @dataclass(frozen=True)

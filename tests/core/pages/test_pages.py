@@ -16,6 +16,7 @@ from pipeline.core.pages.article import drop_link_lists, is_furniture_line, lift
 from pipeline.core.pages.full_text import full_text
 from pipeline.core.pages.loading import load_page
 from pipeline.core.pages.metadata import discarded_for_author, page_author, stated_fields
+from pipeline.core.readers.html import decode_page
 from pipeline.core.records import Rejected
 from tests.conftest import FIXTURES, REPO
 
@@ -176,7 +177,7 @@ def test_page_author_is_trafilaturas_extract_author():
     "<!DOCTYPE html PUBLIC \"-//W3C//DTD XHTML 1.0//EN\" \"x.dtd\"/>\n<html><body><p>Doctype</p></body></html>",
     "<html/>\n<body><p>Self-closed</p></body>", "<html><body><p>Control\x0b characters\x00</p></body></html>",
     "<p>no html here but</p><p>two blocks</p>", "plain text, no markup at all",
-] + [path.read_text(encoding="utf-8") for path in FIXTURE_PAGES + sorted((REPO / "fixtures").glob("*/*.html"))])
+] + [decode_page(path.read_bytes()) for path in FIXTURE_PAGES + sorted((REPO / "fixtures").glob("*/*.html"))])
 def test_the_page_tree_is_trafilaturas(markup):
     tree, theirs = load_page(markup), trafilatura.load_html(markup)
     assert (tree is None) == (theirs is None)
@@ -282,6 +283,65 @@ def test_the_labels_inside_a_sentence_stay(line):
                                   "Related charges were dropped on Monday.", "More than 40 homes were flooded.",
                                   "Comments from residents were mostly angry.", "Also, the bridge will close."])
 def test_their_look_alikes_stay(line):
+    assert not is_furniture_line(line)
+
+
+def test_a_story_laid_out_with_br_keeps_the_paragraph_after_a_photo_box_in_scripts_other_than_latin():
+    sentences = ["한국은행 금융통화위원회가 7일 기준금리를 현재 연 2.50%로 유지하기로 했다. 두 차례 연속 동결이다.",
+                 "금통위는 소비자물가 상승률이 목표 수준인 2% 안팎에서 움직이고 있지만, 대외 불확실성이 크다고 판단했다.",
+                 "가계부채 증가세도 변수다. 지난달 은행권 가계대출은 5조원 넘게 늘었다."]
+    # As a wire lays it out: text between <br> in an <article>, a photo box after the first paragraph.
+    body = (f'<article class="story-news">{sentences[0]}<br><br><div class="photo"><figure><img src="a.jpg">'
+            f'<figcaption>기자간담회.</figcaption></figure></div>{sentences[1]}<br><br>{sentences[2]}<br><br></article>')
+    assert html_to_page(page("<title>한은, 기준금리 동결 | 연합통신</title>", body)).text.split("\n\n") == sentences
+
+
+# Bylines, credits, dates and notices as sites in those scripts print them, one script a group; then sentences and
+# headings that start with the same words.
+@pytest.mark.parametrize("line", [
+    # Chinese, simplified and traditional
+    "责任编辑：李明", "【纠错】【责任编辑：王磊】", "（編輯：張美玲）1151207", "记者 张伟", "本报记者 张伟 李娜",
+    "作者：张伟", "文／林志明", "来源：新华社", "來源：中央社", "2026年12月07日 07:45 来源：中国天气网",
+    "这是12月6日在江苏南京一家商场拍摄的购物人群。新华社记者 陈斌 摄",
+    "华夏网版权所有，未经书面授权禁止使用", "责任编辑：刘万里 SF014", "（原标题：前11个月消费增长4.6%）", "（完）",
+    "本报记者 李明 2026-09-28 09:15",
+    "打开星河新闻客户端，查看更多精彩内容",
+    "本網站之文字、圖片及影音，非經授權，不得轉載、公開播送或公開傳輸及利用。",
+    # Japanese
+    "【共同通信】", "（共同）", "佐藤花子記者", "2026年12月7日 10時30分", "12/7(月) 10:30配信",
+    "記者会見する財務相＝７日午前、財務省、田中撮影", "この記事を書いた人　佐藤花子　政治部｜財務省担当",
+    "記事の無断転用を禁じます。", "（佐藤花子、鈴木一郎）", "学びがあるわかりやすい新しい視点", "写真：増水した六角川",
+    # Korean
+    "박영희 기자 yhpark@hanbit-ilbo.example", "김철수 기자", "[서울=뉴시스] 박영희 기자", "입력 2026.12.07 10:30",
+    "ⓒ 한빛일보, 무단전재 및 재배포 금지", "<저작권자(c) 연합뉴스, 무단 전재-재배포, AI 학습 및 활용 금지>",
+    "제보는 카카오톡 okjebo", "2026/12/07 10:30 송고",
+    "송고시간2026-12-07 10:30", "품목별 수출액 추이. [그래픽=한빛경제]", "이 기사는 AI 요약 서비스를 제공합니다",
+    "<저작권자 © 한빛경제, 무단전재 및 재배포 금지>", "[연합뉴스]",
+    # Russian, Arabic
+    "Источник: пресс-служба мэрии Казани", "Фото: РИА Новости", "Автор: Иван Петров", "7 декабря 2026, 10:30",
+    "Подписывайтесь на наш Telegram-канал, чтобы быть в курсе главных новостей", "كتب: أحمد علي",
+    "© 2026 «Казанские вести». При использовании материалов ссылка обязательна. 16+",
+    "المصدر: وكالة أنباء الشرق الأوسط", "جميع الحقوق محفوظة © 2026 الوطن اليوم",
+])
+def test_bylines_credits_dates_and_notices_in_scripts_other_than_latin(line):
+    assert is_furniture_line(line)
+
+
+@pytest.mark.parametrize("line", [
+    "记者会上，他说：“我们会继续努力。”", "【服务消费增长较快】", "【山區累積雨量恐破五百毫米】",
+    "新华社北京12月7日电（记者王镕 李娜）国家统计局7日发布数据显示，社会消费品零售总额同比增长4.6%。",
+    "12月7日，国家统计局发布数据。", "编辑部收到了上百封读者来信。", "来源不明的资金已被冻结。",
+    "打开客户端的用户越来越多，平台流量持续增长。",
+    "記者会見で首相は「来年度も続ける」と述べた。", "共同通信の世論調査では、支持率が下がった。",
+    "김철수 기자는 현장에서 주민들을 만났다.", "입력된 자료는 모두 삭제됐다.", "제보는 익명으로 접수됐다.",
+    "사진=연합뉴스라는 표기가 빠졌다.",
+    "송고 시간이 늦어졌다.", "무단 전재를 막기 위한 법안이 발의됐다.",
+    "Источник в правительстве сообщил об этом в среду.", "Автор проекта рассказал о нём журналистам.",
+    "7 декабря 2026 года мост откроют для движения.", "كتب الرئيس في تغريدة أن المحادثات ستستمر.",
+    "（一）消费市场稳中有升", "首相は「（増税は）考えていない」と述べた。", "Фотографии с места событий публикуют очевидцы.",
+    "وقال المصدر إن المحادثات ستستأنف الأسبوع المقبل.",
+])
+def test_sentences_and_headings_that_start_alike_stay(line):
     assert not is_furniture_line(line)
 
 

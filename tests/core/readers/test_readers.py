@@ -67,6 +67,30 @@ def test_html_file_in_a_declared_charset_is_read_in_it():
     assert (article.title, article.text) == ("Москва", "Снег выпал в Москве.")
 
 
+@pytest.mark.parametrize(("declared", "written", "paragraph"), [
+    ("Shift_JIS", "cp932", "①髙橋市長が予算案を発表した。"),     # NEC and IBM characters: Windows' code page 932
+    ("gb2312", "gbk", "记者王镕报道，消费增长4.6%。"),           # 镕 is in GBK, not in GB2312
+    ("euc-kr", "cp949", "똠얌꿍 맛 라면 수출이 늘었다."),       # 똠 is in Windows' code page 949, not in KS X 1001
+    ("big5", "big5hkscs", "市民話：「佢哋嘅球場今日開幕。」"),     # Cantonese characters of HKSCS
+])
+def test_an_east_asian_page_is_read_in_the_superset_browsers_read_its_declaration_as(declared, written, paragraph):
+    page = f'<html><head><meta http-equiv="Content-Type" content="text/html; charset={declared}"></head>' \
+           f'<body><p>{paragraph}</p></body></html>'
+    with pytest.raises(UnicodeDecodeError):
+        page.encode(written).decode(declared)   # the codec of the declared name fails on these bytes
+    article = article_from_file("p/page.html", page.encode(written), "html", ReadOptions(html_mode="full"))
+    assert article.text == paragraph
+
+
+@pytest.mark.parametrize("declared", ["gb2312", "Shift_JIS", "windows-1251", "koi8-r", "euc-kr"])
+def test_a_page_saved_again_as_utf8_under_its_old_declaration_is_read_as_utf8(declared):
+    paragraph = {"gb2312": "国家统计局发布消费数据。", "Shift_JIS": "政府は予算案を固めた。", "euc-kr": "수출이 늘었다.",
+                 }.get(declared, "В Казани открыли метро.")
+    page = f'<html><head><meta charset="{declared}"></head><body><p>{paragraph}</p></body></html>'
+    article = article_from_file("p/page.html", page.encode("utf-8"), "html", ReadOptions(html_mode="full"))
+    assert article.text == paragraph
+
+
 def test_json_line_with_every_field():
     line = b'{"id": "a1", "url": "https://x.org/1", "title": "T", "text": "Body", "extra": 1}'
     assert article_from_json_line(line, "d/f.jsonl", 3, FIELDS) == \
