@@ -38,7 +38,7 @@ class RuleSet:
 
     Rules scoped by ``sites`` alone are indexed by site: a document meets the
     rules of its host and of the host's parent domains (one dictionary lookup
-    each), and their literals are looked for only in those documents (an index per site, built on first use),
+    each), and their literals are looked for only in those documents (one index per set of sites, built on first use),
     so a thousand site files cost no more than the few of its own site.
     Rules with a ``urls`` scope are still asked, one by one.
     """
@@ -66,14 +66,15 @@ class RuleSet:
             if not rule.rule.urls:
                 for site in dict.fromkeys(rule.rule.sites):
                     self._by_site.setdefault(site, []).append(at)
-        # Site rules' literals are looked for only in their sites' documents: each site has an index of its
-        # own, built the first time one of its documents comes, so a thousand sites' literals cost nothing
-        # elsewhere.
-        site_rules = {at for positions in self._by_site.values() for at in positions}
-        self.literals = LiteralIndex([None if at in site_rules else found for at, found in enumerate(self.searched)])
+        # Site rules' literals are looked for only in their sites' documents: the sites a document belongs to
+        # have an index of their own (every other rule's literals and theirs, one pass over the text), built the
+        # first time one of their documents comes, so a thousand sites' literals cost nothing elsewhere.
+        self._site_rules = frozenset(at for positions in self._by_site.values() for at in positions)
+        self.literals = LiteralIndex([None if at in self._site_rules else found
+                                      for at, found in enumerate(self.searched)])
+        self._site_literals: dict[tuple[str, ...], LiteralIndex] = {}
         # Line rules (by gate index) tried without literals: on every line the gate lets through.
         self._unsearched = frozenset(i for i, at in enumerate(self._gate_position) if self.searched[at] is None)
-        self._site_literals: dict[str, LiteralIndex] = {}
         # Rules whose literals a pass of line rules can create (emptying a line joins the breaks around it):
         # the pass runs before they are looked for.
         self._after_pass = {at for at, rule in enumerate(self.rules)
@@ -101,15 +102,16 @@ class RuleSet:
 
     def find(self, text: str, sites: Sequence[str]) -> dict[int, set[int]]:
         """Per rule (by position) whose literals ``text`` holds: the lines holding one; rules of ``sites`` too."""
-        found = self.literals.find(text)
-        for site in sites:
-            if site not in self._site_literals:
-                mine = set(self._by_site[site])
-                self._site_literals[site] = LiteralIndex([literals if at in mine else None
-                                                          for at, literals in enumerate(self.searched)])
-            for at, lines in self._site_literals[site].find(text).items():
-                found.setdefault(at, set()).update(lines)
-        return found
+        if not sites:
+            return self.literals.find(text)
+        key = tuple(sites)
+        index = self._site_literals.get(key)
+        if index is None:
+            mine = {at for site in sites for at in self._by_site[site]}
+            index = self._site_literals[key] = LiteralIndex([
+                literals if at in mine or at not in self._site_rules else None
+                for at, literals in enumerate(self.searched)])
+        return index.find(text)
 
     def lines(self, at: int, found: dict[int, set[int]]) -> set[int] | None:
         """The lines on which rule ``at`` can match, of a text whose :meth:`find` is ``found``; None: all."""
