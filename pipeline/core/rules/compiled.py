@@ -26,6 +26,10 @@ from pipeline.core.rules.literals import (
 )
 from pipeline.core.rules.schema import Rule, RuleError
 
+# A job builds its rules more than once (checked at launch, then in the pipeline and each worker), and the regex
+# module's own cache (500 patterns, shared with every library) does not hold a large rule set: each pattern is
+# compiled once per process here. A compiled pattern is immutable, so sharing it is safe.
+compile_pattern = functools.cache(regex.compile)
 _LOOKAROUND = regex.compile(r"\(\?<?[=!]|\\[AZz]")
 # Global inline flags at the start of a pattern, '(?mi)', which a line rule's '^' may follow.
 _LEADING_FLAGS = regex.compile(r"^(?:\(\?[a-zA-Z]+\))+")
@@ -58,10 +62,10 @@ class CompiledRule:
         self.rule = rule
         self.name = rule.name
         try:
-            self.pattern = regex.compile(rule.pattern, rule.regex_flags)
+            self.pattern = compile_pattern(rule.pattern, rule.regex_flags)
             self.block = rule.block
-            self.label = regex.compile(rule.block.label, rule.regex_flags) if rule.block and rule.block.label else None
-            self.url_patterns = tuple(regex.compile(url) for url in rule.urls)
+            self.label = compile_pattern(rule.block.label, rule.regex_flags) if rule.block and rule.block.label else None
+            self.url_patterns = tuple(compile_pattern(url) for url in rule.urls)
         except regex.error as error:
             hint = r" (the regex module writes \u00A0, not \x{00A0})" if r"\x{" in rule.pattern else ""
             raise RuleError(rule.file, f"pattern does not compile: {error}{hint}", rule.name) from None
@@ -357,7 +361,7 @@ def literal_patterns(literals: Sequence[str], ignore_case: bool) -> tuple[regex.
 @functools.cache
 def _literal_pattern(literal: str, flags: int) -> regex.Pattern:
     # One object per literal, so that rules sharing one (the hover cards' MORE) share its lookup.
-    return regex.compile(regex.escape(literal), flags)
+    return compile_pattern(regex.escape(literal), flags)
 
 
 def lines_holding(rule: CompiledRule, text: str) -> set[int]:

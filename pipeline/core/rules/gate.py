@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 import regex
 
-from pipeline.core.rules.compiled import CompiledRule
+from pipeline.core.rules.compiled import CompiledRule, compile_pattern
 
 # A line gate judges a line by up to this many first characters; rules still possible after
 # that are tried on the line.
@@ -131,6 +131,6 @@ def _gate_pattern(rule: CompiledRule) -> regex.Pattern | None:
         kept.append(char)
         index += 1
     try:
-        return regex.compile("".join(kept), rule.pattern.flags)
+        return compile_pattern("".join(kept), rule.pattern.flags)
     except regex.error:
         return None
