@@ -59,3 +59,29 @@ def test_audit_command_fails_fast_on_a_folder_without_a_run(tmp_path):
     done = run_cli("audit", "fixtures/audit/*.jsonl", str(out), "--runner=FnApiRunner")
     assert (done.returncode, "unrecognized arguments: --runner=FnApiRunner (audit takes no Beam options)"
             in done.stderr) == (2, True)
+
+
+def test_audit_of_the_run_alone_normalises_the_before_column_as_the_run_did(tmp_path):
+    # One sign-off line under three stories, its quotes curly in some: the same line once --straight_quotes
+    # straightens them, so a run with it audits the line as repeated on three pages (4 words each); without it,
+    # three different lines, on one page each.
+    endings = ["Don’t miss “The Briefing”", "Don't miss \"The Briefing\"", "Don’t miss \"The Briefing\""]
+    stories = [("Council budget", "The council met on Monday to vote on the budget for the next year."),
+               ("River floods", "Rain fell all day and the river rose above its banks by the evening."),
+               ("Schools reopen", "Schools reopened after the storm and pupils returned to their classes.")]
+    raw = tmp_path / "raw" / "wire.jsonl"
+    raw.parent.mkdir()
+    raw.write_text("".join(json.dumps({"id": f"a{i}", "url": f"https://news.example/{i}", "title": title,
+                                       "text": f"{story}\n\n{ending}"}) + "\n"
+                           for i, ((title, story), ending) in enumerate(zip(stories, endings, strict=True))),
+                   encoding="utf-8")
+    repeated = {}
+    for name, flags in (("curly", []), ("straight", ["--straight_quotes"])):
+        out = tmp_path / name
+        done = run_cli("run", "--input", str(raw), "--output", str(out), *flags, *IN_PROCESS)
+        assert done.returncode == 0, done.stderr
+        done = run_cli("audit", str(out), "--json", str(tmp_path / f"{name}.json"))
+        assert done.returncode == 0, done.stderr
+        report = json.loads((tmp_path / f"{name}.json").read_text(encoding="utf-8"))
+        repeated[name] = report["corpora"]["wire.jsonl"]["before"]["by_signal"]["repeated"]
+    assert repeated == {"curly": 0, "straight": 12}
