@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pipeline.core.pages.article import extract_article
 from pipeline.core.pages.extract_ledger import extraction_removals
 from pipeline.core.pages.full_text import full_text, full_text_lines, join_wide_lines
-from pipeline.core.pages.loading import load_page
+from pipeline.core.pages.loading import load_page_markup
 from pipeline.core.pages.metadata import page_meta
 from pipeline.core.records import Rejected
 from pipeline.core.truncated import markup_evidence
@@ -61,14 +61,14 @@ def html_to_page(markup: str, mode: str = "article", url: str | None = None, led
     if tags > MAX_TAGS:
         raise Rejected("read", "too_complex", f"the page has {tags:,} tags, over {MAX_TAGS:,}: generated, "
                                               "not a news page")
-    tree = load_page(markup)
+    tree, markup = load_page_markup(markup)
     if tree is None:
         raise Rejected("read", "empty_text", "the page has no HTML content to read")
     meta = page_meta(tree, url)
     unspaced = in_unspaced_script(meta.title, meta.fields.get("language"))
     if unspaced:   # Chinese or Japanese text wrapped in the source reads without spaces
         join_wide_lines(tree)
-    truncated = markup_evidence(tree)   # before the extraction, which changes the tree
+    truncated = markup_evidence(tree, markup)   # before the extraction, which changes the tree
     if mode != "article":
         return Page(text=full_text(tree), title=meta.title, url=meta.url, metadata=meta.fields, truncated=truncated)
     if ledger:

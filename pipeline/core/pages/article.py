@@ -100,9 +100,32 @@ def _words(text: str | None) -> int:
     return len(letter_words(text)) if has_unspaced_script(text) else len(_WORD.findall(text))
 
 
+# The two queries below as walks of the elements of one tag, which lxml finds in C: a query evaluates its predicate on
+# every element of the page (0.1 to 0.2 ms a page each). tests/core/pages/test_pages.py checks them against the queries.
+TWEETS_XPATH = '//blockquote[contains(concat(" ", @class, " "), " twitter-tweet ")]'
+LISTS_XPATH = "//body//ul[li[2]] | //body//ol[li[2]]"
+
+
+def embedded_tweets(tree) -> list:
+    """The elements of ``TWEETS_XPATH``: the ``<blockquote class="twitter-tweet">`` of embedded tweets."""
+    return [quote for quote in tree.iter("blockquote") if " twitter-tweet " in f" {quote.get('class', '')} "]
+
+
+def lists_of_two(tree) -> list:
+    """The elements of ``LISTS_XPATH``, in document order: the ``<ul>`` and ``<ol>`` in the body with a second item
+    (so that a page's hundreds of one-item lists are not looked into)."""
+    found = []
+    for listing in tree.iter("ul", "ol"):
+        items = listing.iterchildren("li")
+        if next(items, None) is not None and next(items, None) is not None \
+                and next(listing.iterancestors("body"), None) is not None:
+            found.append(listing)
+    return found
+
+
 def lift_tweets(tree) -> None:
     """Put each embedded tweet's ``<blockquote>`` in place of the wrappers that hold nothing else."""
-    for quote in tree.xpath('//blockquote[contains(concat(" ", @class, " "), " twitter-tweet ")]'):
+    for quote in embedded_tweets(tree):
         for script in quote.xpath(".//script"):
             script.drop_tree()
         top, parent = quote, quote.getparent()
@@ -122,8 +145,7 @@ def lift_tweets(tree) -> None:
 def drop_link_lists(tree) -> list:
     """Drop ``<ul>``/``<ol>`` lists of two or more items whose words are (nearly) all link text; return them."""
     dropped = []
-    # li[2]: a second item, in the query rather than in Python, so that a page's hundreds of one-item lists cost nothing.
-    for listing in tree.xpath("//body//ul[li[2]] | //body//ol[li[2]]"):
+    for listing in lists_of_two(tree):
         links = listing.findall(".//a")
         if not links or listing.getparent() is None:
             continue
