@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from pipeline.core.pages.article import extract_article
+from pipeline.core.pages.article import extract_article, prepare_tree
 from pipeline.core.pages.extract_ledger import extraction_removals
 from pipeline.core.pages.full_text import full_text, full_text_lines, join_wide_lines
 from pipeline.core.pages.loading import load_page_markup
@@ -61,27 +61,41 @@ def html_to_page(markup: str, mode: str = "article", url: str | None = None, led
     if tags > MAX_TAGS:
         raise Rejected("read", "too_complex", f"the page has {tags:,} tags, over {MAX_TAGS:,}: generated, "
                                               "not a news page")
-    tree, markup = load_page_markup(markup)
+    tree, repaired = load_page_markup(markup)
     if tree is None:
         raise Rejected("read", "empty_text", "the page has no HTML content to read")
     meta = page_meta(tree, url)
     unspaced = in_unspaced_script(meta.title, meta.fields.get("language"))
     if unspaced:   # Chinese or Japanese text wrapped in the source reads without spaces
         join_wide_lines(tree)
-    truncated = markup_evidence(tree, markup)   # before the extraction, which changes the tree
+    truncated = markup_evidence(tree, repaired)   # before the extraction, which changes the tree
     if mode != "article":
         return Page(text=full_text(tree), title=meta.title, url=meta.url, metadata=meta.fields, truncated=truncated)
+
+    def fresh():   # the tree as it is here, again: the extraction prunes this one
+        again = load_page_markup(markup)[0]
+        if unspaced:
+            join_wide_lines(again)
+        return again
+
     if ledger:
         whole, lines = full_text_lines(tree)   # before the extraction, which changes the tree
-        extraction = extract_article(tree, meta.url, unspaced)
+        extraction = extract_article(tree, fresh, meta.url, unspaced)
         removals = extraction_removals(whole, lines, extraction, meta.title)
     else:
-        extraction, removals = extract_article(tree, meta.url, unspaced), ()
+        extraction, removals = extract_article(tree, fresh, meta.url, unspaced), ()
     text = extraction.text
-    if not text and full_text(tree):
+    if not text and _has_text(fresh(), unspaced):
         error = Rejected("extract", "no_article", "the extractor found no article on this page (an index, "
                                                   "error or teaser page?); --html_mode full keeps all its text")
         error.removals, error.url = removals, meta.url
         raise error
     return Page(text=text, title=meta.title, url=meta.url, metadata=meta.fields, truncated=truncated,
                 removals=removals)
+
+
+def _has_text(tree, unspaced: bool) -> bool:
+    """Whether the page's tree, as the extraction hands it to trafilatura (tweets lifted, link lists dropped), holds
+    any text: a page with none is empty, not a page without an article."""
+    prepare_tree(tree, unspaced)
+    return bool(full_text(tree))

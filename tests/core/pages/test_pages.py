@@ -236,6 +236,16 @@ def test_tweets_and_lists_of_the_queries_found_in_a_page_of_each_kind():
     assert article.lists_of_two(tree) == tree.xpath(article.LISTS_XPATH)
 
 
+@pytest.mark.parametrize("precise", [True, False])
+@pytest.mark.parametrize("markup", TREE_MARKUPS + benchmark_markups())
+def test_trafilatura_text_is_trafilaturas_extract(markup, precise):
+    tree = load_page(markup)
+    if tree is not None:
+        for url in (None, "https://www.herald.example/2024/storm"):
+            theirs = trafilatura.extract(tree, favor_precision=precise, include_comments=False, url=url) or ""
+            assert article.trafilatura_text(load_page(markup), url, precise) == theirs
+
+
 ARTICLE_LD = '{"@context": "https://schema.org", "@type": "NewsArticle", '
 JSON_LD = [
     ARTICLE_LD + '\n  "author": {"@type": "Person", "name": "Bo \\u00e9 Chen\\n"}, "headline": "A  \\"quoted\\" one"}',
