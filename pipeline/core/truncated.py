@@ -126,7 +126,9 @@ _CUT_CLASS = re.compile(
 
 
 # Compiled once: a page's markup is read with the same queries every time.
-_LD_JSON = etree.XPath('//script[contains(translate(@type, "LDJSON", "ldjson"), "ld+json")]')
+# The query '//script[contains(translate(@type, "LDJSON", "ldjson"), "ld+json")]' as a walk of the page's <script>
+# elements, which lxml finds in C: a query evaluates its predicate on every element (0.2 ms a page).
+_LOWER_LDJSON = str.maketrans("LDJSON", "ldjson")
 _HAS_PART = etree.XPath('//*[@itemprop="hasPart"]')
 _PART_FREE = etree.XPath('.//*[@itemprop="isAccessibleForFree"]/@content')
 _PART_SELECTOR = etree.XPath('.//*[@itemprop="cssSelector"]/@content')
@@ -135,6 +137,10 @@ _WITH_CLASS = etree.XPath('//body//*[($tag = "" or local-name() = $tag) '
 _WITH_ID = etree.XPath('//body//*[($tag = "" or local-name() = $tag) and @id = $name]')
 # The substring test in the query: a page's thousands of classed elements are not walked in Python.
 _CUT_CANDIDATES = etree.XPath('//body//*[contains(@class, "truncated") or contains(@class, "locked")]')
+# A numeric character reference that may stand for an ASCII letter (&#116; &#x74;, leading zeros, with or without
+# its semicolon, as libxml2 reads them): an attribute value in the tree can hold a word its markup does not spell.
+_LETTER_REFERENCE = re.compile(r"&#(?:0*(?:6[5-9]|[789]\d|1[01]\d|12[0-2])(?!\d)"
+                               r"|[xX]0*(?:4[1-9a-fA-F]|[56][\da-fA-F]|7[\daA])(?![\da-fA-F]))")
 
 
 def _not_free(value: object) -> bool:
@@ -153,7 +159,28 @@ def _json_objects(value: object) -> Iterator[dict]:
             stack.extend(item)
 
 
-def paywalled_selectors(tree) -> list[tuple[str, str]]:
+def _ld_json_scripts(tree) -> list:
+    return [script for script in tree.iter("script") if "ld+json" in (script.get("type") or "").translate(_LOWER_LDJSON)]
+
+
+class _Markup:
+    """Which words a page's parsed attributes may hold, by its markup: a word the markup does not spell, with no
+    character reference that may stand for a letter, is in no attribute, and the query that looks for it over the
+    whole page (0.4 to 0.6 ms) can only find nothing. Each search of the markup runs in C, in a tenth of that."""
+
+    def __init__(self, markup: str | None):
+        self.markup = markup
+        self._references: bool | None = None
+
+    def may_hold(self, *words: str) -> bool:
+        if self.markup is None or any(word in self.markup for word in words):
+            return True
+        if self._references is None:
+            self._references = _LETTER_REFERENCE.search(self.markup) is not None
+        return self._references
+
+
+def paywalled_selectors(tree, markup: str | None = None) -> list[tuple[str, str]]:
     """``(cssSelector, where)`` of each part the page's schema.org markup names as not free (JSON-LD or microdata).
 
     >>> from lxml import html
@@ -162,9 +189,15 @@ def paywalled_selectors(tree) -> list[tuple[str, str]]:
     [('.paywall', 'JSON-LD')]
     >>> paywalled_selectors(html.fromstring('<html><body><p>Free to read.</p></body></html>'))
     []
+
+    ``markup``, the page's markup the tree was parsed from, spares the search for microdata where it names no part.
     """
+    return _paywalled_selectors(tree, _Markup(markup))
+
+
+def _paywalled_selectors(tree, spelled: _Markup) -> list[tuple[str, str]]:
     found: list[tuple[str, str]] = []
-    for script in _LD_JSON(tree):
+    for script in _ld_json_scripts(tree):
         try:
             data = json.loads(script.text or "")
         except (ValueError, RecursionError):   # a page's broken (or too deeply nested) JSON-LD is no statement
@@ -172,7 +205,7 @@ def paywalled_selectors(tree) -> list[tuple[str, str]]:
         for item in _json_objects(data):
             if _not_free(item.get("isAccessibleForFree")) and isinstance(item.get("cssSelector"), str):
                 found.append((item["cssSelector"].strip(), "JSON-LD"))
-    for part in _HAS_PART(tree):
+    for part in (_HAS_PART(tree) if spelled.may_hold("hasPart") else ()):
         free = _PART_FREE(part)
         selector = _PART_SELECTOR(part)
         if free and selector and _not_free(free[0]):
@@ -193,8 +226,9 @@ def _elements(tree, selector: str) -> list | None:
     return elements
 
 
-def markup_evidence(tree) -> str | None:
+def markup_evidence(tree, markup: str | None = None) -> str | None:
     """What the page's markup says about its text being cut short, described; or None. Read before extraction.
+    ``markup``, the page's markup the tree was parsed from, spares the searches for what it does not spell.
 
     >>> from lxml import html
     >>> markup_evidence(html.fromstring('<html><head><script type="application/ld+json">{"isAccessibleForFree":false,'
@@ -206,7 +240,8 @@ def markup_evidence(tree) -> str | None:
     ...     + '<p>The rest of the story, served whole.</p>' * 10 + '</div></body></html>')) is None
     True
     """
-    for selector, where in paywalled_selectors(tree):
+    spelled = _Markup(markup)
+    for selector, where in _paywalled_selectors(tree, spelled):
         elements = _elements(tree, selector)
         if elements is None:
             continue
@@ -217,7 +252,7 @@ def markup_evidence(tree) -> str | None:
         if words < _SERVED_PART_WORDS:
             return (f"the page's {where} marks {selector!r} as not free (isAccessibleForFree false) "
                     f"and it holds {words} words")
-    for element in _CUT_CANDIDATES(tree):
+    for element in (_CUT_CANDIDATES(tree) if spelled.may_hold("truncated", "locked") else ()):
         token = next((token for token in element.get("class").split() if _CUT_CLASS.match(token)), None)
         if token and element.text_content().strip():
             return f"a text container with the class {token!r} (<{element.tag}>)"

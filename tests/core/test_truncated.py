@@ -198,3 +198,40 @@ def test_explain_shows_the_flag_at_its_step():
     assert done.returncode == 0, done.stderr
     assert ("  3. truncated         nothing removed; 368 characters of body; flagged: a paywall notice in the last "
             "lines: 'Subscribe today to read more!'\n") in done.stdout
+
+
+def _pages_and_markup() -> list[str]:
+    from tests.core.pages.test_pages import BENCHMARK_PAGES, benchmark_markups
+    assert BENCHMARK_PAGES   # the corpus's pages where it is at hand (NEWSCLEAN_CORPUS), the fixtures always
+    return [path.read_text(encoding="utf-8") for path in sorted(HERE.glob("*.html"))
+            + sorted((FIXTURES / "pages").glob("*.html"))] + benchmark_markups()
+
+
+# The words the markup searches rule out, spelled only in the tree: by a character reference (with or without its
+# semicolon, decimal or hexadecimal, leading zeros), or joined by the removal of a character libxml2 refuses.
+SPELLED_IN_THE_TREE = [
+    '<div class="article--&#116;runcated"><p>Only the start.</p></div>',
+    '<div class="story-&#x6C;ocked"><p>Only the start.</p></div>',
+    '<div class="content-trun&#0099ated"><p>Only the start.</p></div>',
+    '<div class="body-trun\x01cated"><p>Only the start.</p></div>',
+    '<span itemprop="has&#80;art"><meta itemprop="isAccessibleForFree" content="false">'
+    '<meta itemprop="cssSelector" content=".rest"></span><p>Only the start.</p>',
+]
+
+
+@pytest.mark.parametrize("markup", [f"<html><body>{body}</body></html>" for body in SPELLED_IN_THE_TREE]
+                         + _pages_and_markup())
+def test_the_markup_spares_only_searches_that_find_nothing(markup):
+    from pipeline.core.pages.loading import load_page_markup
+    tree, repaired = load_page_markup(markup)
+    assert markup_evidence(tree, repaired) == markup_evidence(tree)
+
+
+def test_evidence_spelled_only_in_the_tree_is_found():
+    from pipeline.core.pages.loading import load_page_markup
+    found = [markup_evidence(*load_page_markup(f"<html><body>{body}</body></html>")) for body in SPELLED_IN_THE_TREE]
+    assert found == ["a text container with the class 'article--truncated' (<div>)",
+                     "a text container with the class 'story-locked' (<div>)",
+                     "a text container with the class 'content-truncated' (<div>)",
+                     "a text container with the class 'body-truncated' (<div>)",
+                     "the page's microdata marks '.rest' as not free (isAccessibleForFree false) and no element matches it"]

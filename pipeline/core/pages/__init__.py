@@ -11,10 +11,10 @@ from dataclasses import dataclass, field
 
 import regex
 
-from pipeline.core.pages.article import extract_article, paragraph_tails
+from pipeline.core.pages.article import extract_article, paragraph_tails, prepare_tree
 from pipeline.core.pages.extract_ledger import extraction_removals
 from pipeline.core.pages.full_text import full_text, full_text_lines, join_wide_lines
-from pipeline.core.pages.loading import load_page
+from pipeline.core.pages.loading import load_page_markup
 from pipeline.core.pages.metadata import page_meta
 from pipeline.core.records import Rejected
 from pipeline.core.truncated import markup_evidence
@@ -78,29 +78,46 @@ def html_to_page(markup: str, mode: str = "article", url: str | None = None, led
     if tags > MAX_TAGS:
         raise Rejected("read", "too_complex", f"the page has {tags:,} tags, over {MAX_TAGS:,}: generated, "
                                               "not a news page")
-    tree = load_page(markup)
+    tree, repaired = load_page_markup(markup)
     if tree is None:
         raise Rejected("read", "empty_text", "the page has no HTML content to read")
     meta = page_meta(tree, url)
     unspaced = in_unspaced_script(meta.title, meta.fields.get("language"))
     if unspaced:   # Chinese or Japanese text wrapped in the source reads without spaces
         join_wide_lines(tree)
-    truncated = markup_evidence(tree)   # before the extraction, which changes the tree
+    truncated = markup_evidence(tree, repaired)   # before the extraction, which changes the tree
     if mode != "article":
         return Page(text=full_text(tree), title=meta.title, url=meta.url, metadata=meta.fields, truncated=truncated)
-    if in_script_other_than_latin(meta.title):   # a story laid out with <br> goes on after a photo box
+    other_script = in_script_other_than_latin(meta.title)
+    if other_script:   # a story laid out with <br> goes on after a photo box
         paragraph_tails(tree)
+
+    def fresh():   # the tree as it is here, again: the extraction prunes this one
+        again = load_page_markup(markup)[0]
+        if unspaced:
+            join_wide_lines(again)
+        if other_script:
+            paragraph_tails(again)
+        return again
+
     if ledger:
         whole, lines = full_text_lines(tree)   # before the extraction, which changes the tree
-        extraction = extract_article(tree, meta.url, unspaced)
+        extraction = extract_article(tree, fresh, meta.url, unspaced)
         removals = extraction_removals(whole, lines, extraction, meta.title)
     else:
-        extraction, removals = extract_article(tree, meta.url, unspaced), ()
+        extraction, removals = extract_article(tree, fresh, meta.url, unspaced), ()
     text = extraction.text
-    if not text and full_text(tree):
+    if not text and _has_text(fresh(), unspaced):
         error = Rejected("extract", "no_article", "the extractor found no article on this page (an index, "
                                                   "error or teaser page?); --html_mode full keeps all its text")
         error.removals, error.url = removals, meta.url
         raise error
     return Page(text=text, title=meta.title, url=meta.url, metadata=meta.fields, truncated=truncated,
                 removals=removals)
+
+
+def _has_text(tree, unspaced: bool) -> bool:
+    """Whether the page's tree, as the extraction hands it to trafilatura (tweets lifted, link lists dropped), holds
+    any text: a page with none is empty, not a page without an article."""
+    prepare_tree(tree, unspaced)
+    return bool(full_text(tree))

@@ -24,11 +24,15 @@ convention of news templates in general, never of one site:
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import regex
-import trafilatura
 from lxml import html as lxml_html
+from lxml.etree import strip_tags
+from trafilatura.core import determine_returnstring, trafilatura_sequence
+from trafilatura.settings import Document, Extractor
 
 from pipeline.core.words import has_unspaced_script, letter_words
 
@@ -167,9 +171,32 @@ def _words(text: str | None) -> int:
     return len(letter_words(text)) if has_unspaced_script(text) else len(_WORD.findall(text))
 
 
+# The two queries below as walks of the elements of one tag, which lxml finds in C: a query evaluates its predicate on
+# every element of the page (0.1 to 0.2 ms a page each). tests/core/pages/test_pages.py checks them against the queries.
+TWEETS_XPATH = '//blockquote[contains(concat(" ", @class, " "), " twitter-tweet ")]'
+LISTS_XPATH = "//body//ul[li[2]] | //body//ol[li[2]]"
+
+
+def embedded_tweets(tree) -> list:
+    """The elements of ``TWEETS_XPATH``: the ``<blockquote class="twitter-tweet">`` of embedded tweets."""
+    return [quote for quote in tree.iter("blockquote") if " twitter-tweet " in f" {quote.get('class', '')} "]
+
+
+def lists_of_two(tree) -> list:
+    """The elements of ``LISTS_XPATH``, in document order: the ``<ul>`` and ``<ol>`` in the body with a second item
+    (so that a page's hundreds of one-item lists are not looked into)."""
+    found = []
+    for listing in tree.iter("ul", "ol"):
+        items = listing.iterchildren("li")
+        if next(items, None) is not None and next(items, None) is not None \
+                and next(listing.iterancestors("body"), None) is not None:
+            found.append(listing)
+    return found
+
+
 def lift_tweets(tree) -> None:
     """Put each embedded tweet's ``<blockquote>`` in place of the wrappers that hold nothing else."""
-    for quote in tree.xpath('//blockquote[contains(concat(" ", @class, " "), " twitter-tweet ")]'):
+    for quote in embedded_tweets(tree):
         for script in quote.xpath(".//script"):
             script.drop_tree()
         top, parent = quote, quote.getparent()
@@ -189,8 +216,7 @@ def lift_tweets(tree) -> None:
 def drop_link_lists(tree) -> list:
     """Drop ``<ul>``/``<ol>`` lists of two or more items whose words are (nearly) all link text; return them."""
     dropped = []
-    # li[2]: a second item, in the query rather than in Python, so that a page's hundreds of one-item lists cost nothing.
-    for listing in tree.xpath("//body//ul[li[2]] | //body//ol[li[2]]"):
+    for listing in lists_of_two(tree):
         links = listing.findall(".//a")
         if not links or listing.getparent() is None:
             continue
@@ -299,19 +325,46 @@ class Extraction:
     default_lost: str | None = None
 
 
-def extract_article(tree, url: str | None = None, unspaced: bool = False) -> Extraction:
-    """The article body of a parsed page and how it was found (the tree is changed: tweets lifted, link lists
-    dropped; with ``unspaced``, a page in a script without spaces, links in prose unwrapped)."""
-    lift_tweets(tree)
-    link_lists = drop_link_lists(tree)
-    if unspaced:
-        unlink_prose(tree)
-    text = trafilatura.extract(tree, favor_precision=True, include_comments=False, url=url) or ""
+def trafilatura_text(tree, url: str | None, precise: bool) -> str:
+    """``trafilatura.extract(tree, favor_precision=precise, include_comments=False, url=url) or ""``, run on ``tree``
+    itself, which it prunes, not on a copy: trafilatura copies a tree it is handed (0.3 to 0.8 ms a page, 5% of its
+    extraction) so that the caller's stays whole, and a string it parses is not copied. Its steps for these settings
+    (``bare_extraction`` and ``extract`` of trafilatura 2.3.1, pinned in pyproject.toml), in its order, with its
+    functions; ``tests/core/pages/test_pages.py`` checks the text against ``trafilatura.extract`` on the fixtures and
+    the benchmark's pages, in both modes."""
+    options = Extractor(precision=precise, comments=False, url=url)
+    try:
+        postbody, text, commentsbody, comments = trafilatura_sequence(tree, options, url)
+        if options.max_tree_size and len(postbody) > options.max_tree_size:
+            strip_tags(postbody, "hi")
+            if len(postbody) > options.max_tree_size:
+                return ""
+        if len(text) < options.min_output_size and len(comments) < options.min_output_comm_size:
+            return ""
+    except (TypeError, ValueError):   # trafilatura discards the page
+        return ""
+    document = Document()
+    document.raw_text, document.commentsbody, document.body = text, commentsbody, postbody
+    return determine_returnstring(document, options) or ""
+
+
+def extract_article(tree, fresh: Callable[[], Any], url: str | None = None, unspaced: bool = False) -> Extraction:
+    """The article body of a parsed page and how it was found. The tree is changed: tweets lifted, link lists dropped,
+    with ``unspaced`` (a page in a script without spaces) links in prose unwrapped, and then pruned by trafilatura.
+    ``fresh()`` gives the page's tree again as ``tree`` came, for the default run where the precise run's text is
+    short (3 of the benchmark's 90 pages): parsing those pages again costs less than a copy of every page."""
+    link_lists = prepare_tree(tree, unspaced)
+    # Read before trafilatura's run, which prunes the tree.
+    paragraph_words = _words(" ".join(p.text_content() for p in tree.iter("p")))
+    link_text = " ".join(link.text_content() for link in tree.iter("a")).lower()
+    text = trafilatura_text(tree, url, precise=True)
     words = _words(text)
     default_lost = None
     # Only a precise text that is short against the page's paragraphs needs the second opinion.
-    if words == 0 or words < FALLBACK_RATIO * _words(" ".join(p.text_content() for p in tree.iter("p"))):
-        default = trafilatura.extract(tree, include_comments=False, url=url) or ""
+    if words == 0 or words < FALLBACK_RATIO * paragraph_words:
+        again = fresh()
+        prepare_tree(again, unspaced)
+        default = trafilatura_text(again, url, precise=False)
         if words < FALLBACK_RATIO * _words(default):
             text = default
         else:
@@ -319,13 +372,27 @@ def extract_article(tree, url: str | None = None, unspaced: bool = False) -> Ext
     lines = [line for line in text.split("\n") if line.strip()]
     paragraphs = [line for line in lines if not is_furniture_line(line)]
     furniture = frozenset(lines) - frozenset(paragraphs)
-    if paragraphs and _only_link_words(paragraphs, tree):
+    if paragraphs and _only_link_words(paragraphs, link_text):
         # On a page with nothing else, trafilatura hands back its menu: an index page, not an article.
         return Extraction("", text, tuple(link_lists), furniture, True, default_lost)
     # trafilatura ends each paragraph with one line break; the pipeline separates paragraphs by a blank line.
     return Extraction("\n\n".join(paragraphs), text, tuple(link_lists), furniture, False, default_lost)
 
 
-def _only_link_words(paragraphs: list[str], tree) -> bool:
-    link_words = set(_WORD.findall(" ".join(link.text_content() for link in tree.iter("a")).lower()))
-    return all(word in link_words for line in paragraphs for word in _WORD.findall(line.lower()))
+def prepare_tree(tree, unspaced: bool) -> list:
+    """Steps 1 and 2 (and for a page in a script without spaces, its prose links unwrapped); the lists dropped."""
+    lift_tweets(tree)
+    link_lists = drop_link_lists(tree)
+    if unspaced:
+        unlink_prose(tree)
+    return link_lists
+
+
+def _only_link_words(paragraphs: list[str], link_text: str) -> bool:
+    """Whether every word of ``paragraphs`` is a word of ``link_text`` (the page's link texts, lower case). A word that
+    is not even a part of it decides without the page's link words (on an article, nearly always its first word)."""
+    words = [word for line in paragraphs for word in _WORD.findall(line.lower())]
+    if not all(word in link_text for word in words):
+        return False
+    link_words = set(_WORD.findall(link_text))
+    return all(word in link_words for word in words)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import json
 import re
 from copy import deepcopy
 from dataclasses import dataclass, field
@@ -10,10 +11,15 @@ from html import unescape
 
 from htmldate import find_date
 from lxml import etree
-from trafilatura.json_metadata import normalize_authors
-from trafilatura.metadata import META_URL, examine_meta, extract_meta_json, extract_sitename, extract_url
-from trafilatura.settings import set_date_params
-from trafilatura.utils import line_processing, trim
+from trafilatura.json_metadata import (
+    JSON_UNICODE_REPLACE,
+    extract_json,
+    extract_json_parse_error,
+    normalize_authors,
+)
+from trafilatura.metadata import META_URL, examine_meta, extract_sitename, extract_url
+from trafilatura.settings import Document, set_date_params
+from trafilatura.utils import HTML_STRIP_TAGS, line_processing, trim
 from trafilatura.xml import delete_element
 
 from pipeline.core.site_suffix import site_names, strip_site_suffix
@@ -248,6 +254,48 @@ def page_author(tree) -> str | None:
     return None
 
 
+# trafilatura 2.3.1's extract_meta_json, its steps with two of them done in C. It minifies each JSON-LD script with
+# re.compile(r'("(?:\\.|[^"\\])*")|\s').sub(r"\1", text), a Python call to expand the template for each string and
+# each space (20,000 on the benchmark's pages); joining what this finds (the strings, the runs of other characters, a
+# quote that opens no string) is the same text. And it drops the surrogates of an escaped script character by
+# character. tests/core/pages/test_pages.py checks both against trafilatura's and meta_json against extract_meta_json.
+_JSON_KEPT = re.compile(r'"(?:\\.|[^"\\])*"|[^\s"]+|"')
+_SURROGATES = re.compile("[\ud800-\udfff]")
+_JSON_SCRIPT_TYPES = ("application/ld+json", "application/settings+json")
+
+
+def minify_json(text: str) -> str:
+    """``text`` without its spaces outside strings, as trafilatura's ``JSON_MINIFY.sub(r"\\1", text)``.
+
+    >>> minify_json('{"name": "Ann  Lee",\\n "x": [1, 2]}')
+    '{"name":"Ann  Lee","x":[1,2]}'
+    """
+    return "".join(_JSON_KEPT.findall(text))
+
+
+def normalize_json(text: str) -> str:
+    """trafilatura's ``normalize_json``: escapes decoded, surrogates and tags dropped, trimmed."""
+    if "\\" in text:
+        text = text.replace("\\n", "").replace("\\r", "").replace("\\t", "")
+        text = JSON_UNICODE_REPLACE.sub(lambda match: chr(int(match[1], 16)), text)
+        text = unescape(_SURROGATES.sub("", text))
+    return trim(HTML_STRIP_TAGS.sub("", text))
+
+
+def meta_json(tree, metadata: Document) -> Document:
+    """What the page's JSON-LD scripts state, added to ``metadata``: trafilatura's ``extract_meta_json``."""
+    for script in tree.iterdescendants("script"):
+        if not script.text or script.get("type") not in _JSON_SCRIPT_TYPES:
+            continue
+        text = normalize_json(minify_json(script.text))
+        try:
+            # strict=False, as trafilatura reads it: control characters inside strings are accepted
+            metadata = extract_json(json.loads(text, strict=False), metadata)
+        except json.JSONDecodeError:
+            metadata = extract_json_parse_error(text, metadata)
+    return metadata
+
+
 def stated_fields(tree, url: str | None = None) -> tuple[str | None, str | None, str | None]:
     """``(author, date, site name)`` exactly as trafilatura 2.3.1's ``extract_metadata(tree, url, extensive=False)``
     finds them, without the fields of it the job never uses (its title, categories, tags, licence: a third of its
@@ -264,7 +312,7 @@ def stated_fields(tree, url: str | None = None) -> tuple[str | None, str | None,
     if found.author and " " not in found.author:   # one word is a handle or a role, not a name
         found.author = None
     with contextlib.suppress(Exception):
-        found = extract_meta_json(tree, found)
+        found = meta_json(tree, found)
     author = found.author or page_author(tree)
     found_url = found.url or extract_url(tree, url)
     date = find_date(tree, **{**set_date_params(extensive=False), "url": found_url})

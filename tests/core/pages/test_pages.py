@@ -7,21 +7,31 @@ from pathlib import Path
 
 import pytest
 import trafilatura
+from hypothesis import given
+from hypothesis import strategies as st
 from lxml import etree, html
-from trafilatura.metadata import extract_author, extract_metadata
+from trafilatura.metadata import JSON_MINIFY, examine_meta, extract_author, extract_meta_json, extract_metadata
+from trafilatura.utils import INVALID_XML_CHARS, repair_faulty_html
 from trafilatura.xpaths import AUTHOR_DISCARD_XPATHS, AUTHOR_XPATHS
 
-from pipeline.core.pages import MAX_TAGS, html_to_page, metadata
+from pipeline.core.pages import MAX_TAGS, article, html_to_page, metadata
 from pipeline.core.pages.article import drop_link_lists, is_furniture_line, lift_tweets
 from pipeline.core.pages.full_text import full_text
-from pipeline.core.pages.loading import load_page
-from pipeline.core.pages.metadata import discarded_for_author, page_author, stated_fields
+from pipeline.core.pages.loading import INVALID_CHARS, load_page, load_page_markup, repair_markup
+from pipeline.core.pages.metadata import discarded_for_author, meta_json, minify_json, page_author, stated_fields
 from pipeline.core.readers.html import decode_page
 from pipeline.core.records import Rejected
 from tests.conftest import FIXTURES, REPO
 
 BENCHMARK_PAGES = Path(os.environ.get("NEWSCLEAN_CORPUS", REPO.parent / "shared" / "corpus")) \
     / "article_extraction_benchmark" / "html"
+
+
+
+def benchmark_markups() -> list[str]:
+    """The benchmark's 90 pages as the job decodes them, where the corpus is at hand (none elsewhere)."""
+    return [gzip.decompress(path.read_bytes()).decode("utf-8", "replace") for path in sorted(BENCHMARK_PAGES.glob("*.html.gz"))]
+
 
 PARAGRAPHS = "".join(f"<p>Paragraph {i} of the report, which the council published on Tuesday after a long "
                      f"inquiry into the flooding of the lower town.</p>" for i in range(6))
@@ -138,8 +148,7 @@ def _pages_for_author_tests() -> list[str]:
     without_rel = BYLINES.replace("<div><rel>me</rel>Dee Eve</div>", "")
     pages = [page(head, body) for head, body, _ in STATED] + [BYLINES, without_rel] + [
         path.read_text(encoding="utf-8") for path in FIXTURE_PAGES]
-    return pages + [gzip.decompress(path.read_bytes()).decode("utf-8", "replace")
-                    for path in sorted(BENCHMARK_PAGES.glob("*.html.gz"))]
+    return pages + benchmark_markups()
 
 
 def test_the_author_tests_are_trafilaturas_expressions_and_pick_the_same_elements():
@@ -184,6 +193,94 @@ def test_the_page_tree_is_trafilaturas(markup):
     if tree is not None:
         assert etree.tostring(tree, encoding="unicode") == etree.tostring(theirs, encoding="unicode")
         assert {type(element) for element in tree.iter()} <= {html.HtmlElement}
+
+
+TREE_MARKUPS = [
+    page("<title>T</title>", PARAGRAPHS), "<p>x</p>", "<div><p>One</p><p>Two</p></div>", "",
+    '<?xml version="1.0" encoding="utf-8"?><html><body><p>Declared</p></body></html>',
+    "<!DOCTYPE html PUBLIC \"-//W3C//DTD XHTML 1.0//EN\" \"x.dtd\"/>\n<html><body><p>Doctype</p></body></html>",
+    "<html/>\n<body><p>Self-closed</p></body>", "<html><body><p>Control\x0b characters\x00</p></body></html>",
+    "<!doctype html/>\n<html lang='en'/>\n<p>Both, and \ufffe\uffff\x1f</p>",
+    "<p>no html here but</p><p>two blocks</p>", "plain text, no markup at all",
+    # As the reader decodes them: some fixture pages are in legacy encodings.
+] + [decode_page(path.read_bytes()) for path in FIXTURE_PAGES + sorted((REPO / "fixtures").glob("*/*.html"))]
+
+
+def test_the_characters_searched_for_are_those_trafilatura_removes():
+    assert {chr(code) for code in range(0x110000) if INVALID_XML_CHARS.match(chr(code))} == set(INVALID_CHARS)
+
+
+@pytest.mark.parametrize("markup", TREE_MARKUPS + benchmark_markups())
+def test_the_repaired_markup_is_trafilaturas(markup):
+    beginning = markup[:50].lower()
+    assert repair_markup(markup, beginning) == repair_faulty_html(markup, beginning)
+    tree, repaired = load_page_markup(markup)
+    assert repaired == repair_faulty_html(markup, beginning)
+    assert (tree is None) == (load_page(markup) is None)
+
+
+@pytest.mark.parametrize("markup", TREE_MARKUPS + benchmark_markups())
+def test_tweets_and_lists_are_those_of_the_queries(markup):
+    tree = load_page(markup)
+    if tree is not None:
+        assert article.embedded_tweets(tree) == tree.xpath(article.TWEETS_XPATH)
+        assert article.lists_of_two(tree) == tree.xpath(article.LISTS_XPATH)
+
+
+def test_tweets_and_lists_of_the_queries_found_in_a_page_of_each_kind():
+    tree = html.fromstring(page("", (
+        '<blockquote class="x twitter-tweet"><p>Tweet</p></blockquote><blockquote class="twitter-tweets">No</blockquote>'
+        "<ul><li>One</li></ul><ol><li>A</li><!-- c --><li>B</li></ol><div><ul><li>C</li><li>D<ul><li>E</li><li>F</li>"
+        "</ul></li></ul></div>")))
+    tree.find("head").append(html.fromstring("<ul><li>Outside</li><li>the body</li></ul>"))   # no parser puts it there
+    assert [quote.text_content() for quote in article.embedded_tweets(tree)] == ["Tweet"]
+    assert [listing.tag for listing in article.lists_of_two(tree)] == ["ol", "ul", "ul"]
+    assert article.lists_of_two(tree) == tree.xpath(article.LISTS_XPATH)
+
+
+@pytest.mark.parametrize("precise", [True, False])
+@pytest.mark.parametrize("markup", TREE_MARKUPS + benchmark_markups())
+def test_trafilatura_text_is_trafilaturas_extract(markup, precise):
+    tree = load_page(markup)
+    if tree is not None:
+        for url in (None, "https://www.herald.example/2024/storm"):
+            theirs = trafilatura.extract(tree, favor_precision=precise, include_comments=False, url=url) or ""
+            assert article.trafilatura_text(load_page(markup), url, precise) == theirs
+
+
+ARTICLE_LD = '{"@context": "https://schema.org", "@type": "NewsArticle", '
+JSON_LD = [
+    ARTICLE_LD + '\n  "author": {"@type": "Person", "name": "Bo \\u00e9 Chen\\n"}, "headline": "A  \\"quoted\\" one"}',
+    ARTICLE_LD + '"author": {"@type": "Person", "name": "Ann \\ud83d Lee"}, '
+                 '"publisher": {"@type": "Organization", "name": "Herald &amp; Post"}}',
+    ARTICLE_LD + '"author": "<b>Cy</b> Dee", "name": "unterminated \\',
+    '[{"@type": "Person", "name": "Eve\tFo"}, {"@type": "WebPage", "name": "Site"}]',
+    '{broken json "author": "Gu Ha"',
+]
+
+
+@pytest.mark.parametrize("markup", [page(f'<script type="application/ld+json">{text}</script>', PARAGRAPHS)
+                                    for text in JSON_LD]
+                         + [page(f'<script type="application/settings+json">{JSON_LD[0]}</script>'
+                                 '<script type="application/ld+json"></script>', PARAGRAPHS)]
+                         + [path.read_text(encoding="utf-8") for path in FIXTURE_PAGES] + benchmark_markups())
+def test_meta_json_is_trafilaturas_extract_meta_json(markup):
+    tree = load_page(markup)
+    ours, theirs = meta_json(tree, examine_meta(tree)), extract_meta_json(tree, examine_meta(tree))
+    fields = [key for key in theirs.as_dict() if key not in ("body", "commentsbody")]   # two new empty trees
+    assert [getattr(ours, key) for key in fields] == [getattr(theirs, key) for key in fields]
+
+
+def test_meta_json_reads_escapes_surrogates_and_broken_json_as_trafilatura():
+    found = [meta_json(tree, examine_meta(tree)) for tree in (load_page(page(
+        f'<script type="application/ld+json">{text}</script>', PARAGRAPHS)) for text in JSON_LD[:2])]
+    assert [(found.author, found.sitename, found.date) for found in found] == [
+        ("Bo é Chen", None, None), ("Ann Lee", "Herald & Post", None)]
+
+
+@given(st.text(alphabet='"\\ \n\t\xa0a:{}', max_size=30))
+def test_minify_json_is_trafilaturas(text):
+    assert minify_json(text) == JSON_MINIFY.sub(r"\1", text)
 
 
 def test_stated_fields_of_a_byline_json_ld_and_a_twitter_handle():
